@@ -1,0 +1,1 @@
+//! The OpenQuake Engine Server WebAPI as one axum [`Router`](axum::Router), built by [`app`].

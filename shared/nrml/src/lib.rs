@@ -1,0 +1,1 @@
+//! NRML, OpenQuake's XML format for input models: parsing and validation.

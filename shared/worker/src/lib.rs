@@ -1,0 +1,18 @@
+//! The worker: runs one calculation from queue to final status.
+//!
+//! [`run_job`] moves a job `created -> executing`, fetches its inputs from the blob store
+//! into a scratch directory, runs it with an [`Engine`], streams log rows into the job
+//! repository while it runs, stores the datastore and the exported files, registers the
+//! outputs and ends the job `complete`, `failed` (with the error as an `ERROR` log row, which
+//! the traceback endpoint shows) or `aborted`.
+//!
+//! Invariants:
+//! - a job whose move to `executing` is refused (already running, finished, aborted while
+//!   queued, removed) is not run: duplicate deliveries run a job once;
+//! - an aborted run leaves no process behind and registers no outputs;
+//! - outputs are registered before the move to `complete`, so a complete job always lists
+//!   its results.
+
+pub mod engine;
+
+pub use engine::{Engine, EngineError, ExportedFile, ProducedOutput, RunContext, RunOutput};
