@@ -34,6 +34,8 @@ pub struct Job {
     pub host: String,
     /// Internal workflow id (always null here, kept for the wire shape).
     pub workflow_id: Option<i64>,
+    /// Path of the job.ini relative to the job's inputs (set once the ini is parsed).
+    pub job_ini: Option<String>,
 }
 
 impl Job {

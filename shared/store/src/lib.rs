@@ -114,6 +114,8 @@ pub struct JobInfo {
     pub calculation_mode: String,
     pub description: String,
     pub hazard_calculation_id: Option<CalcId>,
+    /// Path of the job.ini relative to the job's inputs.
+    pub job_ini: String,
 }
 
 /// Job records, their outputs and their log rows.
