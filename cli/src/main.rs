@@ -1,1 +1,97 @@
-fn main() {}
+//! `oqcloud`: the embedded OpenQuake-compatible server, and jobs run in-process.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use oqcloud::embedded::{EmbeddedServer, ServerOptions, available_engines};
+
+#[derive(Parser)]
+#[command(
+    name = "oqcloud",
+    version,
+    about = "OpenQuake-compatible seismic hazard engine server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the OpenQuake REST API with an in-process worker pool.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long, default_value_t = 8800)]
+        port: u16,
+        /// Where jobs, inputs and datastores are kept.
+        #[arg(long, env = "OQCLOUD_DATA_DIR", default_value = "oqdata")]
+        data_dir: PathBuf,
+        /// Jobs run at once.
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
+        /// Largest accepted upload, in MiB.
+        #[arg(long, default_value_t = 200)]
+        max_upload_mb: u64,
+        /// The user requests act as (authentication is off).
+        #[arg(long, env = "OQCLOUD_DEFAULT_USER", default_value = "oqcloud")]
+        default_user: String,
+    },
+    /// Run a job in this process, as `oq engine --run` does.
+    Engine {
+        /// The job.ini to run.
+        #[arg(long)]
+        run: PathBuf,
+        /// Export formats, comma-separated (e.g. `csv`).
+        #[arg(long, value_delimiter = ',')]
+        exports: Vec<String>,
+        /// Where exported files are written.
+        #[arg(long, default_value = ".")]
+        export_dir: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            host,
+            port,
+            data_dir,
+            workers,
+            max_upload_mb,
+            default_user,
+        } => {
+            let server = EmbeddedServer::start(ServerOptions {
+                host,
+                port,
+                data_dir,
+                workers,
+                max_upload_bytes: max_upload_mb * 1024 * 1024,
+                default_user,
+            })
+            .await?;
+            tracing::info!("oqcloud serving on http://{}", server.addr);
+            server.wait().await
+        }
+        Command::Engine {
+            run,
+            exports,
+            export_dir,
+        } => {
+            let written =
+                oqcloud_worker::run_local(&available_engines(), &run, &exports, &export_dir)
+                    .await?;
+            for path in written {
+                println!("{}", path.display());
+            }
+            Ok(())
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //!   types to OpenQuake's JSON shapes.
 
 pub mod job;
+pub mod jobini;
 pub mod log;
 pub mod output;
 pub mod status;

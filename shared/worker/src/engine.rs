@@ -21,8 +21,16 @@ pub struct RunContext {
     /// Cancelled when the job is aborted: the engine stops its work and returns
     /// [`EngineError::Aborted`].
     pub cancel: CancellationToken,
-    /// Parent calculation's datastore, when the job reuses one (`hazard_calculation_id`).
-    pub parent_datastore: Option<PathBuf>,
+    /// The parent calculation, when the job reuses one (`hazard_calculation_id`).
+    pub parent: Option<ParentCalc>,
+}
+
+/// A finished calculation whose results a job builds on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParentCalc {
+    pub id: CalcId,
+    /// Its HDF5 datastore, a local file.
+    pub datastore: PathBuf,
 }
 
 /// One exported file of an output.
@@ -39,6 +47,8 @@ pub struct ExportedFile {
 pub struct ProducedOutput {
     /// Output type, as in OpenQuake's export registry.
     pub output_type: String,
+    /// Display name, e.g. `Hazard Curves`.
+    pub display_name: String,
     /// Size of the stored dataset in MB, if it is one.
     pub size_mb: Option<f64>,
     /// Exported files, in every format the engine could export.

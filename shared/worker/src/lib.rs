@@ -4,7 +4,9 @@
 //! into a scratch directory, runs it with an [`Engine`], streams log rows into the job
 //! repository while it runs, stores the datastore and the exported files, registers the
 //! outputs and ends the job `complete`, `failed` (with the error as an `ERROR` log row, which
-//! the traceback endpoint shows) or `aborted`.
+//! the traceback endpoint shows) or `aborted`, then mails the owner. [`spawn_pool`] runs
+//! jobs from the embedded server's queue; [`run_local`] runs a job.ini without a server.
+//! [`openquake::OpenQuakeEngine`] is the reference OpenQuake engine run as a subprocess.
 //!
 //! Invariants:
 //! - a job whose move to `executing` is refused (already running, finished, aborted while
@@ -14,5 +16,14 @@
 //!   its results.
 
 pub mod engine;
+mod local;
+pub mod openquake;
+mod pool;
+mod run;
 
-pub use engine::{Engine, EngineError, ExportedFile, ProducedOutput, RunContext, RunOutput};
+pub use engine::{
+    Engine, EngineError, ExportedFile, ParentCalc, ProducedOutput, RunContext, RunOutput,
+};
+pub use local::run_local;
+pub use pool::spawn_pool;
+pub use run::{WorkerDeps, run_job};

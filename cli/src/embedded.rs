@@ -1,0 +1,160 @@
+//! The embedded deployment: the API router over SQLite, files under a data directory,
+//! an in-process run queue and worker pool, and a mail log.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use oqcloud_api::{ApiConfig, AppState, EngineInfo, app};
+use oqcloud_store::local::LocalStores;
+use oqcloud_worker::openquake::OpenQuakeEngine;
+use oqcloud_worker::{Engine, WorkerDeps, spawn_pool};
+use tokio::net::TcpListener;
+use tokio::sync::OnceCell;
+use tokio::task::JoinHandle;
+
+/// The OpenQuake version whose REST API and outputs oqcloud reproduces.
+pub const COMPATIBLE_ENGINE_VERSION: &str = "3.26.2";
+
+/// Settings of an embedded server.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    pub host: String,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub data_dir: PathBuf,
+    /// Jobs run at once.
+    pub workers: usize,
+    pub max_upload_bytes: u64,
+    /// The user every request acts as (authentication off).
+    pub default_user: String,
+}
+
+/// A running embedded server.
+pub struct EmbeddedServer {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    pub stores: LocalStores,
+    server: JoinHandle<()>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl EmbeddedServer {
+    /// Opens the stores under the data directory, fails jobs a previous process left
+    /// running, starts the worker pool and serves the API.
+    pub async fn start(options: ServerOptions) -> anyhow::Result<EmbeddedServer> {
+        std::fs::create_dir_all(&options.data_dir)
+            .with_context(|| format!("creating {}", options.data_dir.display()))?;
+        let data_dir = options.data_dir.canonicalize()?;
+        let stores = LocalStores::open(&data_dir)?;
+        let interrupted = stores.jobs.fail_interrupted().await?;
+        if !interrupted.is_empty() {
+            tracing::warn!("jobs left unfinished by a previous run marked failed: {interrupted:?}");
+        }
+        let deps = Arc::new(WorkerDeps {
+            jobs: stores.jobs.clone(),
+            blobs: stores.blobs.clone(),
+            mailer: stores.mailer.clone(),
+            engines: available_engines(),
+            scratch_dir: data_dir.join("scratch"),
+        });
+        let workers = spawn_pool(deps, stores.queue.clone(), options.workers.max(1));
+        let state = AppState {
+            jobs: stores.jobs.clone(),
+            blobs: stores.blobs.clone(),
+            queue: stores.queue.clone(),
+            engine: Arc::new(InstalledEngines::discover()),
+            config: Arc::new(ApiConfig {
+                host_name: gethostname(),
+                default_user: options.default_user.clone(),
+                max_upload_bytes: options.max_upload_bytes,
+                data_dir: data_dir.clone(),
+                storage_root: data_dir.join("blobs").display().to_string(),
+                scratch_dir: data_dir.join("uploads"),
+            }),
+        };
+        let listener = TcpListener::bind((options.host.as_str(), options.port))
+            .await
+            .with_context(|| format!("binding {}:{}", options.host, options.port))?;
+        let addr = listener.local_addr()?;
+        let router = app(state);
+        let server = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!("server stopped: {error}");
+            }
+        });
+        Ok(EmbeddedServer {
+            addr,
+            stores,
+            server,
+            workers,
+        })
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.server.await?;
+        Ok(())
+    }
+
+    /// Stops serving and stops the workers (running jobs are left to the next start).
+    pub fn shutdown(self) {
+        self.server.abort();
+        for worker in self.workers {
+            worker.abort();
+        }
+    }
+}
+
+/// The engines this installation can run jobs with, in order of preference.
+pub fn available_engines() -> Vec<Arc<dyn Engine>> {
+    let mut engines: Vec<Arc<dyn Engine>> = Vec::new();
+    if let Some(openquake) = OpenQuakeEngine::discover() {
+        engines.push(Arc::new(openquake));
+    }
+    engines
+}
+
+fn gethostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// [`EngineInfo`] over the installed engines; the GSIM list is computed once.
+struct InstalledEngines {
+    openquake: Option<OpenQuakeEngine>,
+    gsims: OnceCell<Vec<String>>,
+}
+
+impl InstalledEngines {
+    fn discover() -> Self {
+        InstalledEngines {
+            openquake: OpenQuakeEngine::discover(),
+            gsims: OnceCell::new(),
+        }
+    }
+}
+
+#[async_trait]
+impl EngineInfo for InstalledEngines {
+    fn engine_version(&self) -> String {
+        COMPATIBLE_ENGINE_VERSION.to_owned()
+    }
+
+    async fn available_gsims(&self) -> Vec<String> {
+        self.gsims
+            .get_or_init(|| async {
+                match &self.openquake {
+                    Some(openquake) => openquake.available_gsims().await,
+                    None => Vec::new(),
+                }
+            })
+            .await
+            .clone()
+    }
+}

@@ -1,0 +1,31 @@
+//! The handlers, one module per group of endpoints.
+
+pub mod manage;
+pub mod query;
+pub mod results;
+pub mod submit;
+pub mod utility;
+
+use oqcloud_model::{CalcId, Job};
+
+use crate::caller::Caller;
+use crate::response::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Parses a calc id path segment: digits only, as OpenQuake's `\d+` route pattern.
+pub fn parse_calc_id(segment: &str) -> ApiResult<CalcId> {
+    if segment.is_empty() || !segment.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::NotFound);
+    }
+    segment.parse().map_err(|_| ApiError::NotFound)
+}
+
+/// The job with this id if the caller may read it: 404 if unknown, 403 if not permitted.
+pub async fn readable_job(state: &AppState, caller: &Caller, id: CalcId) -> ApiResult<Job> {
+    let job = state.jobs.get_job(id).await?.ok_or(ApiError::NotFound)?;
+    if caller.can_view(&job) {
+        Ok(job)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
