@@ -93,18 +93,49 @@ impl EmbeddedServer {
         })
     }
 
-    /// Serves until the process is stopped.
-    pub async fn wait(self) -> anyhow::Result<()> {
-        self.server.await?;
+    /// Serves until SIGINT or SIGTERM, then stops as [`EmbeddedServer::stop`] does.
+    pub async fn serve_until_signal(mut self) -> anyhow::Result<()> {
+        tokio::select! {
+            ended = &mut self.server => ended?,
+            () = shutdown_signal() => tracing::info!("shutting down"),
+        }
+        self.stop().await;
         Ok(())
     }
 
-    /// Stops serving and stops the workers (running jobs are left to the next start).
-    pub fn shutdown(self) {
+    /// Stops serving, aborts the running jobs (their engines' processes are stopped and the
+    /// jobs end `aborted`), waits for that up to a minute, and stops the workers.
+    pub async fn stop(self) {
         self.server.abort();
+        let aborted = self.stores.queue.abort_all();
+        if aborted > 0 {
+            tracing::info!("aborting {aborted} running job(s)");
+        }
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        while self.stores.queue.running() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         for worker in self.workers {
             worker.abort();
         }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate =
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(error) => {
+                tracing::warn!("cannot listen for SIGTERM: {error}");
+                let _ = interrupt.await;
+                return;
+            }
+        };
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate.recv() => {}
     }
 }
 

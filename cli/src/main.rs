@@ -78,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
             })
             .await?;
             tracing::info!("oqcloud serving on http://{}", server.addr);
-            server.wait().await
+            server.serve_until_signal().await
         }
         Command::Engine {
             run,

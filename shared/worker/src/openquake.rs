@@ -632,8 +632,14 @@ mod tests {
             find_oq(Some(OsString::new()), path.clone(), cwd),
             Some(on_path)
         );
-        assert_eq!(find_oq(None, None, cwd), Some(repo));
-        assert_eq!(find_oq(None, None, Some(&dir.path().join("bin"))), None);
+        assert_eq!(find_oq(None, None, cwd), Some(repo.clone()));
+        // From a directory below the repository (a crate's, when tests run).
+        assert_eq!(
+            find_oq(None, None, Some(&dir.path().join("bin"))),
+            Some(repo)
+        );
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert_eq!(find_oq(None, None, Some(elsewhere.path())), None);
     }
 
     #[test]

@@ -50,6 +50,20 @@ impl LocalQueue {
         token
     }
 
+    /// Signals every registered run to stop (server shutdown); returns how many there were.
+    pub fn abort_all(&self) -> usize {
+        let running = self.running.lock().expect("run registry poisoned");
+        for token in running.values() {
+            token.cancel();
+        }
+        running.len()
+    }
+
+    /// How many runs are registered.
+    pub fn running(&self) -> usize {
+        self.running.lock().expect("run registry poisoned").len()
+    }
+
     /// Forgets a run that has ended.
     pub fn finish_run(&self, id: CalcId) {
         self.running
@@ -97,5 +111,13 @@ mod tests {
         assert!(token.is_cancelled());
         queue.finish_run(1);
         assert_eq!(queue.abort(1).await.unwrap(), AbortOutcome::NotFound);
+
+        let first = queue.start_run(3);
+        let second = queue.start_run(4);
+        assert_eq!(queue.running(), 2);
+        assert_eq!(queue.abort_all(), 2);
+        assert!(first.is_cancelled() && second.is_cancelled());
+        queue.finish_run(3);
+        assert_eq!(queue.running(), 1);
     }
 }
