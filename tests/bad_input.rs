@@ -108,51 +108,100 @@ async fn unknown_and_malformed_ids_are_404() {
     }
 }
 
+/// Submits GOOD_INI with `from` replaced by `to`; asserts a 400 whose message contains
+/// every fragment, and that nothing was stored.
+async fn assert_ini_refused(from: &str, to: &str, fragments: &[&str]) {
+    let server = TestServer::start().await;
+    let ini = GOOD_INI.replace(from, to);
+    let response = server
+        .post_form("/v1/calc/run", ini_form(&ini, &LOGIC_TREES))
+        .await;
+    let (status, error) = refusal(response).await;
+    assert_eq!(status, 400, "{error}");
+    for fragment in fragments {
+        assert!(error.contains(fragment), "{fragment:?} not in {error:?}");
+    }
+    assert_nothing_stored(&server).await;
+}
+
 #[tokio::test]
 async fn malformed_ini_is_400_naming_file_and_line() {
-    let server = TestServer::start().await;
-    let ini = GOOD_INI.replace("random_seed = 23", "this is not an ini line");
-    let (status, error) = refusal(
-        server
-            .post_form("/v1/calc/run", ini_form(&ini, &LOGIC_TREES))
-            .await,
+    assert_ini_refused(
+        "random_seed = 23",
+        "this is not an ini line",
+        &["job.ini", "line 4", "this is not an ini line"],
     )
     .await;
-    assert_eq!(status, 400, "{error}");
-    assert!(error.contains("job.ini"), "{error}");
-    assert!(error.contains("line 4"), "{error}");
-    assert_nothing_stored(&server).await;
 }
 
 #[tokio::test]
 async fn bad_value_is_400_naming_key_and_line() {
-    let server = TestServer::start().await;
-    let ini = GOOD_INI.replace("investigation_time = 50.0", "investigation_time = -50.0");
-    let (status, error) = refusal(
-        server
-            .post_form("/v1/calc/run", ini_form(&ini, &LOGIC_TREES))
-            .await,
+    assert_ini_refused(
+        "investigation_time = 50.0",
+        "investigation_time = -50.0",
+        &["job.ini", "line 26", "investigation_time"],
     )
     .await;
-    assert_eq!(status, 400, "{error}");
-    assert!(error.contains("investigation_time"), "{error}");
-    assert!(error.contains("line 26"), "{error}");
-    assert_nothing_stored(&server).await;
 }
 
 #[tokio::test]
 async fn misspelled_key_is_400() {
-    let server = TestServer::start().await;
-    let ini = GOOD_INI.replace("investigation_time", "investigaton_time");
-    let (status, error) = refusal(
-        server
-            .post_form("/v1/calc/run", ini_form(&ini, &LOGIC_TREES))
-            .await,
+    assert_ini_refused(
+        "investigation_time",
+        "investigaton_time",
+        &[
+            "line 26",
+            "investigaton_time",
+            "did you mean 'investigation_time'",
+        ],
     )
     .await;
+}
+
+#[tokio::test]
+async fn input_outside_the_upload_is_400_even_when_it_exists() {
+    let server = TestServer::start().await;
+    // Uploads are unpacked under <data>/uploads/<tmp>/: put a file where `../` would reach.
+    let uploads = server.data_dir.path().join("uploads");
+    std::fs::create_dir_all(&uploads).unwrap();
+    std::fs::write(uploads.join("server_file.xml"), "<nrml/>").unwrap();
+    let ini = GOOD_INI.replace(
+        "gsim_logic_tree_file = gmpe_logic_tree.xml",
+        "gsim_logic_tree_file = ../server_file.xml",
+    );
+    let response = server
+        .post_form("/v1/calc/run", ini_form(&ini, &LOGIC_TREES))
+        .await;
+    let (status, error) = refusal(response).await;
     assert_eq!(status, 400, "{error}");
-    assert!(error.contains("investigaton_time"), "{error}");
+    assert!(error.contains("outside the uploaded files"), "{error}");
     assert_nothing_stored(&server).await;
+}
+
+#[tokio::test]
+async fn only_the_owner_removes_a_job() {
+    let server = TestServer::start().await;
+    // Accepted, then failed at run time: the logic trees are empty documents.
+    let form = ini_form(GOOD_INI, &LOGIC_TREES).text("job_owner", "alice");
+    let response = server.post_form("/v1/calc/run", form).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    let id = body["job_id"].as_i64().unwrap();
+    assert_eq!(body["user_name"], "alice");
+    server
+        .wait_for(id, std::time::Duration::from_secs(300), |s| {
+            s == "failed" || s == "complete"
+        })
+        .await;
+    let response = server.post(&format!("/v1/calc/{id}/remove")).await;
+    assert_eq!(response.status().as_u16(), 403);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["error"],
+        format!("Cannot delete calculation {id}: it belongs to alice and you are tester")
+    );
+    let (status, _) = server.get_json(&format!("/v1/calc/{id}")).await;
+    assert_eq!(status, 200, "the job must still be there");
 }
 
 #[tokio::test]

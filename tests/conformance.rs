@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use oqcloud_tests::{TestServer, demo, openquake_available, repo_root};
+use oqcloud_tests::{TestServer, demo, failing_job, openquake_available, repo_root};
 use reqwest::multipart::Form;
 use serde_json::Value;
 
@@ -290,19 +290,6 @@ async fn unknown_ids_and_routing_conform() {
         .await;
     let ours = conforms(response, "POST_validate_zip_missing_archive").await;
     assert_eq!(ours, "Missing archive file");
-}
-
-/// A copy of the classical demo without its source model: accepted, then failed at run time
-/// (by the reference engine, or for want of any engine).
-fn failing_job() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(demo("classical_area")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name().unwrap() != "source_model.xml" {
-            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    dir
 }
 
 #[tokio::test]

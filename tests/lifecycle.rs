@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use oqcloud_tests::{TestServer, demo, files_under, openquake_available};
+use oqcloud_tests::{TestServer, demo, failing_job, files_under, openquake_available};
 use serde_json::Value;
 
 const LONG: Duration = Duration::from_secs(600);
@@ -218,14 +218,7 @@ async fn a_failing_job_ends_failed_with_its_traceback() {
         return;
     }
     let server = TestServer::start().await;
-    // The logic tree names a source model that is not uploaded: found at run time.
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(demo("classical_area")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name().unwrap() != "source_model.xml" {
-            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-        }
-    }
+    let dir = failing_job();
     let id = server.submit_ok(dir.path()).await;
     let seen = server
         .wait_for(id, LONG, |s| s == "complete" || s == "failed")

@@ -37,6 +37,20 @@ pub fn openquake_available(test: &str) -> bool {
     found
 }
 
+/// A copy of `demos/classical_area` without its source model: accepted (the logic tree that
+/// names it is there), then failed at run time when the source model is read.
+pub fn failing_job() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(demo("classical_area")).expect("demo dir") {
+        let path = entry.expect("dir entry").path();
+        let name = path.file_name().expect("file name");
+        if name != "source_model.xml" {
+            std::fs::copy(&path, dir.path().join(name)).expect("copy demo file");
+        }
+    }
+    dir
+}
+
 /// An embedded server on a free loopback port over a temporary data directory.
 pub struct TestServer {
     pub base: String,
