@@ -1,0 +1,243 @@
+//! Column-wise contexts: one entry per (rupture, site) pair.
+
+use crate::GsimError;
+
+/// A rupture parameter a GSIM may require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuptureParam {
+    /// Moment magnitude.
+    Mag,
+    /// Rake angle, degrees.
+    Rake,
+    /// Dip angle, degrees.
+    Dip,
+    /// Depth to the top of rupture, km.
+    Ztor,
+    /// Down-dip rupture width, km.
+    Width,
+    /// Hypocentral depth, km.
+    HypoDepth,
+}
+
+/// A site parameter a GSIM may require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SiteParam {
+    /// Time-averaged shear-wave velocity of the top 30 m, m/s.
+    Vs30,
+    /// Whether vs30 was measured (true) or inferred (false).
+    Vs30Measured,
+    /// Depth to the 1.0 km/s shear-wave velocity horizon, m (-999: unknown).
+    Z1pt0,
+    /// Depth to the 2.5 km/s shear-wave velocity horizon, km.
+    Z2pt5,
+}
+
+/// A source-to-site distance a GSIM may require (all in km).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DistanceParam {
+    /// Closest distance to the rupture.
+    Rrup,
+    /// Joyner-Boore distance (to the surface projection of the rupture).
+    Rjb,
+    /// Horizontal distance perpendicular to the strike (positive on the hanging wall).
+    Rx,
+    /// Horizontal distance off the end of the rupture, parallel to the strike.
+    Ry0,
+    /// Hypocentral distance.
+    Rhypo,
+    /// Epicentral distance.
+    Repi,
+}
+
+impl RuptureParam {
+    /// The name OpenQuake uses for this parameter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mag => "mag",
+            Self::Rake => "rake",
+            Self::Dip => "dip",
+            Self::Ztor => "ztor",
+            Self::Width => "width",
+            Self::HypoDepth => "hypo_depth",
+        }
+    }
+}
+
+impl SiteParam {
+    /// The name OpenQuake uses for this parameter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Vs30 => "vs30",
+            Self::Vs30Measured => "vs30measured",
+            Self::Z1pt0 => "z1pt0",
+            Self::Z2pt5 => "z2pt5",
+        }
+    }
+}
+
+impl DistanceParam {
+    /// The name OpenQuake uses for this distance.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rrup => "rrup",
+            Self::Rjb => "rjb",
+            Self::Rx => "rx",
+            Self::Ry0 => "ry0",
+            Self::Rhypo => "rhypo",
+            Self::Repi => "repi",
+        }
+    }
+}
+
+/// The context columns a GSIM reads; the engine needs to fill only these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirements {
+    /// Required rupture parameters.
+    pub rupture: &'static [RuptureParam],
+    /// Required site parameters.
+    pub site: &'static [SiteParam],
+    /// Required distances.
+    pub distance: &'static [DistanceParam],
+}
+
+/// Contexts stored column-wise: entry `i` of every filled column belongs to the
+/// same (rupture, site) pair. Columns a GSIM does not require may stay empty;
+/// required ones must all have [`Contexts::len`] entries.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contexts {
+    /// Moment magnitude.
+    pub mag: Vec<f64>,
+    /// Rake, degrees.
+    pub rake: Vec<f64>,
+    /// Dip, degrees.
+    pub dip: Vec<f64>,
+    /// Depth to top of rupture, km.
+    pub ztor: Vec<f64>,
+    /// Rupture width, km.
+    pub width: Vec<f64>,
+    /// Hypocentral depth, km.
+    pub hypo_depth: Vec<f64>,
+    /// Vs30, m/s.
+    pub vs30: Vec<f64>,
+    /// Whether vs30 was measured.
+    pub vs30measured: Vec<bool>,
+    /// Z1.0, m (-999 means unknown; models then use their own default).
+    pub z1pt0: Vec<f64>,
+    /// Z2.5, km.
+    pub z2pt5: Vec<f64>,
+    /// Rupture distance, km.
+    pub rrup: Vec<f64>,
+    /// Joyner-Boore distance, km.
+    pub rjb: Vec<f64>,
+    /// Rx, km.
+    pub rx: Vec<f64>,
+    /// Ry0, km.
+    pub ry0: Vec<f64>,
+    /// Hypocentral distance, km.
+    pub rhypo: Vec<f64>,
+    /// Epicentral distance, km.
+    pub repi: Vec<f64>,
+}
+
+impl Contexts {
+    /// The number of (rupture, site) pairs: the length of the longest column.
+    pub fn len(&self) -> usize {
+        [
+            self.mag.len(),
+            self.rake.len(),
+            self.dip.len(),
+            self.ztor.len(),
+            self.width.len(),
+            self.hypo_depth.len(),
+            self.vs30.len(),
+            self.vs30measured.len(),
+            self.z1pt0.len(),
+            self.z2pt5.len(),
+            self.rrup.len(),
+            self.rjb.len(),
+            self.rx.len(),
+            self.ry0.len(),
+            self.rhypo.len(),
+            self.repi.len(),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+    }
+
+    /// True when there are no contexts.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column of a rupture parameter.
+    pub fn rupture(&self, p: RuptureParam) -> &[f64] {
+        match p {
+            RuptureParam::Mag => &self.mag,
+            RuptureParam::Rake => &self.rake,
+            RuptureParam::Dip => &self.dip,
+            RuptureParam::Ztor => &self.ztor,
+            RuptureParam::Width => &self.width,
+            RuptureParam::HypoDepth => &self.hypo_depth,
+        }
+    }
+
+    /// The column of a distance.
+    pub fn distance(&self, p: DistanceParam) -> &[f64] {
+        match p {
+            DistanceParam::Rrup => &self.rrup,
+            DistanceParam::Rjb => &self.rjb,
+            DistanceParam::Rx => &self.rx,
+            DistanceParam::Ry0 => &self.ry0,
+            DistanceParam::Rhypo => &self.rhypo,
+            DistanceParam::Repi => &self.repi,
+        }
+    }
+
+    fn site_len(&self, p: SiteParam) -> usize {
+        match p {
+            SiteParam::Vs30 => self.vs30.len(),
+            SiteParam::Vs30Measured => self.vs30measured.len(),
+            SiteParam::Z1pt0 => self.z1pt0.len(),
+            SiteParam::Z2pt5 => self.z2pt5.len(),
+        }
+    }
+
+    /// Checks that every column in `req` and every output slice has
+    /// [`Contexts::len`] entries.
+    pub fn check(&self, req: &Requirements, outputs: [usize; 4]) -> Result<usize, GsimError> {
+        let n = self.len();
+        let bad = |column: &str, found: usize| GsimError::ColumnLength {
+            column: column.to_string(),
+            expected: n,
+            found,
+        };
+        for p in req.rupture {
+            let found = self.rupture(*p).len();
+            if found != n {
+                return Err(bad(p.name(), found));
+            }
+        }
+        for p in req.site {
+            let found = self.site_len(*p);
+            if found != n {
+                return Err(bad(p.name(), found));
+            }
+        }
+        for p in req.distance {
+            let found = self.distance(*p).len();
+            if found != n {
+                return Err(bad(p.name(), found));
+            }
+        }
+        for (name, found) in ["mean", "sig_total", "sig_inter", "sig_intra"]
+            .into_iter()
+            .zip(outputs)
+        {
+            if found != n {
+                return Err(bad(name, found));
+            }
+        }
+        Ok(n)
+    }
+}

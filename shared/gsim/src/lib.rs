@@ -1,0 +1,126 @@
+//! Ground-motion models (GSIMs) of the native classical engine.
+//!
+//! Each model reproduces the OpenQuake hazardlib implementation of the same
+//! name (verified against OpenQuake 3.26.2 by the tests in `tests/`).
+//!
+//! Invariants shared by every model:
+//! - Inputs are [`Contexts`], one entry per (rupture, site) pair; every column a
+//!   model [requires](Gsim::requires) and every output slice must have
+//!   `ctx.len()` entries, otherwise [`GsimError::ColumnLength`] is returned.
+//! - Units: magnitudes Mw; distances and depths km (except `z1pt0`, in m);
+//!   angles degrees; vs30 m/s.
+//! - Outputs are the **natural log** of the median ground motion (g for PGA and
+//!   SA, cm/s for PGV, cm for PGD) and the total, inter-event (tau) and
+//!   intra-event (phi) standard deviations of that natural log. Models that
+//!   define only a total sigma write 0 to the inter and intra outputs, as
+//!   OpenQuake does.
+//! - Computation never panics: NaN inputs give NaN outputs.
+
+mod coeffs;
+mod context;
+mod imt;
+pub mod models;
+
+pub use context::{Contexts, DistanceParam, Requirements, RuptureParam, SiteParam};
+pub use imt::{Imt, ImtKind};
+
+/// Errors of GSIM construction and computation.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GsimError {
+    /// No native GSIM has this name.
+    #[error("unknown GSIM: {0}")]
+    UnknownGsim(String),
+    /// The GSIM does not support this IMT (or this SA period).
+    #[error("GSIM {gsim} does not support IMT {imt}")]
+    UnsupportedImt {
+        /// GSIM name.
+        gsim: String,
+        /// IMT as OpenQuake spells it.
+        imt: String,
+    },
+    /// A GSIM parameter is unknown or has an invalid value.
+    #[error("GSIM {gsim}: invalid parameter {name}={value}")]
+    InvalidParameter {
+        /// GSIM name.
+        gsim: String,
+        /// Parameter name.
+        name: String,
+        /// Parameter value.
+        value: String,
+    },
+    /// An IMT string could not be parsed.
+    #[error("invalid IMT: {0:?}")]
+    BadImt(String),
+    /// A required context column or an output slice has the wrong length.
+    #[error("column {column} has {found} entries, expected {expected}")]
+    ColumnLength {
+        /// Column name (OpenQuake spelling) or output name.
+        column: String,
+        /// Expected length.
+        expected: usize,
+        /// Actual length.
+        found: usize,
+    },
+    /// A defect in a built-in coefficient table.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// A ground-motion model.
+pub trait Gsim: Send + Sync {
+    /// The name as OpenQuake spells it (e.g. `BooreAtkinson2008`).
+    fn name(&self) -> &str;
+
+    /// The context columns the model reads.
+    fn requires(&self) -> Requirements;
+
+    /// The IMT families the model supports; SA is further limited to the
+    /// period range of its coefficient tables.
+    fn supported_imts(&self) -> &'static [ImtKind];
+
+    /// Computes, for every context, the ln-mean and the total, inter-event and
+    /// intra-event sigmas of `imt` into the four output slices.
+    fn compute(
+        &self,
+        ctx: &Contexts,
+        imt: &Imt,
+        mean: &mut [f64],
+        sig_total: &mut [f64],
+        sig_inter: &mut [f64],
+        sig_intra: &mut [f64],
+    ) -> Result<(), GsimError>;
+}
+
+/// The sorted names of the natively implemented GSIMs.
+pub fn native_gsims() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = models::REGISTRY.iter().map(|(n, _)| *n).collect();
+    names.sort_unstable();
+    names
+}
+
+/// Builds the GSIM named as in OpenQuake, with its `key=value` parameters
+/// (as given in `gsim_logic_tree.xml`).
+pub fn gsim_by_name(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let name = name.trim();
+    let (_, build) = models::REGISTRY
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| GsimError::UnknownGsim(name.to_string()))?;
+    build(params)
+}
+
+/// Checks the IMT family and the column lengths shared by every model.
+pub(crate) fn precheck(
+    gsim: &dyn Gsim,
+    ctx: &Contexts,
+    imt: &Imt,
+    outputs: [usize; 4],
+) -> Result<usize, GsimError> {
+    if !gsim.supported_imts().contains(&imt.kind()) {
+        return Err(GsimError::UnsupportedImt {
+            gsim: gsim.name().to_string(),
+            imt: imt.to_string(),
+        });
+    }
+    ctx.check(&gsim.requires(), outputs)
+}

@@ -1,0 +1,139 @@
+//! One module per published model: its coefficient tables as data and its
+//! equations as functions over context columns.
+
+use crate::{Gsim, GsimError};
+
+pub mod akkar_2014;
+pub mod akkar_bommer_2010;
+pub mod boore_2014;
+pub mod boore_atkinson_2008;
+pub mod chiou_youngs_2008;
+pub mod sadigh_1997;
+pub mod toro_2002;
+
+/// Builds a GSIM from its `key=value` parameters.
+type Builder = fn(&[(String, String)]) -> Result<Box<dyn Gsim>, GsimError>;
+
+/// Every native GSIM by its OpenQuake name.
+pub(crate) const REGISTRY: &[(&str, Builder)] = &[
+    ("AkkarBommer2010", |p| {
+        plain(akkar_bommer_2010::AkkarBommer2010, p)
+    }),
+    ("AkkarEtAlRjb2014", |p| {
+        plain(akkar_2014::AkkarEtAlRjb2014, p)
+    }),
+    ("BooreAtkinson2008", |p| {
+        plain(boore_atkinson_2008::BooreAtkinson2008, p)
+    }),
+    ("BooreEtAl2014", |p| plain(boore_2014::BooreEtAl2014, p)),
+    ("ChiouYoungs2008", |p| {
+        plain(chiou_youngs_2008::ChiouYoungs2008, p)
+    }),
+    ("SadighEtAl1997", |p| plain(sadigh_1997::SadighEtAl1997, p)),
+    ("ToroEtAl2002", |p| plain(toro_2002::ToroEtAl2002, p)),
+];
+
+/// Boxes a model that takes no parameters, rejecting any given.
+fn plain<G: Gsim + 'static>(
+    gsim: G,
+    params: &[(String, String)],
+) -> Result<Box<dyn Gsim>, GsimError> {
+    if let Some((name, value)) = params.first() {
+        return Err(GsimError::InvalidParameter {
+            gsim: gsim.name().to_string(),
+            name: name.clone(),
+            value: value.clone(),
+        });
+    }
+    Ok(Box::new(gsim))
+}
+
+/// Defines a parameterless model struct and its [`Gsim`] implementation, which
+/// validates the IMT family and column lengths and then calls the module's
+/// `compute(ctx, imt, mean, sig, tau, phi)`.
+macro_rules! gsim_model {
+    (
+        $(#[$m:meta])*
+        $ty:ident = $name:literal,
+        imts: [$($k:ident),*],
+        rupture: [$($r:ident),*],
+        site: [$($s:ident),*],
+        distance: [$($d:ident),*] $(,)?
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $ty;
+
+        impl $crate::Gsim for $ty {
+            fn name(&self) -> &str {
+                $name
+            }
+
+            fn requires(&self) -> $crate::Requirements {
+                $crate::Requirements {
+                    rupture: &[$($crate::RuptureParam::$r),*],
+                    site: &[$($crate::SiteParam::$s),*],
+                    distance: &[$($crate::DistanceParam::$d),*],
+                }
+            }
+
+            fn supported_imts(&self) -> &'static [$crate::ImtKind] {
+                &[$($crate::ImtKind::$k),*]
+            }
+
+            fn compute(
+                &self,
+                ctx: &$crate::Contexts,
+                imt: &$crate::Imt,
+                mean: &mut [f64],
+                sig_total: &mut [f64],
+                sig_inter: &mut [f64],
+                sig_intra: &mut [f64],
+            ) -> Result<(), $crate::GsimError> {
+                let lens = [mean.len(), sig_total.len(), sig_inter.len(), sig_intra.len()];
+                $crate::precheck(self, ctx, imt, lens)?;
+                compute(ctx, imt, mean, sig_total, sig_inter, sig_intra)
+            }
+        }
+    };
+}
+pub(crate) use gsim_model;
+
+/// Fault-style dummies (strike-slip, normal, reverse) from rake, as in
+/// Boore and Atkinson (2008): within 30 degrees of horizontal is strike-slip,
+/// 30..150 reverse, -150..-30 normal.
+pub(crate) fn ba08_fault_style(rake: f64) -> (f64, f64, f64) {
+    let ss = (rake.abs() <= 30.0 || 180.0 - rake.abs() <= 30.0) as u8 as f64;
+    let rs = (rake > 30.0 && rake < 150.0) as u8 as f64;
+    let ns = (rake > -150.0 && rake < -30.0) as u8 as f64;
+    (ss, ns, rs)
+}
+
+/// `x` limited to `[lo, hi]`; NaN stays NaN (like `numpy.clip`).
+pub(crate) fn clip(x: f64, lo: f64, hi: f64) -> f64 {
+    if x < lo {
+        lo
+    } else if x > hi {
+        hi
+    } else {
+        x
+    }
+}
+
+/// Piecewise-linear interpolation with constant extension beyond the end
+/// points (like `numpy.interp`); NaN gives NaN.
+pub(crate) fn interp<const N: usize>(x: f64, xp: [f64; N], fp: [f64; N]) -> f64 {
+    if x.is_nan() || N == 0 {
+        return f64::NAN;
+    }
+    if x <= xp[0] {
+        return fp[0];
+    }
+    for j in 1..N {
+        if x <= xp[j] {
+            let slope = (fp[j] - fp[j - 1]) / (xp[j] - xp[j - 1]);
+            return slope * (x - xp[j - 1]) + fp[j - 1];
+        }
+    }
+    fp[N - 1]
+}

@@ -1,0 +1,118 @@
+//! Registry, error and robustness behaviour of the public API.
+
+use oqcloud_gsim::{Contexts, GsimError, Imt, gsim_by_name, native_gsims};
+
+fn ctx_with(n: usize, value: f64) -> Contexts {
+    let col = vec![value; n];
+    Contexts {
+        mag: col.clone(),
+        rake: col.clone(),
+        dip: col.clone(),
+        ztor: col.clone(),
+        width: col.clone(),
+        hypo_depth: col.clone(),
+        vs30: col.clone(),
+        vs30measured: vec![true; n],
+        z1pt0: col.clone(),
+        z2pt5: col.clone(),
+        rrup: col.clone(),
+        rjb: col.clone(),
+        rx: col.clone(),
+        ry0: col.clone(),
+        rhypo: col.clone(),
+        repi: col,
+    }
+}
+
+#[test]
+fn registry_lists_sorted_openquake_names() {
+    let names = native_gsims();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
+    for name in [
+        "BooreAtkinson2008",
+        "SadighEtAl1997",
+        "ChiouYoungs2008",
+        "BooreEtAl2014",
+    ] {
+        assert!(names.contains(&name), "{name}");
+    }
+    for name in &names {
+        assert_eq!(
+            gsim_by_name(name, &[])
+                .map(|g| g.name().to_string())
+                .ok()
+                .as_deref(),
+            Some(*name)
+        );
+    }
+}
+
+#[test]
+fn unknown_names_and_parameters_are_errors() {
+    let err = gsim_by_name("NoSuchGsim2099", &[]).err();
+    assert_eq!(err, Some(GsimError::UnknownGsim("NoSuchGsim2099".into())));
+    assert!(err.is_some_and(|e| e.to_string().contains("NoSuchGsim2099")));
+    let params = [("region".to_string(), "JPN".to_string())];
+    assert!(matches!(
+        gsim_by_name("BooreEtAl2014", &params),
+        Err(GsimError::InvalidParameter { .. })
+    ));
+}
+
+#[test]
+fn unsupported_imts_name_gsim_and_imt() {
+    let ctx = ctx_with(3, 500.0);
+    let mut out = [vec![0.0; 3], vec![0.0; 3], vec![0.0; 3], vec![0.0; 3]];
+    let [m, s, t, p] = &mut out;
+    for (name, imt) in [
+        ("SadighEtAl1997", Imt::Pgv),
+        ("ToroEtAl2002", Imt::Sa(0.01)),
+        ("BooreAtkinson2008", Imt::Sa(20.0)),
+        ("BooreAtkinson2008", Imt::Pgd),
+    ] {
+        let gsim = gsim_by_name(name, &[]).expect("gsim");
+        let err = gsim.compute(&ctx, &imt, m, s, t, p).expect_err("error");
+        let text = err.to_string();
+        assert!(
+            text.contains(name) && text.contains(&imt.to_string()),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn wrong_lengths_are_errors_not_panics() {
+    let gsim = gsim_by_name("ChiouYoungs2008", &[]).expect("gsim");
+    let mut ctx = ctx_with(4, 10.0);
+    ctx.rx.pop();
+    let mut out = [vec![0.0; 4], vec![0.0; 4], vec![0.0; 4], vec![0.0; 4]];
+    let [m, s, t, p] = &mut out;
+    let err = gsim.compute(&ctx, &Imt::Pga, m, s, t, p).err();
+    assert!(matches!(err, Some(GsimError::ColumnLength { ref column, .. }) if column == "rx"));
+    let ctx = ctx_with(4, 10.0);
+    let mut short = vec![0.0; 3];
+    let err = gsim.compute(&ctx, &Imt::Pga, m, s, t, &mut short).err();
+    assert!(matches!(err, Some(GsimError::ColumnLength { .. })));
+}
+
+#[test]
+fn nan_contexts_give_nan_without_panicking() {
+    for name in native_gsims() {
+        let gsim = gsim_by_name(name, &[]).expect("gsim");
+        for value in [f64::NAN, f64::INFINITY, -1.0, 0.0] {
+            let ctx = ctx_with(2, value);
+            let mut out = [vec![0.0; 2], vec![0.0; 2], vec![0.0; 2], vec![0.0; 2]];
+            let [m, s, t, p] = &mut out;
+            gsim.compute(&ctx, &Imt::Pga, m, s, t, p).expect("compute");
+            if value.is_nan() {
+                assert!(m.iter().all(|x| x.is_nan()), "{name}: {m:?}");
+            }
+        }
+        // Empty contexts are fine too.
+        let ctx = Contexts::default();
+        gsim.compute(&ctx, &Imt::Pga, &mut [], &mut [], &mut [], &mut [])
+            .expect("empty");
+    }
+}

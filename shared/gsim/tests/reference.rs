@@ -1,0 +1,109 @@
+//! Checks every native GSIM against the OpenQuake 3.26.2 tables written by
+//! `tools/gsim_tables.py` into `tests/data/gsim/<Name>.csv`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use oqcloud_gsim::{Contexts, Imt, gsim_by_name, native_gsims};
+
+/// Relative tolerance on the mean and on each sigma.
+const RTOL: f64 = 1e-6;
+/// Absolute floor for values near zero.
+const ATOL: f64 = 1e-10;
+
+fn table_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../tests/data/gsim/{name}.csv"))
+}
+
+/// Per IMT (in file order): the contexts and the expected [mean, sig, tau, phi].
+type Cases = Vec<(Imt, Contexts, Vec<[f64; 4]>)>;
+
+fn read_cases(name: &str) -> Cases {
+    let path = table_path(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let mut cases: Cases = Vec::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), header.len(), "{line}");
+        let imt: Imt = cells[0].parse().expect("imt");
+        if cases.last().is_none_or(|(i, _, _)| *i != imt) {
+            cases.push((imt, Contexts::default(), Vec::new()));
+        }
+        let (_, ctx, expected) = cases.last_mut().expect("case");
+        let value: HashMap<&str, f64> = header[1..]
+            .iter()
+            .zip(&cells[1..])
+            .map(|(h, c)| (*h, c.parse::<f64>().expect("number")))
+            .collect();
+        for (col, v) in &value {
+            let column = match *col {
+                "vs30measured" => {
+                    ctx.vs30measured.push(*v != 0.0);
+                    continue;
+                }
+                "mag" => &mut ctx.mag,
+                "rake" => &mut ctx.rake,
+                "dip" => &mut ctx.dip,
+                "ztor" => &mut ctx.ztor,
+                "width" => &mut ctx.width,
+                "hypo_depth" => &mut ctx.hypo_depth,
+                "vs30" => &mut ctx.vs30,
+                "z1pt0" => &mut ctx.z1pt0,
+                "z2pt5" => &mut ctx.z2pt5,
+                "rrup" => &mut ctx.rrup,
+                "rjb" => &mut ctx.rjb,
+                "rx" => &mut ctx.rx,
+                "ry0" => &mut ctx.ry0,
+                "rhypo" => &mut ctx.rhypo,
+                "repi" => &mut ctx.repi,
+                "mean" | "sig" | "tau" | "phi" => continue,
+                other => panic!("unknown column {other}"),
+            };
+            column.push(*v);
+        }
+        expected.push(["mean", "sig", "tau", "phi"].map(|k| value[k]));
+    }
+    cases
+}
+
+/// Compares one GSIM with its table; returns the largest relative error.
+fn check(name: &str) -> f64 {
+    let gsim = gsim_by_name(name, &[]).expect("gsim");
+    let mut worst: f64 = 0.0;
+    let mut failures = Vec::new();
+    let mut rows = 0;
+    for (imt, ctx, expected) in read_cases(name) {
+        let n = ctx.len();
+        let mut out = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+        let [mean, sig, tau, phi] = &mut out;
+        gsim.compute(&ctx, &imt, mean, sig, tau, phi)
+            .unwrap_or_else(|e| panic!("{name} {imt}: {e}"));
+        for (i, want) in expected.iter().enumerate() {
+            rows += 1;
+            for (k, label) in ["mean", "sig", "tau", "phi"].iter().enumerate() {
+                let (got, want) = (out[k][i], want[k]);
+                let err = (got - want).abs();
+                if want != 0.0 {
+                    worst = worst.max(err / want.abs());
+                }
+                let ok = err <= RTOL * want.abs() + ATOL || (got.is_nan() && want.is_nan());
+                if !ok && failures.len() < 10 {
+                    failures.push(format!("{imt} row {i} {label}: got {got}, want {want}"));
+                }
+            }
+        }
+    }
+    assert!(rows > 1000, "{name}: only {rows} rows");
+    assert!(failures.is_empty(), "{name}:\n{}", failures.join("\n"));
+    println!("{name}: {rows} rows, max relative error {worst:.2e}");
+    worst
+}
+
+#[test]
+fn every_native_gsim_matches_openquake() {
+    for name in native_gsims() {
+        check(name);
+    }
+}

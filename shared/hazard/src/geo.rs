@@ -1,0 +1,356 @@
+//! Geodetic primitives on OpenQuake's spherical Earth (radius 6371 km): great-circle distances
+//! and azimuths, forward geodetic problem, Cartesian coordinates, orthographic projection and
+//! polygon discretisation, with the formulas of `openquake.hazardlib.geo.geodetic`.
+
+use std::f64::consts::{FRAC_PI_2, PI};
+
+/// Earth radius in km.
+pub const EARTH_RADIUS: f64 = 6371.0;
+
+/// Segments of a polygon longer than this (km) are resampled before projection.
+const UPSAMPLING_STEP_KM: f64 = 100.0;
+
+/// Python's `%` for a positive divisor (the result takes the divisor's sign).
+pub(crate) fn py_mod(a: f64, b: f64) -> f64 {
+    let r = a % b;
+    if r != 0.0 && (r < 0.0) != (b < 0.0) {
+        r + b
+    } else {
+        r
+    }
+}
+
+/// OpenQuake's `baselib.general.round` (Python 2's): halves rounded away from zero.
+pub(crate) fn round_half_away(x: f64) -> f64 {
+    (x + 0.5f64.copysign(x)).floor()
+}
+
+/// numpy's `sign`: -1, 0 or 1.
+pub(crate) fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// Great-circle (haversine) distance in km between two points given in degrees.
+pub fn distance(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    distance_rad(
+        lon1.to_radians(),
+        lat1.to_radians(),
+        lon2.to_radians(),
+        lat2.to_radians(),
+    )
+}
+
+fn distance_rad(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    let a = ((lat1 - lat2) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon1 - lon2) / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS * a.sqrt().asin()
+}
+
+/// Azimuth in degrees, in `[0, 360)`, from the first point to the second.
+pub fn azimuth(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    let (lon1, lat1, lon2, lat2) = (
+        lon1.to_radians(),
+        lat1.to_radians(),
+        lon2.to_radians(),
+        lat2.to_radians(),
+    );
+    let cos_lat2 = lat2.cos();
+    let true_course = ((lon1 - lon2).sin() * cos_lat2)
+        .atan2(lat1.cos() * lat2.sin() - lat1.sin() * cos_lat2 * (lon1 - lon2).cos())
+        .to_degrees();
+    py_mod(360.0 - true_course, 360.0)
+}
+
+/// The point (lon, lat) at `distance` km from (lon, lat) along the great circle leaving it
+/// with `azimuth` degrees (`geodetic.point_at`).
+pub fn point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
+    destination(
+        lon,
+        lat,
+        (360.0 - azimuth).to_radians(),
+        distance / EARTH_RADIUS,
+    )
+}
+
+/// [`point_at`] as `geodetic.fast_point_at` computes it (the course angle rounded
+/// differently), used for the corners of point-source ruptures.
+pub(crate) fn fast_point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
+    destination(lon, lat, -azimuth.to_radians(), distance / EARTH_RADIUS)
+}
+
+/// Forward geodetic problem with true course `tc` (radians, counterclockwise) and angular
+/// distance `angle` (radians).
+fn destination(lon: f64, lat: f64, tc: f64, angle: f64) -> (f64, f64) {
+    let (lon, lat) = (lon.to_radians(), lat.to_radians());
+    let (sin_d, cos_d) = angle.sin_cos();
+    let (sin_lat, cos_lat) = lat.sin_cos();
+    let sin_lats = sin_lat * cos_d + cos_lat * sin_d * tc.cos();
+    let dlon = (tc.sin() * sin_d * cos_lat).atan2(cos_d - sin_lat * sin_lats);
+    let lons = py_mod(lon - dlon + PI, 2.0 * PI) - PI;
+    (lons.to_degrees(), sin_lats.asin().to_degrees())
+}
+
+/// Signed distance in km from a point to the great circle through (lon, lat) with `azimuth`
+/// degrees: positive on its right (east of a northward arc), as OpenQuake's `rx`.
+pub fn distance_to_arc(lon: f64, lat: f64, azimuth: f64, plon: f64, plat: f64) -> f64 {
+    let (lon, lat, azi) = (lon.to_radians(), lat.to_radians(), azimuth.to_radians());
+    let (plon, plat) = (plon.to_radians(), plat.to_radians());
+    let cos_plat = plat.cos();
+    let azi_to_target = -((lon - plon).sin() * cos_plat)
+        .atan2(lat.cos() * plat.sin() - lat.sin() * cos_plat * (lon - plon).cos());
+    let dist = distance_rad(lon, lat, plon, plat);
+    let angle = ((azi_to_target - azi).sin() * (dist / EARTH_RADIUS).sin()).acos();
+    (FRAC_PI_2 - angle) * EARTH_RADIUS
+}
+
+/// The point halfway along the great-circle arc between two points.
+pub fn middle_point(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> (f64, f64) {
+    if lon1 == lon2 && lat1 == lat2 {
+        return (lon1, lat1);
+    }
+    let dist = distance(lon1, lat1, lon2, lat2);
+    point_at(lon1, lat1, azimuth(lon1, lat1, lon2, lat2), dist / 2.0)
+}
+
+/// Earth-centred Cartesian coordinates (km) of a point at `depth` km below the sphere.
+pub fn to_cartesian(lon: f64, lat: f64, depth: f64) -> [f64; 3] {
+    let (phi, theta) = (lon.to_radians(), lat.to_radians());
+    let r = EARTH_RADIUS - depth;
+    let cos_theta_r = r * theta.cos();
+    [
+        cos_theta_r * phi.cos(),
+        cos_theta_r * phi.sin(),
+        r * theta.sin(),
+    ]
+}
+
+/// `n` points (lon, lat, depth), the first being the start, evenly spaced along the arc with
+/// `azimuth` up to `hdist` km away and `vdist` km deeper.
+pub fn npoints_towards(
+    start: [f64; 3],
+    azimuth: f64,
+    hdist: f64,
+    vdist: f64,
+    n: usize,
+) -> Vec<[f64; 3]> {
+    let steps = n.saturating_sub(1).max(1) as f64;
+    let tc = (360.0 - azimuth).to_radians();
+    (0..n)
+        .map(|i| {
+            if i == 0 {
+                return start;
+            }
+            let angle = i as f64 * ((hdist / EARTH_RADIUS) / steps);
+            let (lon, lat) = destination(start[0], start[1], tc, angle);
+            [lon, lat, i as f64 * (vdist / steps) + start[2]]
+        })
+        .collect()
+}
+
+/// Points from `a` towards `b` spaced by `length` km (3D distance rounded to a whole number
+/// of intervals), as `geodetic.intervals_between`.
+pub fn intervals_between(a: [f64; 3], b: [f64; 3], length: f64) -> Vec<[f64; 3]> {
+    let hdist = distance(a[0], a[1], b[0], b[1]);
+    let vdist = b[2] - a[2];
+    let total = round_to((hdist * hdist + vdist * vdist).sqrt(), 7);
+    let intervals = round_half_away(total / length);
+    if intervals.is_nan() || intervals < 1.0 {
+        return vec![a];
+    }
+    let factor = length * intervals / total;
+    let az = azimuth(a[0], a[1], b[0], b[1]);
+    npoints_towards(
+        a,
+        az,
+        hdist * factor,
+        vdist * factor,
+        intervals as usize + 1,
+    )
+}
+
+/// OpenQuake's `round(x, digits)`: [`round_half_away`] on the decimal scaling.
+fn round_to(x: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    round_half_away(x * scale) / scale
+}
+
+/// Orthographic projection centred on the middle of a spherical bounding box.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Projection {
+    lam0: f64,
+    phi0: f64,
+}
+
+impl Projection {
+    /// The projection for the bounding box of `points` (lon, lat).
+    pub(crate) fn for_points(points: impl Iterator<Item = (f64, f64)> + Clone) -> Self {
+        let (west, east, north, south) = bounding_box(points);
+        let (lon0, lat0) = middle_point(west, north, east, south);
+        Projection {
+            lam0: lon0.to_radians(),
+            phi0: lat0.to_radians(),
+        }
+    }
+
+    /// (x, y) in km of a point (lon, lat).
+    pub(crate) fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let (lam, phi) = (lon.to_radians() - self.lam0, lat.to_radians());
+        let x = phi.cos() * lam.sin() * EARTH_RADIUS;
+        let y =
+            (self.phi0.cos() * phi.sin() - self.phi0.sin() * phi.cos() * lam.cos()) * EARTH_RADIUS;
+        (x, y)
+    }
+
+    /// (lon, lat) of a projected point.
+    pub(crate) fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
+        let (xx, yy) = (x / EARTH_RADIUS, y / EARTH_RADIUS);
+        let cos_c = (1.0 - (xx * xx + yy * yy)).sqrt();
+        let (sin0, cos0) = self.phi0.sin_cos();
+        let phi = (cos_c * sin0 + yy * cos0).asin();
+        let lam = xx.atan2(cos0 * cos_c - yy * sin0);
+        let mut lon = (self.lam0 + lam).to_degrees();
+        if lon >= 180.0 {
+            lon -= 360.0;
+        } else if lon <= -180.0 {
+            lon += 360.0;
+        }
+        (lon, phi.to_degrees())
+    }
+}
+
+/// Signed longitudinal extent from `lon1` east to `lon2`, in degrees within (-180, 180].
+pub(crate) fn longitudinal_extent(lon1: f64, lon2: f64) -> f64 {
+    py_mod(lon2 - lon1 + 180.0, 360.0) - 180.0
+}
+
+/// (west, east, north, south) of points, across the antimeridian when they straddle it.
+fn bounding_box(points: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64, f64, f64) {
+    let fold = |f: fn(f64, f64) -> f64, init: f64, lat: bool, keep: fn(f64) -> bool| {
+        points
+            .clone()
+            .map(|(lon, la)| if lat { la } else { lon })
+            .filter(|&v| keep(v))
+            .fold(init, f)
+    };
+    let any = |_: f64| true;
+    let north = fold(f64::max, f64::NEG_INFINITY, true, any);
+    let south = fold(f64::min, f64::INFINITY, true, any);
+    let mut west = fold(f64::min, f64::INFINITY, false, any);
+    let mut east = fold(f64::max, f64::NEG_INFINITY, false, any);
+    if longitudinal_extent(west, east) < 0.0 {
+        west = fold(f64::min, f64::INFINITY, false, |v| v > 0.0);
+        east = fold(f64::max, f64::NEG_INFINITY, false, |v| v < 0.0);
+    }
+    (west, east, north, south)
+}
+
+/// The sites (lon, lat) of a regular grid of spacing `spacing` km inside a polygon, in
+/// OpenQuake's order (rows from north to south, west to east): `Polygon.discretize`.
+///
+/// Rows step `spacing` km south along the western meridian, points `spacing` km east along
+/// each parallel; a point is kept when strictly inside the polygon, tested in an orthographic
+/// projection of the polygon resampled every 100 km. `vertices` are distinct (no closing
+/// repeat); the result is empty for fewer than 3 or a non-positive spacing.
+pub fn discretize_polygon(vertices: &[(f64, f64)], spacing: f64) -> Vec<(f64, f64)> {
+    if vertices.len() < 3 || spacing.is_nan() || spacing <= 0.0 {
+        return Vec::new();
+    }
+    let ring = resample_ring(vertices);
+    let projection = Projection::for_points(ring.iter().copied());
+    let (west, east, north, south) = bounding_box(ring.iter().copied());
+    let projected: Vec<(f64, f64)> = ring
+        .iter()
+        .map(|&(lon, lat)| projection.project(lon, lat))
+        .collect();
+    let mut out = Vec::new();
+    let mut lat = north;
+    while lat > south {
+        let mut lon = west;
+        while longitudinal_extent(lon, east) > 0.0 {
+            let (x, y) = projection.project(lon, lat);
+            if strictly_inside(&projected, x, y) {
+                out.push((lon, lat));
+            }
+            lon = point_at(lon, lat, 90.0, spacing).0;
+        }
+        lat = point_at(west, lat, 180.0, spacing).1;
+    }
+    out
+}
+
+/// The polygon's vertices with every edge longer than 100 km split evenly.
+fn resample_ring(vertices: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let n = vertices.len();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let (lon1, lat1) = vertices[i];
+        let (lon2, lat2) = vertices[(i + 1) % n];
+        out.push((lon1, lat1));
+        let points = (distance(lon1, lat1, lon2, lat2) / UPSAMPLING_STEP_KM) as usize + 1;
+        if points >= 2 {
+            let hdist = distance(lon1, lat1, lon2, lat2);
+            let az = azimuth(lon1, lat1, lon2, lat2);
+            let line = npoints_towards([lon1, lat1, 0.0], az, hdist, 0.0, points);
+            out.extend(line[1..points - 1].iter().map(|p| (p[0], p[1])));
+        }
+    }
+    out
+}
+
+/// Whether (x, y) is strictly inside the polygon (even-odd rule; boundary points are out).
+fn strictly_inside(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    for (i, &(x1, y1)) in ring.iter().enumerate() {
+        let (x2, y2) = ring[(i + 1) % ring.len()];
+        // on the edge: collinear and within its extent
+        let cross = (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1);
+        if cross == 0.0 && x >= x1.min(x2) && x <= x1.max(x2) && y >= y1.min(y2) && y <= y1.max(y2)
+        {
+            return false;
+        }
+        if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_and_azimuths() {
+        let d = distance(0.0, 0.0, 1.0, 0.0);
+        assert!((d - EARTH_RADIUS * 1f64.to_radians()).abs() < 1e-9);
+        assert!((azimuth(0.0, 0.0, 0.0, 1.0)).abs() < 1e-12);
+        assert!((azimuth(0.0, 0.0, 1.0, 0.0) - 90.0).abs() < 1e-12);
+        let (lon, lat) = point_at(10.0, 45.0, 30.0, 50.0);
+        assert!((distance(10.0, 45.0, lon, lat) - 50.0).abs() < 1e-9);
+        // west of a northward arc: negative (OpenQuake's convention, as its rx)
+        assert!((distance_to_arc(0.0, 0.0, 0.0, -1.0, 0.5) + d).abs() < 1e-2);
+        assert!(distance_to_arc(0.0, 0.0, 0.0, 1.0, 0.5) > 0.0);
+    }
+
+    #[test]
+    fn projection_round_trip() {
+        let p = Projection::for_points([(10.0, 40.0), (12.0, 41.0)].into_iter());
+        let (x, y) = p.project(11.3, 40.2);
+        let (lon, lat) = p.unproject(x, y);
+        assert!((lon - 11.3).abs() < 1e-12 && (lat - 40.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn degenerate_polygons_give_no_points() {
+        assert!(discretize_polygon(&[(0.0, 0.0), (1.0, 0.0)], 10.0).is_empty());
+        assert!(discretize_polygon(&[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)], 0.0).is_empty());
+        let square = [(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)];
+        assert!(!discretize_polygon(&square, 10.0).is_empty());
+    }
+}

@@ -1,0 +1,55 @@
+//! From typed NRML sources to ruptures and their distances to sites, reproducing OpenQuake
+//! 3.26's `hazardlib` (the numbers, not the code).
+//!
+//! Invariants and units, throughout: longitudes and latitudes in decimal degrees, angles
+//! (strike, dip, rake, azimuth) in degrees, depths and distances in km (depth positive down),
+//! areas in km², occurrence rates annual. The Earth is OpenQuake's sphere of radius 6371 km.
+//! Ruptures come in OpenQuake's order, and every function returns an error or a value for
+//! any input rather than panicking.
+//!
+//! - [`geo`]: geodetic primitives and polygon discretisation;
+//! - [`mfd`]: magnitude-frequency distributions to (magnitude, rate) bins;
+//! - [`msr`]: magnitude-scaling relationships;
+//! - [`surface`]: planar surfaces of point ruptures, simple fault meshes;
+//! - [`rupture`]: sources to a column-wise [`RuptureSet`];
+//! - [`distance`]: rrup, rjb, rx, ry0, rhypo, repi, azimuth, ztor.
+
+pub mod distance;
+pub mod geo;
+pub mod mfd;
+pub mod msr;
+pub mod rupture;
+pub mod surface;
+
+pub use distance::{Distances, Site};
+pub use rupture::{ErfParams, RuptureSet, RuptureSurface};
+
+/// Why a source gives no ruptures.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HazardError {
+    /// A feature not implemented yet.
+    #[error("not supported yet: {0}")]
+    Unsupported(String),
+    /// Values that cannot give ruptures.
+    #[error("{0}")]
+    Invalid(String),
+    /// An error in a source.
+    #[error("source {source_id}: {error}")]
+    InSource {
+        source_id: String,
+        error: Box<HazardError>,
+    },
+}
+
+impl HazardError {
+    /// The error, naming the source it comes from (once).
+    pub(crate) fn in_source(self, source_id: &str) -> Self {
+        match self {
+            HazardError::InSource { .. } => self,
+            error => HazardError::InSource {
+                source_id: source_id.to_owned(),
+                error: Box::new(error),
+            },
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Rupture surfaces: the planar rectangle of a point-source rupture, built as OpenQuake's
+//! `planar.build_planar` builds it, and the mesh of a simple fault
+//! (`SimpleFaultSurface.from_fault_data`).
+
+use std::sync::Arc;
+
+use crate::geo::{self, Projection};
+
+/// A planar rectangular surface with horizontal top and bottom edges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanarSurface {
+    /// Corners (lon, lat, depth): top left, top right, bottom left, bottom right.
+    pub corners: [[f64; 3]; 4],
+    /// Strike and dip in degrees, as given to the constructor.
+    pub strike: f64,
+    pub dip: f64,
+    /// Cartesian top-left corner, plane normal and in-plane unit vectors (along strike, down
+    /// dip), as OpenQuake's `build_planar_array`.
+    pub(crate) origin: [f64; 3],
+    pub(crate) normal: [f64; 3],
+    pub(crate) uv1: [f64; 3],
+    pub(crate) uv2: [f64; 3],
+    /// Length along strike and width down dip, km, measured in the plane.
+    pub length: f64,
+    pub width: f64,
+}
+
+fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+pub(crate) fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+fn normalized(a: [f64; 3]) -> [f64; 3] {
+    let n = dot(a, a).sqrt();
+    [a[0] / n, a[1] / n, a[2] / n]
+}
+
+impl PlanarSurface {
+    /// The surface with the given corners (top left, top right, bottom left, bottom right).
+    pub fn from_corners(corners: [[f64; 3]; 4], strike: f64, dip: f64) -> Self {
+        let xyz = corners.map(|c| geo::to_cartesian(c[0], c[1], c[2]));
+        let normal = normalized(cross(sub(xyz[0], xyz[1]), sub(xyz[0], xyz[2])));
+        let uv1 = normalized(sub(xyz[1], xyz[0]));
+        let uv2 = cross(normal, uv1);
+        let xx = xyz.map(|p| dot(sub(p, xyz[0]), uv1));
+        let yy = xyz.map(|p| dot(sub(p, xyz[0]), uv2));
+        PlanarSurface {
+            corners,
+            strike,
+            dip,
+            origin: xyz[0],
+            normal,
+            uv1,
+            uv2,
+            length: ((xx[1] - xx[0]) + (xx[3] - xx[2])) / 2.0,
+            width: ((yy[2] - yy[0]) + (yy[3] - yy[1])) / 2.0,
+        }
+    }
+}
+
+/// What a point rupture is built from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointRuptureGeometry {
+    /// Epicentre (lon, lat), degrees.
+    pub lon: f64,
+    pub lat: f64,
+    /// Hypocentral depth, km.
+    pub depth: f64,
+    /// Seismogenic layer, km.
+    pub upper_seismogenic_depth: f64,
+    pub lower_seismogenic_depth: f64,
+    /// Length / width.
+    pub aspect_ratio: f64,
+    /// Median rupture area, km².
+    pub area: f64,
+    pub strike: f64,
+    pub dip: f64,
+}
+
+/// Length, horizontal projection of the width and vertical extent (km) of a rupture of
+/// `area` km²: `sqrt(area * aspect_ratio)` long, narrowed to fit the seismogenic layer
+/// (lengthened to keep the area).
+pub fn rupture_dimensions(usd: f64, lsd: f64, aspect_ratio: f64, area: f64, dip: f64) -> [f64; 3] {
+    let (sin_dip, cos_dip) = dip.to_radians().sin_cos();
+    let max_width = (lsd - usd) / sin_dip;
+    let mut length = (area * aspect_ratio).sqrt();
+    let mut width = area / length;
+    if width > max_width {
+        width = max_width;
+        length = area / width;
+    }
+    [length, width * cos_dip, width * sin_dip]
+}
+
+/// The planar surface of a point rupture: centred on the hypocentre, moved up or down dip
+/// just enough to lie within the seismogenic layer; corners are reached along the diagonals.
+pub fn point_rupture_surface(g: &PointRuptureGeometry) -> PlanarSurface {
+    let [length, hwidth, height] = rupture_dimensions(
+        g.upper_seismogenic_depth,
+        g.lower_seismogenic_depth,
+        g.aspect_ratio,
+        g.area,
+        g.dip,
+    );
+    let (half_length, half_width, half_height) = (length / 2.0, hwidth / 2.0, height / 2.0);
+    let strike = g.strike;
+    let theta = (half_width / half_length).atan().to_degrees();
+    let hor_dist = (half_length * half_length + half_width * half_width).sqrt();
+    let top = g.depth - half_height;
+    let bottom = g.depth + half_height;
+    let mut vshift = g.upper_seismogenic_depth - top;
+    if vshift < 0.0 {
+        vshift = g.lower_seismogenic_depth - bottom;
+        if vshift > 0.0 {
+            vshift = 0.0;
+        }
+    }
+    let (clon, clat) = if vshift == 0.0 {
+        (g.lon, g.lat)
+    } else {
+        let azimuth = if vshift < 0.0 {
+            strike + 270.0
+        } else {
+            strike + 90.0
+        };
+        geo::fast_point_at(
+            g.lon,
+            g.lat,
+            azimuth,
+            (vshift / half_height * half_width).abs(),
+        )
+    };
+    let depth = g.depth + vshift;
+    let corner = |azimuth: f64, depth: f64| {
+        let (lon, lat) = geo::fast_point_at(clon, clat, azimuth, hor_dist);
+        [lon, lat, depth]
+    };
+    let corners = [
+        corner(strike + 180.0 + theta, depth - half_height),
+        corner(strike - theta, depth - half_height),
+        corner(strike + 180.0 - theta, depth + half_height),
+        corner(strike + theta, depth + half_height),
+    ];
+    PlanarSurface::from_corners(corners, strike, g.dip)
+}
+
+/// A rectangular mesh of points (lon, lat, depth), row-major: rows go down dip, columns
+/// along strike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultMesh {
+    pub rows: usize,
+    pub cols: usize,
+    pub points: Vec<[f64; 3]>,
+}
+
+impl FaultMesh {
+    /// The point at (row, col).
+    pub fn at(&self, row: usize, col: usize) -> [f64; 3] {
+        self.points[row * self.cols + col]
+    }
+}
+
+/// A rectangular part of a shared fault mesh: the surface of a floating rupture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeshWindow {
+    pub mesh: Arc<FaultMesh>,
+    pub first_row: usize,
+    pub first_col: usize,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl MeshWindow {
+    /// The point at (row, col) of the window.
+    pub fn at(&self, row: usize, col: usize) -> [f64; 3] {
+        self.mesh.at(self.first_row + row, self.first_col + col)
+    }
+
+    /// Iterates over the window's points.
+    pub fn points(&self) -> impl Iterator<Item = [f64; 3]> + '_ {
+        (0..self.rows).flat_map(move |r| (0..self.cols).map(move |c| self.at(r, c)))
+    }
+
+    /// OpenQuake's `Mesh.get_middle_point`: the middle node, or the great-circle midpoint (and
+    /// mean depth) of the two or four middle nodes.
+    pub fn middle_point(&self) -> [f64; 3] {
+        let row_middle = |row: usize| {
+            let mid = self.cols / 2;
+            if self.cols % 2 == 1 {
+                self.at(row, mid)
+            } else {
+                midpoint(self.at(row, mid - 1), self.at(row, mid))
+            }
+        };
+        let mid_row = self.rows / 2;
+        if self.rows % 2 == 1 {
+            row_middle(mid_row)
+        } else {
+            midpoint(row_middle(mid_row - 1), row_middle(mid_row))
+        }
+    }
+}
+
+fn midpoint(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    let (lon, lat) = geo::middle_point(a[0], a[1], b[0], b[1]);
+    [lon, lat, (a[2] + b[2]) / 2.0]
+}
+
+/// The mesh of a simple fault: the trace resampled every `spacing` km, each point projected
+/// down dip (perpendicular to the strike from the first to the last trace point) to the top
+/// and bottom of the seismogenic layer, and each such segment divided every `spacing` km.
+/// `None` when the mesh would have fewer than 2 rows or columns.
+pub fn simple_fault_mesh(
+    trace: &[(f64, f64)],
+    usd: f64,
+    lsd: f64,
+    dip: f64,
+    spacing: f64,
+) -> Option<FaultMesh> {
+    let valid = spacing > 0.0 && dip > 0.0 && dip <= 90.0 && usd < lsd;
+    if trace.len() < 2 || !valid {
+        return None;
+    }
+    let tan_dip = dip.to_radians().tan();
+    let (hdist_top, hdist_bottom) = (usd / tan_dip, lsd / tan_dip);
+    let (first, last) = (trace[0], trace[trace.len() - 1]);
+    let strike = geo::azimuth(first.0, first.1, last.0, last.1);
+    let azimuth = geo::py_mod(strike + 90.0, 360.0);
+    let columns: Vec<Vec<[f64; 3]>> = resample_trace(trace, spacing)
+        .into_iter()
+        .map(|(lon, lat)| {
+            let (tlon, tlat) = geo::point_at(lon, lat, azimuth, hdist_top);
+            let (blon, blat) = geo::point_at(lon, lat, azimuth, hdist_bottom);
+            geo::intervals_between([tlon, tlat, usd], [blon, blat, lsd], spacing)
+        })
+        .collect();
+    let rows = columns.first()?.len();
+    let cols = columns.len();
+    if rows < 2 || cols < 2 || columns.iter().any(|c| c.len() != rows) {
+        return None;
+    }
+    let points = (0..rows)
+        .flat_map(|r| columns.iter().map(move |c| c[r]))
+        .collect();
+    Some(FaultMesh { rows, cols, points })
+}
+
+/// OpenQuake's `Line.resample` (without keeping the original end): points every `spacing` km
+/// of straight-line distance, measured in the orthographic projection of the line, from its
+/// first point; the last point is added past the end when more than half a step remains.
+fn resample_trace(trace: &[(f64, f64)], spacing: f64) -> Vec<(f64, f64)> {
+    let mut line: Vec<(f64, f64)> = Vec::with_capacity(trace.len());
+    for &p in trace {
+        if line.last() != Some(&p) {
+            line.push(p);
+        }
+    }
+    let projection = Projection::for_points(line.iter().copied());
+    let txy: Vec<[f64; 2]> = line
+        .iter()
+        .map(|&(lon, lat)| {
+            let (x, y) = projection.project(lon, lat);
+            [x, y]
+        })
+        .collect();
+    let dist = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+    let mut out = vec![line[0]];
+    let mut out_xy = vec![txy[0]];
+    let push = |out: &mut Vec<(f64, f64)>, out_xy: &mut Vec<[f64; 2]>, p: [f64; 2]| {
+        out.push(projection.unproject(p[0], p[1]));
+        out_xy.push(p);
+    };
+    let mut first_vertex: Option<usize> = None;
+    // every pass adds at least one point or ends: bounded by the length over the spacing
+    let length: f64 = txy.windows(2).map(|w| dist(w[0], w[1])).sum();
+    let passes = (length / spacing).min(1e7) as usize + txy.len() + 2;
+    for _ in 0..passes {
+        let reference = out_xy[out_xy.len() - 1];
+        let mut best: Option<(usize, f64)> = None;
+        for (i, &p) in txy.iter().enumerate() {
+            let d = match first_vertex {
+                Some(v) if i < v => 100_000.0,
+                _ => dist(p, reference),
+            };
+            if d <= spacing && best.is_none_or(|(_, bd)| d > bd) {
+                best = Some((i, d));
+            }
+        }
+        let idx = best.map_or(0, |(i, _)| i);
+        if idx < txy.len() - 1 {
+            let Some(p) = circle_segment(txy[idx + 1], txy[idx], reference, spacing) else {
+                break;
+            };
+            push(&mut out, &mut out_xy, p);
+            let end = txy[idx + 1];
+            let mut chk = dist(end, p);
+            let mut last = p;
+            let dir = [(end[0] - p[0]) / chk, (end[1] - p[1]) / chk];
+            while chk > spacing * 0.9999 {
+                last = [last[0] + spacing * dir[0], last[1] + spacing * dir[1]];
+                push(&mut out, &mut out_xy, last);
+                chk = dist(end, last);
+            }
+        } else {
+            // (a trace has no depth: a "vertical" last step counts as the same direction)
+            let same_dir = out.len() < 2 || {
+                let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+                let end = line[line.len() - 1];
+                ((a.0 - b.0).abs() < 1e-2 && (a.1 - b.1).abs() < 1e-2)
+                    || (geo::azimuth(a.0, a.1, b.0, b.1) - geo::azimuth(b.0, b.1, end.0, end.1))
+                        .abs()
+                        < 30.0
+            };
+            let from_last = dist(out_xy[out_xy.len() - 1], txy[txy.len() - 1]);
+            if (from_last > spacing / 2.0 && same_dir) || (from_last < spacing / 2.0 && !same_dir) {
+                let (a, b) = (txy[txy.len() - 2], txy[txy.len() - 1]);
+                let d = dist(b, a);
+                let prev = out_xy[out_xy.len() - 1];
+                let p = [
+                    prev[0] + spacing * (b[0] - a[0]) / d,
+                    prev[1] + spacing * (b[1] - a[1]) / d,
+                ];
+                push(&mut out, &mut out_xy, p);
+            }
+            break;
+        }
+        first_vertex = Some(idx + 1);
+    }
+    out.dedup();
+    out
+}
+
+/// The point of segment `p0`–`p1` at `r` from `c` (`line.find_t`): the root of the
+/// line-circle intersection within the segment's box, else the other root.
+fn circle_segment(p0: [f64; 2], p1: [f64; 2], c: [f64; 2], r: f64) -> Option<[f64; 2]> {
+    let (dx, dy) = (p1[0] - p0[0], p1[1] - p0[1]);
+    let pa = dx * dx + dy * dy;
+    let pb = 2.0 * (dx * (p0[0] - c[0]) + dy * (p0[1] - c[1]));
+    let pc = c[0] * c[0] + c[1] * c[1] + p0[0] * p0[0] + p0[1] * p0[1]
+        - 2.0 * (c[0] * p0[0] + c[1] * p0[1])
+        - r * r;
+    let disc = pb * pb - 4.0 * pa * pc;
+    if disc < 0.0 || pa == 0.0 {
+        return None;
+    }
+    let at = |u: f64| [p0[0] + u * dx, p0[1] + u * dy];
+    let p = at((-pb + disc.sqrt()) / (2.0 * pa));
+    let within = |v: f64, a: f64, b: f64| v >= a.min(b) && v <= a.max(b);
+    if within(p[0], p0[0], p1[0]) && within(p[1], p0[1], p1[1]) {
+        Some(p)
+    } else {
+        Some(at((-pb - disc.sqrt()) / (2.0 * pa)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ruptures_fit_the_seismogenic_layer() {
+        let g = PointRuptureGeometry {
+            lon: 0.0,
+            lat: 0.0,
+            depth: 2.0,
+            upper_seismogenic_depth: 0.0,
+            lower_seismogenic_depth: 10.0,
+            aspect_ratio: 1.0,
+            area: 100.0,
+            strike: 0.0,
+            dip: 90.0,
+        };
+        let s = point_rupture_surface(&g);
+        assert!(s.corners[0][2].abs() < 1e-12 && (s.corners[2][2] - 10.0).abs() < 1e-12);
+        // measured in the plane: the bottom edge is shorter, nearer the Earth's centre
+        assert!((s.width - 10.0).abs() < 1e-3 && (s.length - 10.0).abs() < 1e-2);
+    }
+
+    #[test]
+    fn fault_mesh_shape() {
+        let mesh = simple_fault_mesh(&[(0.0, 0.0), (0.0, 0.3)], 0.0, 10.0, 90.0, 1.0).unwrap();
+        assert_eq!((mesh.rows, mesh.cols), (11, 34));
+        assert!(simple_fault_mesh(&[(0.0, 0.0)], 0.0, 10.0, 90.0, 1.0).is_none());
+        assert!(simple_fault_mesh(&[(0.0, 0.0), (0.0, 0.3)], 0.0, 10.0, 0.0, 1.0).is_none());
+    }
+}

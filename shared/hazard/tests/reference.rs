@@ -1,0 +1,196 @@
+//! Ruptures and distances compared with OpenQuake 3.26.2's, from the tables that
+//! `tools/rupture_tables.py` writes into `tests/data/ruptures/`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use oqcloud_hazard::{ErfParams, RuptureSet, RuptureSurface, Site};
+use oqcloud_nrml::Model;
+
+/// Relative tolerance (absolute below 1 km / unit) for every compared value...
+const TOLERANCE: f64 = 1e-6;
+/// ... but distances to fault-mesh ruptures: OpenQuake's generic path (`get_distances`)
+/// computes them partly in single precision (`geodetic_distance` on arrays), about 2e-6
+/// relative; ours are double precision throughout.
+const MESH_TOLERANCE: f64 = 1e-5;
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/ruptures")
+}
+
+struct Case {
+    ruptures: usize,
+    total_rate: f64,
+    params: ErfParams,
+    sites: Vec<Site>,
+}
+
+fn summary() -> HashMap<String, Case> {
+    let text = std::fs::read_to_string(data_dir().join("summary.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let num = |s: &str| s.parse::<f64>().unwrap();
+            let coords: Vec<f64> = f[7].split_whitespace().map(num).collect();
+            let case = Case {
+                ruptures: f[1].parse().unwrap(),
+                total_rate: num(f[2]),
+                params: ErfParams {
+                    rupture_mesh_spacing: num(f[4]),
+                    width_of_mfd_bin: num(f[5]),
+                    area_source_discretization: (!f[6].is_empty()).then(|| num(f[6])),
+                },
+                sites: coords
+                    .chunks(2)
+                    .map(|c| Site {
+                        lon: c[0],
+                        lat: c[1],
+                        depth: 0.0,
+                    })
+                    .collect(),
+            };
+            (f[0].to_owned(), case)
+        })
+        .collect()
+}
+
+/// Largest relative difference seen per quantity.
+#[derive(Default)]
+struct MaxDiff(HashMap<&'static str, f64>);
+
+impl MaxDiff {
+    fn check(&mut self, what: &'static str, row: &str, ours: f64, theirs: f64) {
+        let diff = (ours - theirs).abs() / theirs.abs().max(1.0);
+        let tolerance = if what.ends_with("(mesh)") {
+            MESH_TOLERANCE
+        } else {
+            TOLERANCE
+        };
+        assert!(
+            diff <= tolerance,
+            "{what} of rupture {row}: {ours} vs OpenQuake's {theirs}"
+        );
+        let max = self.0.entry(what).or_insert(0.0);
+        *max = max.max(diff);
+    }
+}
+
+fn compare(name: &str) {
+    let cases = summary();
+    let case = &cases[name];
+    let xml = std::fs::read_to_string(data_dir().join(format!("{name}.xml"))).unwrap();
+    let document = oqcloud_nrml::read(&xml, name).unwrap();
+    let Model::SourceModel(model) = document.model else {
+        panic!("not a source model")
+    };
+    let set = RuptureSet::from_model(&model, &case.params).unwrap();
+    assert_eq!(set.len(), case.ruptures, "number of ruptures");
+    let total: f64 = set.rate.iter().sum();
+    assert!(
+        (total - case.total_rate).abs() <= 1e-12 * case.total_rate,
+        "total rate {total} vs {}",
+        case.total_rate
+    );
+
+    let table = std::fs::read_to_string(data_dir().join(format!("{name}.csv"))).unwrap();
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut max = MaxDiff::default();
+    let mut rows = 0;
+    for line in lines {
+        rows += 1;
+        let f: Vec<&str> = line.split(',').collect();
+        let v = |name: &str| f[col(name)].parse::<f64>().unwrap();
+        let i: usize = f[0].parse().unwrap();
+        let row = f[0];
+        assert_eq!(set.source_ids[set.source[i] as usize], f[1]);
+        max.check("mag", row, set.mag[i], v("mag"));
+        max.check("rake", row, set.rake[i], v("rake"));
+        max.check("rate", row, set.rate[i], v("rate"));
+        max.check("hypo_lon", row, set.hypo_lon[i], v("hypo_lon"));
+        max.check("hypo_lat", row, set.hypo_lat[i], v("hypo_lat"));
+        max.check("hypo_depth", row, set.hypo_depth[i], v("hypo_depth"));
+        max.check("ztor", row, set.ztor[i], v("ztor"));
+        let planar = matches!(set.surface[i], RuptureSurface::Planar(_));
+        if planar {
+            max.check("dip", row, set.dip[i], v("dip"));
+            max.check("width", row, set.width[i], v("width"));
+        }
+        let corners = set.surface[i].corners();
+        for (k, corner) in ["tl", "tr", "bl", "br"].iter().enumerate() {
+            max.check(
+                "corner lon",
+                row,
+                corners[k][0],
+                v(&format!("{corner}_lon")),
+            );
+            max.check(
+                "corner lat",
+                row,
+                corners[k][1],
+                v(&format!("{corner}_lat")),
+            );
+            max.check(
+                "corner depth",
+                row,
+                corners[k][2],
+                v(&format!("{corner}_depth")),
+            );
+        }
+        for (s, site) in case.sites.iter().enumerate() {
+            let d = set.distances(i, site).unwrap();
+            let [rrup, rhypo, repi] = if planar {
+                ["rrup", "rhypo", "repi"]
+            } else {
+                ["rrup (mesh)", "rhypo (mesh)", "repi (mesh)"]
+            };
+            max.check(rrup, row, d.rrup, v(&format!("rrup_{s}")));
+            max.check(rhypo, row, d.rhypo, v(&format!("rhypo_{s}")));
+            max.check(repi, row, d.repi, v(&format!("repi_{s}")));
+            if let (Some(rjb), Some(rx), Some(ry0)) = (d.rjb, d.rx, d.ry0) {
+                max.check("rjb", row, rjb, v(&format!("rjb_{s}")));
+                max.check("rx", row, rx, v(&format!("rx_{s}")));
+                max.check("ry0", row, ry0, v(&format!("ry0_{s}")));
+            }
+        }
+    }
+    let mut report: Vec<_> = max.0.into_iter().collect();
+    report.sort_by(|a, b| a.0.cmp(b.0));
+    eprintln!(
+        "{name}: {} ruptures, {rows} compared; max relative differences:",
+        set.len()
+    );
+    for (what, diff) in report {
+        eprintln!("  {what}: {diff:.2e}");
+    }
+}
+
+#[test]
+fn classical_area_demo() {
+    compare("classical_area");
+}
+
+#[test]
+fn qa_case_01_point_source_repeated_planes() {
+    compare("case_01");
+}
+
+#[test]
+fn qa_case_02_point_source() {
+    compare("case_02");
+}
+
+#[test]
+fn qa_case_03_area_source() {
+    compare("case_03");
+}
+
+/// Counts, rates and the first rupture match; later mesh columns differ from OpenQuake's by
+/// ~4e-6 degrees (the trace resampling, `Line.resample`, not reproduced exactly yet).
+#[test]
+#[ignore = "simple fault trace resampling differs by ~4e-6 degrees"]
+fn qa_case_04_simple_fault() {
+    compare("case_04");
+}

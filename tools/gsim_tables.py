@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Reference tables for the native GSIMs of shared/gsim.
+
+Run with the reference OpenQuake python:
+
+    /work/.venv-oq/bin/python tools/gsim_tables.py [Name ...]
+
+For each GSIM it evaluates OpenQuake hazardlib on synthetic contexts spanning
+magnitude, distance, vs30, rake, dip and depth, for PGA, PGV (when supported)
+and SA at tabulated periods and at periods between table rows, and writes
+tests/data/gsim/<Name>.csv: the IMT, the required context columns, then
+mean (ln), sig, tau, phi. Each IMT gets its own random contexts.
+"""
+import math
+import os
+import sys
+
+import numpy as np
+from openquake.hazardlib import imt as oq_imt
+from openquake.hazardlib.gsim import get_available_gsims
+
+GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
+         'AkkarBommer2010', 'ToroEtAl2002', 'BooreEtAl2014',
+         'AkkarEtAlRjb2014']
+ROWS = 2200        # rows per file, shared by its IMTs
+MAX_SA = 16        # SA periods per file
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                   '..', 'tests', 'data', 'gsim')
+FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
+          'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
+          'rhypo', 'repi']
+RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
+         150, 180]
+VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
+
+
+def contexts(rng, n):
+    """A recarray of n random, roughly consistent contexts."""
+    c = np.zeros(n, [(f, bool if f == 'vs30measured' else float)
+                     for f in FIELDS]).view(np.recarray)
+    c.mag = np.round(rng.uniform(4.0, 8.7, n), 2)
+    c.rake = np.where(rng.random(n) < 0.7, rng.choice(RAKES, n),
+                      np.round(rng.uniform(-180, 180, n), 1))
+    c.dip = np.round(rng.uniform(15, 90, n), 1)
+    c.ztor = np.round(rng.choice([0, 0, 1, 3, 5, 10, 15], n) *
+                      rng.uniform(0.5, 1.5, n), 2)
+    c.width = np.round(rng.uniform(1, 40, n), 2)
+    c.hypo_depth = np.round(c.ztor + rng.uniform(0, 15, n), 2)
+    # distances log-uniform from 0.1 to 400 km, with some exact zeros
+    rjb = np.round(10 ** rng.uniform(-1, math.log10(400), n), 3)
+    rjb[rng.random(n) < 0.05] = 0.0
+    c.rjb = rjb
+    c.rrup = np.round(np.sqrt(rjb ** 2 + (c.ztor + rng.uniform(0, 5, n)) ** 2), 3)
+    c.rx = np.round(rjb * rng.choice([-1, 1], n) + rng.uniform(0, 10, n), 3)
+    c.ry0 = np.round(rng.uniform(0, 1, n) * rjb, 3)
+    c.repi = np.round(rjb + rng.uniform(0, 10, n), 3)
+    c.rhypo = np.round(np.sqrt(c.repi ** 2 + c.hypo_depth ** 2), 3)
+    c.vs30 = np.where(rng.random(n) < 0.3, rng.choice(VS30S, n),
+                      np.round(rng.uniform(150, 1600, n), 1))
+    c.vs30measured = rng.random(n) < 0.5
+    z1 = np.round(rng.uniform(0, 800, n), 1)
+    z1[rng.random(n) < 0.4] = -999.0
+    c.z1pt0 = z1
+    c.z2pt5 = np.round(rng.uniform(0, 8, n), 3)
+    return c
+
+
+def compute(gsim, ctx, imt):
+    n = len(ctx)
+    out = np.zeros((4, 1, n))
+    gsim.compute(ctx, [imt], out[0], out[1], out[2], out[3])
+    return out[:, 0]
+
+
+def supported_imts(gsim, rng):
+    """PGA/PGV if supported, then SA periods (tabulated and in between)
+    that every coefficient table of the GSIM accepts."""
+    probe = contexts(rng, 2)
+    names = {c.__name__ for c in gsim.DEFINED_FOR_INTENSITY_MEASURE_TYPES}
+    imts = [oq_imt.from_string(n) for n in ('PGA', 'PGV') if n in names]
+    periods = sorted({i.period for attr in dir(gsim) if attr.startswith('COEFFS')
+                      for i in getattr(gsim, attr).sa_coeffs})
+    cands = set(periods)
+    for a, b in zip(periods, periods[1:]):
+        cands.add(round(math.sqrt(a * b), 4))
+    good = []
+    for p in sorted(cands):
+        try:
+            compute(gsim, probe, oq_imt.SA(p))
+            good.append(p)
+        except KeyError:
+            pass
+    if len(good) > MAX_SA:
+        idx = np.unique(np.round(np.linspace(0, len(good) - 1, MAX_SA)))
+        good = [good[int(i)] for i in idx]
+    return imts + [oq_imt.SA(p) for p in good]
+
+
+def fmt(x):
+    return repr(float(x))
+
+
+def write(name):
+    gsim = get_available_gsims()[name]()
+    rng = np.random.default_rng(sum(map(ord, name)))  # reproducible
+    req = (gsim.REQUIRES_RUPTURE_PARAMETERS | gsim.REQUIRES_SITES_PARAMETERS |
+           gsim.REQUIRES_DISTANCES)
+    cols = [f for f in FIELDS if f in req]
+    imts = supported_imts(gsim, rng)
+    per = max(ROWS // len(imts), 50)
+    path = os.path.join(OUT, name + '.csv')
+    with open(path, 'w') as f:
+        f.write(','.join(['imt'] + cols + ['mean', 'sig', 'tau', 'phi']) + '\n')
+        for imt in imts:
+            ctx = contexts(rng, per)
+            mean, sig, tau, phi = compute(gsim, ctx, imt)
+            for i in range(per):
+                ins = [str(int(ctx[c][i])) if c == 'vs30measured'
+                       else fmt(ctx[c][i]) for c in cols]
+                outs = ['%.15g' % v for v in (mean[i], sig[i], tau[i], phi[i])]
+                f.write(','.join([imt.string] + ins + outs) + '\n')
+    print('%s: %d IMTs x %d rows, %d bytes' % (
+        name, len(imts), per, os.path.getsize(path)))
+
+
+if __name__ == '__main__':
+    os.makedirs(OUT, exist_ok=True)
+    for name in sys.argv[1:] or GSIMS:
+        write(name)

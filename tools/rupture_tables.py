@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Writes the reference rupture tables that `shared/hazard/tests/` compare against.
+
+Run with the reference OpenQuake (3.26.2):
+    /work/.venv-oq/bin/python tools/rupture_tables.py
+
+For each case it reads the source model with the job.ini's `rupture_mesh_spacing`,
+`width_of_mfd_bin` and `area_source_discretization`, iterates `src.iter_ruptures()` and
+writes `tests/data/ruptures/<case>.csv`: one row per rupture (every `step`-th one when a case
+has too many, to keep the file under 500 KB) with its magnitude, rake, dip, ztor, width,
+occurrence rate, hypocentre, four surface corners (planar surfaces: tl tr bl br; fault meshes:
+the corner nodes of the mesh) and, for each site, rrup rjb rx ry0 rhypo repi as the engine
+computes them (`openquake.hazardlib.calc.filters.get_distances`). `summary.csv` gives, per
+case, the total number of ruptures, the sum of their rates, the step and the sites."""
+import configparser
+import csv
+import math
+import pathlib
+import shutil
+
+import numpy
+from openquake.hazardlib import nrml, sourceconverter
+from openquake.hazardlib.calc.filters import get_distances
+from openquake.hazardlib.geo.mesh import Mesh
+from openquake.hazardlib.geo.surface.planar import PlanarSurface
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+QA = pathlib.Path(nrml.__file__).parent.parent / 'qa_tests_data/classical'
+OUT = ROOT / 'tests/data/ruptures'
+MAX_ROWS = 400
+DISTANCES = ('rrup', 'rjb', 'rx', 'ry0', 'rhypo', 'repi')
+
+# (case name, source model, job.ini, extra sites as (lon, lat))
+CASES = [
+    ('classical_area', ROOT / 'demos/classical_area/source_model.xml',
+     ROOT / 'demos/classical_area/job.ini', [(20.65, -44.45), (21.6, -43.2)]),
+    ('case_01', QA / 'case_01/source_model.xml', QA / 'case_01/job.ini',
+     [(0.05, 0.02), (-0.2, 0.3)]),
+    ('case_02', QA / 'case_02/source_model.xml', QA / 'case_02/job.ini',
+     [(0.01, -0.03), (0.5, 0.5)]),
+    ('case_03', QA / 'case_03/source_model.xml', QA / 'case_03/job.ini',
+     [(-0.2, -0.1), (1.0, -1.0)]),
+    ('case_04', QA / 'case_04/sm.xml', QA / 'case_04/job.ini',
+     [(-3.9, 35.3), (-4.2, 35.0)]),
+]
+
+
+def job_params(ini):
+    cp = configparser.ConfigParser()
+    cp.read(ini)
+    erf = cp['erf']
+    asd = erf.get('area_source_discretization', '').strip()
+    sites = []
+    for sect in cp.sections():
+        if cp.has_option(sect, 'sites'):
+            for item in cp.get(sect, 'sites').split(','):
+                lon, lat = item.split()[:2]
+                sites.append((float(lon), float(lat)))
+    return dict(rms=float(erf['rupture_mesh_spacing']),
+                wmb=float(erf['width_of_mfd_bin']),
+                asd=float(asd) if asd else None), sites
+
+
+def corners(surface):
+    if isinstance(surface, PlanarSurface):
+        lons, lats, deps = surface.corner_lons, surface.corner_lats, surface.corner_depths
+        return [(lons[i], lats[i], deps[i]) for i in range(4)]
+    m = surface.mesh
+    return [(m.lons[r, c], m.lats[r, c], m.depths[r, c])
+            for r, c in ((0, 0), (0, -1), (-1, 0), (-1, -1))]
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    summary = []
+    for case, sm, ini, extra in CASES:
+        params, sites = job_params(ini)
+        sites += extra
+        conv = sourceconverter.SourceConverter(
+            investigation_time=1.0, rupture_mesh_spacing=params['rms'],
+            width_of_mfd_bin=params['wmb'],
+            area_source_discretization=params['asd'])
+        model = nrml.to_python(str(sm), conv)
+        shutil.copyfile(sm, OUT / f'{case}.xml')
+        rups = [(src.source_id, rup) for grp in model.src_groups
+                for src in grp for rup in src.iter_ruptures()]
+        total_rate = math.fsum(rup.occurrence_rate for _, rup in rups)
+        step = max(1, -(-len(rups) // MAX_ROWS))
+        mesh = Mesh(numpy.array([s[0] for s in sites]),
+                    numpy.array([s[1] for s in sites]), numpy.zeros(len(sites)))
+        header = ['index', 'source', 'mag', 'rake', 'dip', 'ztor', 'width', 'rate',
+                  'hypo_lon', 'hypo_lat', 'hypo_depth']
+        for corner in ('tl', 'tr', 'bl', 'br'):
+            header += [f'{corner}_lon', f'{corner}_lat', f'{corner}_depth']
+        for s in range(len(sites)):
+            header += [f'{d}_{s}' for d in DISTANCES]
+        with open(OUT / f'{case}.csv', 'w', newline='') as f:
+            out = csv.writer(f)
+            out.writerow(header)
+            for index in range(0, len(rups), step):
+                src_id, rup = rups[index]
+                surf = rup.surface
+                hypo = rup.hypocenter
+                row = [index, src_id, rup.mag, rup.rake, surf.get_dip(),
+                       surf.get_top_edge_depth(), surf.get_width(),
+                       rup.occurrence_rate, hypo.x, hypo.y, hypo.z]
+                for c in corners(surf):
+                    row += list(c)
+                dists = [get_distances(rup, mesh, d) for d in DISTANCES]
+                for s in range(len(sites)):
+                    row += [d[s] for d in dists]
+                out.writerow([repr(float(v)) if not isinstance(v, (int, str)) else v
+                              for v in row])
+        summary.append([case, len(rups), repr(total_rate), step, params['rms'],
+                        params['wmb'], params['asd'] or '',
+                        ' '.join(f'{lon} {lat}' for lon, lat in sites)])
+        print(case, len(rups), total_rate, step)
+    with open(OUT / 'summary.csv', 'w', newline='') as f:
+        out = csv.writer(f)
+        out.writerow(['case', 'ruptures', 'total_rate', 'step', 'rupture_mesh_spacing',
+                      'width_of_mfd_bin', 'area_source_discretization', 'sites'])
+        out.writerows(summary)
+
+
+if __name__ == '__main__':
+    main()
