@@ -9,7 +9,9 @@ For each GSIM it evaluates OpenQuake hazardlib on synthetic contexts spanning
 magnitude, distance, vs30, rake, dip and depth, for PGA, PGV (when supported)
 and SA at tabulated periods and at periods between table rows, and writes
 tests/data/gsim/<Name>.csv: the IMT, the required context columns, then
-mean (ln), sig, tau, phi. Each IMT gets its own random contexts.
+mean (ln), sig, tau, phi. Each IMT gets its own random contexts. The
+NGA-West2 models get finite-fault contexts whose ztor, width, dip, hypocentre
+and distances (rx, ry0, rjb, rrup) come from one rupture plane per row.
 """
 import math
 import os
@@ -21,8 +23,12 @@ from openquake.hazardlib.gsim import get_available_gsims
 
 GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'AkkarBommer2010', 'ToroEtAl2002', 'BooreEtAl2014',
-         'AkkarEtAlRjb2014']
+         'AkkarEtAlRjb2014', 'ChiouYoungs2014', 'CampbellBozorgnia2014',
+         'AbrahamsonEtAl2014']
+#: NGA-West2 models: finite-fault contexts with consistent geometry
+NGA_WEST2 = {'ChiouYoungs2014', 'CampbellBozorgnia2014', 'AbrahamsonEtAl2014'}
 ROWS = 2200        # rows per file, shared by its IMTs
+NGA_ROWS = 2000    # fewer rows for the wider NGA-West2 files (size limit)
 MAX_SA = 16        # SA periods per file
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                    '..', 'tests', 'data', 'gsim')
@@ -65,6 +71,89 @@ def contexts(rng, n):
     return c
 
 
+def nga_contexts(rng, n):
+    """A recarray of n random finite-fault contexts with consistent geometry.
+
+    The rupture is a plane of length L and width W (from magnitude, W limited
+    by a 20 km seismogenic depth), top at depth ztor, striking along +y with
+    its top edge from (0, 0) to (0, L), dipping towards +x (the hanging
+    wall). Sites at the surface point (x, y) then have rx = x,
+    ry0 = distance beyond the ends along strike, rjb = distance to the
+    surface projection and rrup = distance to the plane. Hypocentres lie on
+    the plane. z1pt0 (m) and z2pt5 (km) scatter around vs30-based means,
+    with the unknown markers OpenQuake uses (z1pt0 -999 or another negative,
+    z2pt5 -999) and some zeros.
+    """
+    c = np.zeros(n, [(f, bool if f == 'vs30measured' else float)
+                     for f in FIELDS]).view(np.recarray)
+    mag = np.round(rng.uniform(3.5, 8.5, n), 2)
+    c.mag = mag
+    c.rake = np.where(rng.random(n) < 0.7, rng.choice(RAKES, n),
+                      np.round(rng.uniform(-180, 180, n), 1))
+    dip = np.round(rng.uniform(15, 90, n), 1)
+    dip[rng.random(n) < 0.1] = 90.0
+    dip[rng.random(n) < 0.05] = 30.0
+    c.dip = dip
+    sind, cosd = np.sin(np.radians(dip)), np.cos(np.radians(dip))
+    ztor = np.round(rng.choice([0, 0, 0.5, 1, 3, 5, 8, 12, 16], n) *
+                    rng.uniform(0.5, 1.5, n), 2)
+    ztor[rng.random(n) < 0.05] = 10.0
+    c.ztor = ztor
+    # Wells and Coppersmith (1994)-like sizes, scattered
+    length = 10 ** (-2.44 + 0.59 * mag) * rng.uniform(0.7, 1.4, n)
+    width = 10 ** (-1.01 + 0.32 * mag) * rng.uniform(0.7, 1.4, n)
+    width = np.round(np.clip(np.minimum(width, (20.0 - ztor) / sind),
+                             0.5, None), 2)
+    length = np.maximum(length, width)
+    c.width = width
+    c.hypo_depth = np.round(ztor + rng.uniform(0.05, 0.95, n) * width * sind,
+                            2)
+    # sites around the surface projection, log-uniform from 0.1 to 300 km
+    proj = width * cosd
+    r = 10 ** rng.uniform(-1, math.log10(300), n)
+    theta = rng.uniform(0, 2 * math.pi, n)
+    x = proj / 2 + r * np.cos(theta)
+    y = length / 2 + r * np.sin(theta)
+    inside = rng.random(n) < 0.05          # some sites above the rupture
+    x[inside] = rng.uniform(0, 1, inside.sum()) * proj[inside]
+    y[inside] = rng.uniform(0, 1, inside.sum()) * length[inside]
+    x, y = np.round(x, 3), np.round(y, 3)
+    dy = np.maximum(np.maximum(-y, y - length), 0.0)
+    dx = np.maximum(np.maximum(-x, x - proj), 0.0)
+    # in the (x, z) section: the point of the dipping segment nearest the
+    # site (s = down-dip position, clipped to the plane) and its distance
+    s = np.clip(x * cosd - ztor * sind, 0.0, width)
+    px, pz = s * cosd, ztor + s * sind
+    dseg = np.sqrt((x - px) ** 2 + pz ** 2)
+    c.rx = x
+    c.ry0 = np.round(dy, 3)
+    c.rjb = np.round(np.sqrt(dx ** 2 + dy ** 2), 3)
+    c.rrup = np.round(np.sqrt(dseg ** 2 + dy ** 2), 3)
+    c.repi = np.round(np.sqrt(c.rjb ** 2 + rng.uniform(0, 1, n) * length ** 2),
+                      3)
+    c.rhypo = np.round(np.sqrt(c.repi ** 2 + c.hypo_depth ** 2), 3)
+    vs30 = np.where(rng.random(n) < 0.3,
+                    rng.choice(VS30S + [330, 660, 865, 1100, 1180], n),
+                    np.round(rng.uniform(150, 1600, n), 1))
+    c.vs30 = vs30
+    c.vs30measured = rng.random(n) < 0.5
+    z1 = np.exp(-7.15 / 4 * np.log((vs30 ** 4 + 570.94 ** 4) /
+                                   (1360 ** 4 + 570.94 ** 4)))
+    z1 = np.round(z1 * np.exp(rng.normal(0, 0.7, n)), 1)
+    u = rng.random(n)
+    z1[u < 0.35] = -999.0
+    z1[(u >= 0.35) & (u < 0.38)] = -1.0
+    z1[(u >= 0.38) & (u < 0.41)] = 0.0
+    c.z1pt0 = z1
+    z25 = np.exp(7.089 - 1.144 * np.log(vs30))
+    z25 = np.round(z25 * np.exp(rng.normal(0, 0.8, n)), 3)
+    u = rng.random(n)
+    z25[u < 0.3] = -999.0
+    z25[(u >= 0.3) & (u < 0.33)] = 0.0
+    c.z2pt5 = z25
+    return c
+
+
 def compute(gsim, ctx, imt):
     n = len(ctx)
     out = np.zeros((4, 1, n))
@@ -72,14 +161,15 @@ def compute(gsim, ctx, imt):
     return out[:, 0]
 
 
-def supported_imts(gsim, rng):
+def supported_imts(gsim, rng, make=contexts):
     """PGA/PGV if supported, then SA periods (tabulated and in between)
     that every coefficient table of the GSIM accepts."""
-    probe = contexts(rng, 2)
+    probe = make(rng, 2)
     names = {c.__name__ for c in gsim.DEFINED_FOR_INTENSITY_MEASURE_TYPES}
     imts = [oq_imt.from_string(n) for n in ('PGA', 'PGV') if n in names]
-    periods = sorted({i.period for attr in dir(gsim) if attr.startswith('COEFFS')
-                      for i in getattr(gsim, attr).sa_coeffs})
+    tables = [getattr(gsim, a) for a in dir(gsim) if a.startswith('COEFFS')]
+    periods = sorted({i.period for t in tables if hasattr(t, 'sa_coeffs')
+                      for i in t.sa_coeffs})
     cands = set(periods)
     for a, b in zip(periods, periods[1:]):
         cands.add(round(math.sqrt(a * b), 4))
@@ -106,13 +196,15 @@ def write(name):
     req = (gsim.REQUIRES_RUPTURE_PARAMETERS | gsim.REQUIRES_SITES_PARAMETERS |
            gsim.REQUIRES_DISTANCES)
     cols = [f for f in FIELDS if f in req]
-    imts = supported_imts(gsim, rng)
-    per = max(ROWS // len(imts), 50)
+    make, rows = ((nga_contexts, NGA_ROWS) if name in NGA_WEST2
+                  else (contexts, ROWS))
+    imts = supported_imts(gsim, rng, make)
+    per = max(rows // len(imts), 50)
     path = os.path.join(OUT, name + '.csv')
     with open(path, 'w') as f:
         f.write(','.join(['imt'] + cols + ['mean', 'sig', 'tau', 'phi']) + '\n')
         for imt in imts:
-            ctx = contexts(rng, per)
+            ctx = make(rng, per)
             mean, sig, tau, phi = compute(gsim, ctx, imt)
             for i in range(per):
                 ins = [str(int(ctx[c][i])) if c == 'vs30measured'

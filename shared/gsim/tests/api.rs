@@ -35,6 +35,9 @@ fn registry_lists_sorted_openquake_names() {
         "SadighEtAl1997",
         "ChiouYoungs2008",
         "BooreEtAl2014",
+        "ChiouYoungs2014",
+        "CampbellBozorgnia2014",
+        "AbrahamsonEtAl2014",
     ] {
         assert!(names.contains(&name), "{name}");
     }
@@ -71,6 +74,9 @@ fn unsupported_imts_name_gsim_and_imt() {
         ("ToroEtAl2002", Imt::Sa(0.01)),
         ("BooreAtkinson2008", Imt::Sa(20.0)),
         ("BooreAtkinson2008", Imt::Pgd),
+        ("ChiouYoungs2014", Imt::Sa(0.005)),
+        ("CampbellBozorgnia2014", Imt::Sa(20.0)),
+        ("AbrahamsonEtAl2014", Imt::Pgd),
     ] {
         let gsim = gsim_by_name(name, &[]).expect("gsim");
         let err = gsim.compute(&ctx, &imt, m, s, t, p).expect_err("error");
@@ -114,5 +120,45 @@ fn nan_contexts_give_nan_without_panicking() {
         let ctx = Contexts::default();
         gsim.compute(&ctx, &Imt::Pga, &mut [], &mut [], &mut [], &mut [])
             .expect("empty");
+    }
+}
+
+#[test]
+fn odd_contexts_at_every_imt_never_panic() {
+    let imts = [
+        Imt::Pga,
+        Imt::Pgv,
+        Imt::Sa(0.0),
+        Imt::Sa(0.01),
+        Imt::Sa(0.2),
+        Imt::Sa(0.3),
+        Imt::Sa(1.7),
+        Imt::Sa(3.0),
+        Imt::Sa(10.0),
+        Imt::Sa(1e6),
+    ];
+    let values = [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -999.0,
+        -1.0,
+        0.0,
+        1e-300,
+        90.0,
+        1e300,
+    ];
+    for name in native_gsims() {
+        let gsim = gsim_by_name(name, &[]).expect("gsim");
+        for imt in &imts {
+            for value in values {
+                let mut ctx = ctx_with(2, value);
+                ctx.vs30measured = vec![false, true];
+                let mut out = [vec![0.0; 2], vec![0.0; 2], vec![0.0; 2], vec![0.0; 2]];
+                let [m, s, t, p] = &mut out;
+                // Errors (unsupported IMTs) are fine; panics are not.
+                let _ = gsim.compute(&ctx, imt, m, s, t, p);
+            }
+        }
     }
 }

@@ -3,11 +3,14 @@
 
 use crate::{Gsim, GsimError};
 
+pub mod abrahamson_2014;
 pub mod akkar_2014;
 pub mod akkar_bommer_2010;
 pub mod boore_2014;
 pub mod boore_atkinson_2008;
+pub mod campbell_bozorgnia_2014;
 pub mod chiou_youngs_2008;
+pub mod chiou_youngs_2014;
 pub mod sadigh_1997;
 pub mod toro_2002;
 
@@ -16,6 +19,9 @@ type Builder = fn(&[(String, String)]) -> Result<Box<dyn Gsim>, GsimError>;
 
 /// Every native GSIM by its OpenQuake name.
 pub(crate) const REGISTRY: &[(&str, Builder)] = &[
+    ("AbrahamsonEtAl2014", |p| {
+        plain(abrahamson_2014::AbrahamsonEtAl2014, p)
+    }),
     ("AkkarBommer2010", |p| {
         plain(akkar_bommer_2010::AkkarBommer2010, p)
     }),
@@ -26,8 +32,14 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
         plain(boore_atkinson_2008::BooreAtkinson2008, p)
     }),
     ("BooreEtAl2014", |p| plain(boore_2014::BooreEtAl2014, p)),
+    ("CampbellBozorgnia2014", |p| {
+        plain(campbell_bozorgnia_2014::CampbellBozorgnia2014, p)
+    }),
     ("ChiouYoungs2008", |p| {
         plain(chiou_youngs_2008::ChiouYoungs2008, p)
+    }),
+    ("ChiouYoungs2014", |p| {
+        plain(chiou_youngs_2014::ChiouYoungs2014, p)
     }),
     ("SadighEtAl1997", |p| plain(sadigh_1997::SadighEtAl1997, p)),
     ("ToroEtAl2002", |p| plain(toro_2002::ToroEtAl2002, p)),
