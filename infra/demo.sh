@@ -12,6 +12,7 @@ if [ -z "${OQCLOUD_OPENQUAKE:-}" ] && [ ! -x .venv-openquake/bin/oq ]; then
   bash infra/install-openquake.sh .venv-openquake
 fi
 export OQCLOUD_OPENQUAKE="${OQCLOUD_OPENQUAKE:-$PWD/.venv-openquake/bin/oq}"
+source infra/build-tools.sh
 cargo build --bin oqcloud
 target/debug/oqcloud serve --port "$port" --data-dir oqdata &
 server=$!

@@ -11,4 +11,5 @@ if [ -z "${OQCLOUD_SKIP_OPENQUAKE:-}" ]; then
   fi
   export OQCLOUD_OPENQUAKE="${OQCLOUD_OPENQUAKE:-$PWD/.venv-openquake/bin/oq}"
 fi
+source infra/build-tools.sh
 cargo test --workspace --no-fail-fast "$@"

@@ -1,5 +1,6 @@
 //! The [`Datastore`] handle and its readers and writers.
 
+use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -7,6 +8,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use hdf5::types::VarLenUnicode;
 use hdf5::{File, Group, H5Type, Location, LocationType};
+use hdf5_sys::h5f::H5Fget_vfd_handle;
+use hdf5_sys::h5p::H5P_DEFAULT;
 use ndarray::{Array1, Ix4};
 
 use crate::error::{Ctx, Error, Result};
@@ -93,26 +96,61 @@ fn at(name: &str, attr: &str) -> String {
     }
 }
 
+/// Marks the descriptor of `file` close-on-exec. HDF5 opens files without `O_CLOEXEC`, so a
+/// child process spawned while the file is open (the reference engine, a python check) would
+/// inherit the descriptor and HDF5's `flock` on it, and opening the file again would fail with
+/// "unable to lock file" until that child exits. Caller holds the lock.
+#[cfg(unix)]
+fn set_cloexec(file: &File, path: &str) -> Result<()> {
+    use hdf5::file::FileDriver;
+    // only the POSIX driver's handle is a file descriptor (HDF5_DRIVER can choose another)
+    if !matches!(file.fapl().at(path)?.driver(), FileDriver::Sec2) {
+        return Ok(());
+    }
+    let mut handle: *mut c_void = std::ptr::null_mut();
+    // SAFETY: H5Fget_vfd_handle stores a pointer to the driver's handle, for sec2 an `int`
+    // descriptor that stays valid while the file is open
+    let fd = unsafe {
+        if H5Fget_vfd_handle(file.id(), H5P_DEFAULT, &mut handle) < 0 || handle.is_null() {
+            return Err(Error::malformed(path, "H5Fget_vfd_handle failed"));
+        }
+        *(handle as *const c_int)
+    };
+    // SAFETY: plain fcntl calls on a descriptor owned by HDF5
+    let ok = unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFD);
+        flags >= 0 && libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC) >= 0
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::malformed(
+            path,
+            format!("fcntl(FD_CLOEXEC): {}", std::io::Error::last_os_error()),
+        ))
+    }
+}
+
 impl Datastore {
     /// Opens an existing datastore read-only.
     pub fn open(path: impl AsRef<Path>) -> Result<Datastore> {
-        let path = path.as_ref().to_path_buf();
-        let _guard = lock();
-        let file = File::open(&path).at(&path.display().to_string())?;
-        Ok(Datastore {
-            file: ManuallyDrop::new(file),
-            path,
-        })
+        Datastore::open_with(path.as_ref(), |p| File::open(p))
     }
 
     /// Creates a new, empty datastore (truncating an existing file), open for writing.
     pub fn create(path: impl AsRef<Path>) -> Result<Datastore> {
-        let path = path.as_ref().to_path_buf();
+        Datastore::open_with(path.as_ref(), |p| File::create(p))
+    }
+
+    fn open_with(path: &Path, open: fn(&Path) -> hdf5::Result<File>) -> Result<Datastore> {
+        let name = path.display().to_string();
         let _guard = lock();
-        let file = File::create(&path).at(&path.display().to_string())?;
+        let file = open(path).at(&name)?;
+        #[cfg(unix)]
+        set_cloexec(&file, &name)?;
         Ok(Datastore {
             file: ManuallyDrop::new(file),
-            path,
+            path: path.to_path_buf(),
         })
     }
 

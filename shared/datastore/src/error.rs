@@ -58,8 +58,7 @@ impl<T> Ctx<T> for std::result::Result<T, hdf5::Error> {
                 Error::Unsupported {
                     path: path.to_string(),
                     reason: format!(
-                        "HDF5 file format newer than the linked HDF5 {a}.{b}.{c} ({msg}); \
-                         OpenQuake writes with libver='latest' through h5py's HDF5 2.x"
+                        "HDF5 file format newer than the linked HDF5 {a}.{b}.{c} ({msg})"
                     ),
                 }
             } else {

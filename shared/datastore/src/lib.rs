@@ -60,15 +60,16 @@
 //!   with [`Datastore::read_dataset_raw`]. Groups carrying `__pdcolumns__` are column-wise
 //!   tables (pandas DataFrames).
 //!
-//! # File format version (important)
+//! # File format version
 //!
-//! OpenQuake 3.26 writes through h5py built on HDF5 2.0 with `libver='latest'`. HDF5 1.10
-//! (Debian's `libhdf5-dev` 1.10.8) cannot open its compound datasets (`full_lt/*`,
-//! `task_info`, ...), its bool datasets (`sitecol/vs30measured`) nor its chunked datasets
-//! (`rup/*`, `_rates/*`): "bad version number for datatype/layout message". Those reads fail
-//! with [`Error::Unsupported`] naming the dataset. Contiguous numeric arrays (hazard
-//! arrays, `weights`, most `sitecol` columns) and `oqparam` read fine. Files written by
-//! this crate use HDF5's default (oldest) format and are read by h5py and OpenQuake.
+//! OpenQuake 3.26 writes through h5py built on HDF5 2.0 with `libver='latest'`: compound,
+//! bool (enum) and chunked datasets use object-header message versions that HDF5 1.10
+//! (Debian's `libhdf5-dev`) rejects. This crate therefore links HDF5 2.x built from source
+//! and statically (hdf5-metno's `static` feature; building it needs CMake >= 3.26, see
+//! `infra/build-tools.sh`), which reads every dataset of those files. A file in a format
+//! newer than the linked library fails with [`Error::Unsupported`] naming the dataset.
+//! Files written by this crate use HDF5's default format bounds and are read by h5py and
+//! OpenQuake.
 //!
 //! # Concurrency
 //!

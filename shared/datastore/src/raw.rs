@@ -8,6 +8,7 @@ use hdf5_sys::h5a::H5Aread;
 use hdf5_sys::h5d::{H5Dread, H5Dwrite};
 use hdf5_sys::h5p::H5P_DEFAULT;
 use hdf5_sys::h5s::H5S_ALL;
+use hdf5_sys::h5t::H5Treclaim;
 
 use crate::error::{Ctx, Error, Result};
 
@@ -490,10 +491,7 @@ pub(crate) fn read_container(c: &Container, is_attr: bool, path: &str) -> Result
         }
         if slots > 0 {
             // SAFETY: frees the strings HDF5 allocated in `buf` for this type and space
-            #[allow(deprecated)]
-            unsafe {
-                hdf5_sys::h5d::H5Dvlen_reclaim(mem_type.id(), space.id(), H5P_DEFAULT, ptr);
-            }
+            unsafe { H5Treclaim(mem_type.id(), space.id(), H5P_DEFAULT, ptr) };
         }
         return Ok(RawArray { dtype, shape, data });
     }
