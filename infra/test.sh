@@ -12,4 +12,13 @@ if [ -z "${OQCLOUD_SKIP_OPENQUAKE:-}" ]; then
   export OQCLOUD_OPENQUAKE="${OQCLOUD_OPENQUAKE:-$PWD/.venv-openquake/bin/oq}"
 fi
 source infra/build-tools.sh
+# moto's AWS-API emulator, for the tests of oqcloud-store-aws (they start and stop it);
+# installed into .venv-build unless OQCLOUD_SKIP_MOTO=1 (those tests then print SKIPPED).
+if [ -d .venv-build/bin ]; then export PATH="$PATH:$PWD/.venv-build/bin"; fi
+if [ -z "${OQCLOUD_SKIP_MOTO:-}" ] && ! command -v moto_server >/dev/null; then
+  echo "installing moto (AWS-API emulator) into .venv-build ..."
+  [ -x .venv-build/bin/pip ] || python3 -m venv .venv-build
+  .venv-build/bin/pip install --quiet --disable-pip-version-check 'moto[server]'
+  export PATH="$PATH:$PWD/.venv-build/bin"
+fi
 cargo test --workspace --no-fail-fast "$@"
