@@ -12,8 +12,10 @@
 //! - [`msr`]: magnitude-scaling relationships;
 //! - [`surface`]: planar surfaces of point ruptures, simple fault meshes;
 //! - [`rupture`]: sources to a column-wise [`RuptureSet`];
-//! - [`distance`]: rrup, rjb, rx, ry0, rhypo, repi, azimuth, ztor.
+//! - [`distance`]: rrup, rjb, rx, ry0, rhypo, repi, azimuth, ztor;
+//! - [`classical`]: hazard curves of a classical job.ini.
 
+pub mod classical;
 pub mod distance;
 pub mod geo;
 pub mod mfd;

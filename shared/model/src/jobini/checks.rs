@@ -11,7 +11,7 @@ use super::value::{Py, float_repr, str_repr};
 const ENGINE_VERSION: [i64; 3] = [3, 26, 2];
 
 /// A validated parameter: canonical name, key as written, line, value.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Value {
     pub name: String,
     pub key: String,

@@ -33,9 +33,10 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use defaults::ini_defaults_json;
+pub use value::{Py, literal_eval};
 
 use checks::{Job, Value};
-use params::{ALIASES, ENGINE, KNOWN_INPUTS, PARAMS, Typed, lookup};
+use params::{ALIASES, ENGINE, KNOWN_INPUTS, PARAMS, Typed, lookup, py_str};
 use parser::Entry;
 
 /// A problem with a job.ini, located as precisely as possible.
@@ -88,6 +89,8 @@ impl IniError {
 #[derive(Debug, Clone)]
 pub struct JobIni {
     entries: Vec<Entry>,
+    /// The validated values, under their current names.
+    values: Vec<Value>,
     calculation_mode: String,
     description: String,
     hazard_calculation_id: Option<i64>,
@@ -186,9 +189,103 @@ impl JobIni {
             .map(|e| (e.key.as_str(), e.value.as_str()))
     }
 
+    /// `intensity_measure_types_and_levels` as validated: (IMT, levels) in file order, IMT
+    /// names normalised as OpenQuake does (`SA(0.10)` → `SA(0.1)`), `logscale(a, b, n)` and
+    /// `linscale(a, b, n)` expanded, a leading level 0 read as 1e-10; `None` when not set.
+    pub fn imtls(&self) -> Option<&[(String, Vec<f64>)]> {
+        match self.typed("intensity_measure_types_and_levels")? {
+            Typed::Imtls(imtls) => Some(imtls),
+            _ => None,
+        }
+    }
+
+    /// `investigation_time` in years, when set.
+    pub fn investigation_time(&self) -> Option<f64> {
+        self.float("investigation_time")
+    }
+
+    /// `truncation_level` as OpenQuake uses it (0 is read as 1e-9), when set.
+    pub fn truncation_level(&self) -> Option<f64> {
+        self.float("truncation_level")
+    }
+
+    /// `maximum_distance` as validated, per tectonic region type (`default` for the others;
+    /// a bare value is the `default` one), in file order; `None` when not set.
+    pub fn maximum_distance(&self) -> Option<Vec<(String, IntegrationDistance)>> {
+        let Typed::Dict(pairs) = self.typed("maximum_distance")? else {
+            return None;
+        };
+        let distances = pairs.iter().map(|(trt, value)| {
+            let distance = match value {
+                Py::Str(_) => IntegrationDistance::MagDist,
+                Py::List(pairs) => IntegrationDistance::Pairs(
+                    pairs
+                        .iter()
+                        .filter_map(|pair| match pair {
+                            Py::List(md) | Py::Tuple(md) => match md.as_slice() {
+                                [m, d] => Some((m.number()?, d.number()?)),
+                                _ => None,
+                            },
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                other => IntegrationDistance::Fixed(other.number().unwrap_or(f64::NAN)),
+            };
+            (py_str(trt), distance)
+        });
+        Some(distances.collect())
+    }
+
+    /// `minimum_magnitude` as validated (OpenQuake's `floatdict`): per tectonic region type
+    /// (`default` for the others; a bare value is `{'default': value}`), each a number or
+    /// a list; `None` when not set (OpenQuake then uses `{'default': 0}`).
+    pub fn minimum_magnitude(&self) -> Option<&[(Py, Py)]> {
+        self.float_dict("minimum_magnitude")
+    }
+
+    /// `pointsource_distance` as validated, shaped as [`JobIni::minimum_magnitude`]; `None`
+    /// when not set (OpenQuake then uses `{'default': 100.0}`).
+    pub fn pointsource_distance(&self) -> Option<&[(Py, Py)]> {
+        self.float_dict("pointsource_distance")
+    }
+
     fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
+
+    /// The validated value of the parameter called `name` (its current name).
+    fn typed(&self, name: &str) -> Option<&Typed> {
+        self.values
+            .iter()
+            .find(|v| v.name == name)
+            .map(|v| &v.typed)
+    }
+
+    fn float(&self, name: &str) -> Option<f64> {
+        match self.typed(name)? {
+            Typed::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    fn float_dict(&self, name: &str) -> Option<&[(Py, Py)]> {
+        match self.typed(name)? {
+            Typed::Dict(pairs) => Some(pairs),
+            _ => None,
+        }
+    }
+}
+
+/// The integration distance of one tectonic region type, as `maximum_distance` gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntegrationDistance {
+    /// One distance in km (non-negative), whatever the magnitude.
+    Fixed(f64),
+    /// (magnitude, distance in km) pairs, increasing, magnitudes within 2.5..=10.2.
+    Pairs(Vec<(f64, f64)>),
+    /// The keyword `magdist`: OpenQuake's magnitude-dependent distances.
+    MagDist,
 }
 
 /// The known name closest to an unknown key, if one is close enough to be a misspelling.
@@ -439,5 +536,6 @@ fn validate(
         hazard_calculation_id,
         input_files: input_files.collect(),
         entries,
+        values,
     })
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{IniError, JobIni};
+use super::{IniError, IntegrationDistance, JobIni, Py, literal_eval};
 
 /// A scratch directory with the given (empty) files, removed on drop.
 struct Dir(PathBuf);
@@ -119,6 +119,84 @@ fn good_ini() {
         ini.input_files(),
         [root.join(INPUTS[0]), root.join(INPUTS[1])]
     );
+}
+
+#[test]
+fn typed_accessors() {
+    let ini = parse(CLASSICAL, &Dir::with(&INPUTS)).unwrap();
+    let imtls = ini.imtls().unwrap();
+    assert_eq!(imtls.len(), 2);
+    assert_eq!(imtls[0], ("PGA".into(), vec![0.005, 0.007, 0.0098]));
+    assert_eq!(imtls[1].0, "SA(0.1)");
+    let delta = (2.13f64 / 0.005).ln();
+    let logscale: Vec<f64> = (0..3)
+        .map(|i| (delta * f64::from(i) / 2.0).exp() * 0.005)
+        .collect();
+    assert_eq!(imtls[1].1, logscale);
+    assert_eq!(ini.investigation_time(), Some(50.0));
+    assert_eq!(ini.truncation_level(), Some(3.0));
+    assert_eq!(
+        ini.maximum_distance(),
+        Some(vec![(
+            "default".into(),
+            IntegrationDistance::Pairs(vec![(5.0, 100.0), (7.0, 200.0)])
+        )])
+    );
+    assert_eq!(ini.minimum_magnitude(), None);
+    assert_eq!(ini.pointsource_distance(), None);
+
+    let ini = variant("truncation_level = 3", "truncation_level = 0").unwrap();
+    assert_eq!(ini.truncation_level(), Some(1e-9));
+    let ini = variant(
+        "maximum_distance = {'default': [(5, 100), (7, 200)]}",
+        "maximum_distance = 200\nminimum_magnitude = {'Active': 5, 'default': 4.5}\n\
+         pointsource_distance = 1000",
+    )
+    .unwrap();
+    assert_eq!(
+        ini.maximum_distance(),
+        Some(vec![("default".into(), IntegrationDistance::Fixed(200.0))])
+    );
+    let default = || Py::Str("default".into());
+    assert_eq!(
+        ini.minimum_magnitude(),
+        Some(
+            &[
+                (Py::Str("Active".into()), Py::Int(5)),
+                (default(), Py::Float(4.5))
+            ][..]
+        )
+    );
+    assert_eq!(
+        ini.pointsource_distance(),
+        Some(&[(default(), Py::Int(1000))][..])
+    );
+    let ini = variant(
+        "intensity_measure_types_and_levels = {",
+        "intensity_measure_types_and_levels = {'SA(0.20)': linscale(1, 2, 3), 'PGV': [0, 1, 2],",
+    )
+    .unwrap();
+    assert_eq!(
+        &ini.imtls().unwrap()[..2],
+        [
+            ("SA(0.2)".into(), vec![1.0, 1.5, 2.0]),
+            ("PGV".into(), vec![1e-10, 1.0, 2.0])
+        ]
+    );
+}
+
+#[test]
+fn public_literal_eval() {
+    assert_eq!(
+        literal_eval("{'PGA': [0.1, 4e-1]}"),
+        Ok(Py::Dict(vec![(
+            Py::Str("PGA".into()),
+            Py::List(vec![Py::Float(0.1), Py::Float(0.4)])
+        )]))
+    );
+    assert_eq!(literal_eval(" 5.7 ").map(|v| v.number()), Ok(Some(5.7)));
+    assert!(literal_eval("{1: }").is_err());
+    assert!(literal_eval("logscale(0.005, 2, 5)").is_err());
 }
 
 #[test]

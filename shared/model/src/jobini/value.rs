@@ -9,16 +9,25 @@ use std::fmt::Write as _;
 /// Deepest bracket nesting accepted in a literal (Python's own parser stops near 200).
 const MAX_DEPTH: usize = 100;
 
-/// A Python literal value.
+/// A Python literal as [`literal_eval`] reads it from a job.ini value (the one parser of
+/// such literals in oqcloud).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Py {
+pub enum Py {
+    /// `None`.
     None,
+    /// `True` or `False`.
     Bool(bool),
+    /// An integer (limited to 64 bits).
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string, escapes resolved and adjacent literals concatenated.
     Str(String),
+    /// `[...]`.
     List(Vec<Py>),
+    /// `(...)`, or bare comma-separated values.
     Tuple(Vec<Py>),
+    /// `{a, b}` or `set()`, duplicates removed as Python does.
     Set(Vec<Py>),
     /// Key/value pairs in insertion order, keys unique as Python compares them.
     Dict(Vec<(Py, Py)>),
@@ -36,7 +45,7 @@ enum HashKey {
 
 impl Py {
     /// The number this value stands for, if it is one (`bool` is an `int` in Python).
-    pub(crate) fn number(&self) -> Option<f64> {
+    pub fn number(&self) -> Option<f64> {
         match self {
             Py::Bool(b) => Some(f64::from(u8::from(*b))),
             Py::Int(i) => Some(*i as f64),
@@ -46,7 +55,7 @@ impl Py {
     }
 
     /// Python's type name, as error messages quote it.
-    pub(crate) fn type_name(&self) -> &'static str {
+    pub fn type_name(&self) -> &'static str {
         match self {
             Py::None => "NoneType",
             Py::Bool(_) => "bool",
@@ -61,7 +70,7 @@ impl Py {
     }
 
     /// Python's `repr()`.
-    pub(crate) fn repr(&self) -> String {
+    pub fn repr(&self) -> String {
         let mut out = String::new();
         self.write_repr(&mut out);
         out
@@ -368,7 +377,11 @@ fn is_printable(c: char) -> bool {
 /// Python's `ast.literal_eval(text)` for the literals a job.ini may hold: numbers,
 /// strings, `True`/`False`/`None`, tuples, lists, dicts and sets, with comments and
 /// line breaks inside brackets.
-pub(crate) fn literal_eval(text: &str) -> Result<Py, String> {
+///
+/// Calls such as `logscale(a, b, n)` are not literals and are rejected, as Python does; the
+/// validated values of the parameters that accept them are read through
+/// [`JobIni`](super::JobIni)'s accessors. The error is Python's message.
+pub fn literal_eval(text: &str) -> Result<Py, String> {
     let mut p = LiteralParser {
         chars: text.trim_start_matches([' ', '\t']).chars().collect(),
         pos: 0,

@@ -1,0 +1,794 @@
+//! Classical PSHA: hazard curves from a job.ini, as OpenQuake's `classical` calculator
+//! computes them (the simplest full path).
+//!
+//! For every rupture and every site closer than the integration distance, each GSIM of the
+//! rupture's tectonic region type gives the ln-mean μ and total sigma σ of every IMT; the
+//! probability that a level `iml` is exceeded is the survival function of the standard
+//! normal truncated at ±`truncation_level`, at `(ln iml − μ) / σ`. Ruptures are Poissonian:
+//! the probability of no exceedance over the investigation time `T` is
+//! `exp(−rate · T · poe)`, multiplied over ruptures (and over tectonic region types); the
+//! hazard curve is one minus that product.
+//!
+//! OpenQuake's conventions reproduced:
+//! - distance filter on **rrup**: kept when `rrup < maximum_distance` for point-like (planar)
+//!   ruptures, `rrup <= maximum_distance` for fault-mesh ruptures; ruptures with magnitude
+//!   outside `[minimum_magnitude (or 2.5), 10.2]` are dropped (where OpenQuake's
+//!   magnitude-dependent distance is 0);
+//! - `truncation_level = 0` means 1e-9 (a step at the median); an absent one means 99
+//!   (untruncated);
+//! - PoEs are rounded to single precision before the Poisson product, as OpenQuake stores
+//!   them in `float32`;
+//! - realizations are the cartesian product of the GSIM branch sets of the tectonic region
+//!   types present in the source model, in the order of the GSIM logic tree (last set
+//!   varying fastest); weights are products; the mean is the weighted mean of the PoEs.
+//!
+//! Not covered (errors): several source-model branches or branch sets, source-model
+//! uncertainty branch sets, `sites_csv`/`site_model_file`, magnitude-dependent or per-TRT
+//! `maximum_distance`, per-IMT GSIM weights, sampling, `minimum_distance`,
+//! `ps_grid_spacing` and a `pointsource_distance` below `maximum_distance` (OpenQuake's
+//! point-source approximations are not applied), mutex and cluster source groups.
+
+mod normal;
+
+use std::path::{Path, PathBuf};
+
+use oqcloud_gsim::{Contexts, DistanceParam, Gsim, Imt, RuptureParam, SiteParam, gsim_by_name};
+use oqcloud_model::jobini::{IntegrationDistance, JobIni, Py};
+use oqcloud_nrml::logic_tree::LogicTree;
+use oqcloud_nrml::source::SourceModel;
+use oqcloud_nrml::{Model, read};
+
+use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
+
+/// OpenQuake's magnitude bounds of the integration distance (`MINMAG`, `MAXMAG`).
+const MIN_MAG: f64 = 2.5;
+const MAX_MAG: f64 = 10.2;
+/// Contexts per GSIM call: bounds memory, keeps the columns in cache.
+const CHUNK: usize = 4096;
+
+/// An IMT and its intensity levels, in job.ini order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImtLevels {
+    /// The IMT as OpenQuake normalises it (`PGA`, `SA(0.1)` for `SA(0.10)`).
+    pub name: String,
+    pub imt: Imt,
+    /// Intensity levels (g for PGA and SA).
+    pub levels: Vec<f64>,
+}
+
+/// One GSIM branch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GsimBranch {
+    /// `branchID`, if given.
+    pub id: Option<String>,
+    /// GSIM name as OpenQuake spells it.
+    pub gsim: String,
+    /// `key = value` GSIM parameters.
+    pub params: Vec<(String, String)>,
+    pub weight: f64,
+}
+
+/// A realization: one GSIM branch per tectonic region type present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Realization {
+    /// (tectonic region type, branch) in GSIM logic tree order.
+    pub gsims: Vec<(String, GsimBranch)>,
+    /// Product of the branch weights.
+    pub weight: f64,
+}
+
+/// Everything of job.ini the calculation reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassicalParams {
+    pub sites: Vec<Site>,
+    /// `reference_vs30_value`, m/s.
+    pub vs30: f64,
+    /// `reference_vs30_type == measured`.
+    pub vs30measured: bool,
+    /// `reference_depth_to_1pt0km_per_sec`, m.
+    pub z1pt0: Option<f64>,
+    /// `reference_depth_to_2pt5km_per_sec`, km.
+    pub z2pt5: Option<f64>,
+    /// Source model files of the single source-model branch.
+    pub source_model_files: Vec<PathBuf>,
+    /// GSIM branch sets: (tectonic region type or `*` for all, branches), in file order.
+    pub gsim_branch_sets: Vec<(String, Vec<GsimBranch>)>,
+    pub imts: Vec<ImtLevels>,
+    /// Years.
+    pub investigation_time: f64,
+    /// As OpenQuake uses it: 1e-9 for 0, 99 when absent.
+    pub truncation_level: f64,
+    /// km.
+    pub maximum_distance: f64,
+    /// `minimum_magnitude`: (TRT or `default`, magnitude).
+    pub minimum_magnitude: Vec<(String, f64)>,
+    pub erf: ErfParams,
+}
+
+/// Hazard curves of every realization and their weighted mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HazardCurves {
+    pub sites: Vec<Site>,
+    pub imts: Vec<ImtLevels>,
+    pub investigation_time: f64,
+    pub realizations: Vec<Realization>,
+    /// `poes[r][s * num_levels + k]`: PoE of level `k` (all IMTs' levels concatenated, in
+    /// [`HazardCurves::imts`] order) at site `s` for realization `r`.
+    pub poes: Vec<Vec<f64>>,
+    /// The weighted mean over realizations, same layout as one `poes[r]`.
+    pub mean: Vec<f64>,
+}
+
+impl HazardCurves {
+    /// Total number of levels over all IMTs.
+    pub fn num_levels(&self) -> usize {
+        self.imts.iter().map(|i| i.levels.len()).sum()
+    }
+
+    fn range(&self, site: usize, imt: usize) -> std::ops::Range<usize> {
+        let offset: usize = self.imts[..imt].iter().map(|i| i.levels.len()).sum();
+        let start = site * self.num_levels() + offset;
+        start..start + self.imts[imt].levels.len()
+    }
+
+    /// The curve of realization `rlz` at `site` for the `imt`-th IMT.
+    pub fn curve(&self, rlz: usize, site: usize, imt: usize) -> &[f64] {
+        &self.poes[rlz][self.range(site, imt)]
+    }
+
+    /// The mean curve at `site` for the `imt`-th IMT.
+    pub fn mean_curve(&self, site: usize, imt: usize) -> &[f64] {
+        &self.mean[self.range(site, imt)]
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> HazardError {
+    HazardError::Invalid(msg.into())
+}
+
+fn unsupported(msg: impl Into<String>) -> HazardError {
+    HazardError::Unsupported(msg.into())
+}
+
+/// Reads `job_ini` (validated by [`JobIni`]) and computes its hazard curves.
+pub fn compute_hazard_curves(job_ini: &Path) -> Result<HazardCurves, HazardError> {
+    let ini = JobIni::from_file(job_ini).map_err(|e| invalid(e.to_string()))?;
+    let base = match job_ini.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    compute_hazard_curves_from(&ini, base)
+}
+
+/// Same from a parsed ini whose relative file names are resolved against `base_dir`.
+pub fn compute_hazard_curves_from(
+    ini: &JobIni,
+    base_dir: &Path,
+) -> Result<HazardCurves, HazardError> {
+    let params = ClassicalParams::from_ini(ini, base_dir)?;
+    compute(&params)
+}
+
+fn read_nrml(path: &Path) -> Result<Model, HazardError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
+    read(&text, &path.display().to_string())
+        .map(|d| d.model)
+        .map_err(|e| invalid(e.to_string()))
+}
+
+fn read_logic_tree(path: &Path) -> Result<LogicTree, HazardError> {
+    match read_nrml(path)? {
+        Model::LogicTree(t) => Ok(t),
+        _ => Err(invalid(format!("{}: not a logic tree", path.display()))),
+    }
+}
+
+fn number(ini: &JobIni, key: &str) -> Result<Option<f64>, HazardError> {
+    ini.raw(key)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<f64>()
+                .map_err(|_| invalid(format!("{key}: not a number: {s:?}")))
+        })
+        .transpose()
+}
+
+fn required(ini: &JobIni, key: &str) -> Result<f64, HazardError> {
+    number(ini, key)?.ok_or_else(|| invalid(format!("missing {key}")))
+}
+
+/// A number written as one (`True` is not taken for 1).
+fn py_num(v: &Py) -> Option<f64> {
+    match v {
+        Py::Int(i) => Some(*i as f64),
+        Py::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// The value of a validated `floatdict` that only sets `default` to a number.
+fn default_number(dict: &[(Py, Py)]) -> Option<f64> {
+    match dict {
+        [(Py::Str(k), v)] if k == "default" => py_num(v),
+        _ => None,
+    }
+}
+
+/// `intensity_measure_types_and_levels`, as validated by [`JobIni`] (`logscale` and
+/// `linscale` expanded).
+fn imt_levels(imtls: &[(String, Vec<f64>)]) -> Result<Vec<ImtLevels>, HazardError> {
+    imtls
+        .iter()
+        .map(|(name, levels)| {
+            let imt: Imt = name.parse().map_err(|e| invalid(format!("{e}")))?;
+            if levels.is_empty() || levels.iter().any(|&l| l.is_nan() || l <= 0.0) {
+                return Err(invalid(format!("{name}: levels must be positive")));
+            }
+            Ok(ImtLevels {
+                name: name.clone(),
+                imt,
+                levels: levels.clone(),
+            })
+        })
+        .collect()
+}
+
+/// `sites = lon lat [depth], ...`
+fn parse_sites(text: &str) -> Result<Vec<Site>, HazardError> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            let xs = s
+                .split_whitespace()
+                .map(|x| x.parse::<f64>().map_err(|_| invalid(format!("site {s:?}"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            match xs[..] {
+                [lon, lat] => Ok(Site {
+                    lon,
+                    lat,
+                    depth: 0.0,
+                }),
+                [lon, lat, depth] => Ok(Site { lon, lat, depth }),
+                _ => Err(invalid(format!("site {s:?}"))),
+            }
+        })
+        .collect()
+}
+
+/// A `gmpeModel` branch: a GSIM name, or TOML `[Name]` followed by `key = value` pairs.
+fn parse_gsim_branch(
+    id: Option<String>,
+    model: &str,
+    weight: f64,
+) -> Result<GsimBranch, HazardError> {
+    let model = model.trim();
+    let (gsim, params) = if let Some(rest) = model.strip_prefix('[') {
+        let (name, body) = rest
+            .split_once(']')
+            .ok_or_else(|| invalid(format!("GSIM {model:?}")))?;
+        let mut params = Vec::new();
+        // pairs `key = value` separated by newlines (or, once collapsed, by spaces)
+        let tokens: Vec<&str> = body.split_whitespace().collect();
+        let mut i = 0;
+        while i < tokens.len() {
+            match (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
+                (Some(k), Some(&"="), Some(v)) => {
+                    params.push((k.to_string(), v.trim_matches('"').to_string()));
+                    i += 3;
+                }
+                _ => return Err(unsupported(format!("GSIM parameters {body:?}"))),
+            }
+        }
+        (name.trim().to_string(), params)
+    } else {
+        (model.to_string(), Vec::new())
+    };
+    Ok(GsimBranch {
+        id,
+        gsim,
+        params,
+        weight,
+    })
+}
+
+impl ClassicalParams {
+    /// Collects the parameters of `ini`; relative file names are resolved against `base_dir`.
+    pub fn from_ini(ini: &JobIni, base_dir: &Path) -> Result<Self, HazardError> {
+        if ini.calculation_mode() != "classical" {
+            return Err(unsupported(format!(
+                "calculation_mode {}",
+                ini.calculation_mode()
+            )));
+        }
+        for key in ["sites_csv", "site_model_file", "hazard_curves_file"] {
+            if ini.raw(key).is_some() {
+                return Err(unsupported(key));
+            }
+        }
+        if number(ini, "number_of_logic_tree_samples")?.unwrap_or(0.0) != 0.0 {
+            return Err(unsupported("logic tree sampling"));
+        }
+        let sites = parse_sites(ini.raw("sites").ok_or_else(|| invalid("missing sites"))?)?;
+        let vs30 = required(ini, "reference_vs30_value")?;
+        let vs30measured = ini.raw("reference_vs30_type").map(str::trim) == Some("measured");
+        let z1pt0 = number(ini, "reference_depth_to_1pt0km_per_sec")?;
+        let z2pt5 = number(ini, "reference_depth_to_2pt5km_per_sec")?;
+
+        // source model logic tree: one branch set of one sourceModel branch
+        let smlt_path = base_dir.join(
+            ini.raw("source_model_logic_tree_file")
+                .ok_or_else(|| invalid("missing source_model_logic_tree_file"))?
+                .trim(),
+        );
+        let smlt = read_logic_tree(&smlt_path)?;
+        let source_model_files = match &smlt.branch_sets[..] {
+            [set] if set.uncertainty_type == "sourceModel" && set.branches.len() == 1 => {
+                let dir = smlt_path.parent().unwrap_or(base_dir);
+                set.branches[0]
+                    .model
+                    .split_whitespace()
+                    .map(|f| dir.join(f))
+                    .collect()
+            }
+            _ => {
+                return Err(unsupported(
+                    "a source model logic tree other than one branch",
+                ));
+            }
+        };
+
+        // GSIM logic tree, or `gsim = Name` for every TRT
+        let gsim_branch_sets = if let Some(file) = ini.raw("gsim_logic_tree_file") {
+            let tree = read_logic_tree(&base_dir.join(file.trim()))?;
+            tree.branch_sets
+                .iter()
+                .map(|set| {
+                    if set.uncertainty_type != "gmpeModel" {
+                        return Err(unsupported(format!(
+                            "GSIM branch set of type {}",
+                            set.uncertainty_type
+                        )));
+                    }
+                    let branches = set
+                        .branches
+                        .iter()
+                        .map(|b| {
+                            if !b.imt_weights.is_empty() {
+                                return Err(unsupported("per-IMT GSIM weights"));
+                            }
+                            parse_gsim_branch(b.id.clone(), &b.model, b.weight)
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let trt = set
+                        .apply_to_tectonic_region_type
+                        .clone()
+                        .unwrap_or_else(|| "*".to_owned());
+                    Ok((trt, branches))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        } else if let Some(gsim) = ini.raw("gsim") {
+            vec![("*".to_owned(), vec![parse_gsim_branch(None, gsim, 1.0)?])]
+        } else {
+            return Err(invalid("missing gsim_logic_tree_file or gsim"));
+        };
+
+        let imts = imt_levels(
+            ini.imtls()
+                .ok_or_else(|| unsupported("IMTs without intensity_measure_types_and_levels"))?,
+        )?;
+        let investigation_time = ini
+            .investigation_time()
+            .ok_or_else(|| invalid("missing investigation_time"))?;
+        // JobIni reads 0 as 1e-9
+        let truncation_level = ini.truncation_level().unwrap_or(99.0);
+        let maximum_distance = match ini.maximum_distance().as_deref() {
+            None => return Err(invalid("missing maximum_distance")),
+            Some([(trt, IntegrationDistance::Fixed(d))]) if trt == "default" => *d,
+            Some(other) => return Err(unsupported(format!("maximum_distance {other:?}"))),
+        };
+        // OpenQuake's point-source approximations are not applied: refuse jobs they affect
+        for key in ["ps_grid_spacing", "minimum_distance"] {
+            if number(ini, key)?.is_some_and(|v| v != 0.0) {
+                return Err(unsupported(key));
+            }
+        }
+        if let Some(dict) = ini.pointsource_distance() {
+            match default_number(dict) {
+                Some(d) if d < maximum_distance => {
+                    return Err(unsupported("pointsource_distance below maximum_distance"));
+                }
+                Some(_) => {}
+                None => return Err(unsupported("pointsource_distance other than a scalar")),
+            }
+        }
+        let minimum_magnitude = match ini.minimum_magnitude() {
+            None => Vec::new(),
+            Some(dict) => dict
+                .iter()
+                .map(|(k, v)| match (k, py_num(v)) {
+                    (Py::Str(trt), Some(m)) => Ok((trt.clone(), m)),
+                    (Py::Str(_), None) => Err(invalid(format!(
+                        "minimum_magnitude: expected a number, got {}",
+                        v.repr()
+                    ))),
+                    _ => Err(invalid("minimum_magnitude")),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let erf = ErfParams {
+            rupture_mesh_spacing: required(ini, "rupture_mesh_spacing")?,
+            width_of_mfd_bin: number(ini, "width_of_mfd_bin")?.unwrap_or(f64::NAN),
+            area_source_discretization: number(ini, "area_source_discretization")?,
+        };
+        Ok(Self {
+            sites,
+            vs30,
+            vs30measured,
+            z1pt0,
+            z2pt5,
+            source_model_files,
+            gsim_branch_sets,
+            imts,
+            investigation_time,
+            truncation_level,
+            maximum_distance,
+            minimum_magnitude,
+            erf,
+        })
+    }
+
+    /// The magnitude range kept for `trt` (OpenQuake's non-zero integration distance).
+    fn magnitude_range(&self, trt: &str) -> (f64, f64) {
+        let find = |key: &str| {
+            self.minimum_magnitude
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, m)| *m)
+        };
+        let min = find(trt).or_else(|| find("default")).unwrap_or(0.0);
+        (if min > 0.0 { min } else { MIN_MAG }, MAX_MAG)
+    }
+}
+
+/// Ruptures of one tectonic region type.
+struct TrtRuptures {
+    trt: String,
+    ruptures: RuptureSet,
+}
+
+fn ruptures_by_trt(params: &ClassicalParams) -> Result<Vec<TrtRuptures>, HazardError> {
+    let mut out: Vec<TrtRuptures> = Vec::new();
+    for file in &params.source_model_files {
+        let model: SourceModel = match read_nrml(file)? {
+            Model::SourceModel(m) => m,
+            _ => return Err(invalid(format!("{}: not a source model", file.display()))),
+        };
+        for group in &model.groups {
+            if group.src_interdep != oqcloud_nrml::source::Interdependence::Independent
+                || group.rup_interdep != oqcloud_nrml::source::Interdependence::Independent
+                || group.grp_probability.is_some()
+            {
+                return Err(unsupported("mutually exclusive or cluster source groups"));
+            }
+            let trt = &group.tectonic_region;
+            let index = match out.iter().position(|t| &t.trt == trt) {
+                Some(i) => i,
+                None => {
+                    out.push(TrtRuptures {
+                        trt: trt.clone(),
+                        ruptures: RuptureSet::default(),
+                    });
+                    out.len() - 1
+                }
+            };
+            for source in &group.sources {
+                out[index].ruptures.add_source(source, &params.erf)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The context columns to fill, from the union of the GSIMs' requirements.
+#[derive(Default)]
+struct Needs {
+    rupture: Vec<RuptureParam>,
+    site: Vec<SiteParam>,
+    distance: Vec<DistanceParam>,
+}
+
+impl Needs {
+    fn of(gsims: &[Box<dyn Gsim>]) -> Self {
+        let mut n = Needs::default();
+        for g in gsims {
+            let r = g.requires();
+            for p in r.rupture {
+                if !n.rupture.contains(p) {
+                    n.rupture.push(*p);
+                }
+            }
+            for p in r.site {
+                if !n.site.contains(p) {
+                    n.site.push(*p);
+                }
+            }
+            for p in r.distance {
+                if !n.distance.contains(p) {
+                    n.distance.push(*p);
+                }
+            }
+        }
+        n
+    }
+}
+
+/// Reusable buffers of one chunk of contexts.
+#[derive(Default)]
+struct Chunk {
+    ctx: Contexts,
+    site: Vec<usize>,
+    rate: Vec<f64>,
+    mean: Vec<f64>,
+    sig: Vec<f64>,
+    tau: Vec<f64>,
+    phi: Vec<f64>,
+}
+
+impl Chunk {
+    fn clear(&mut self) {
+        let c = &mut self.ctx;
+        for col in [
+            &mut c.mag,
+            &mut c.rake,
+            &mut c.dip,
+            &mut c.ztor,
+            &mut c.width,
+            &mut c.hypo_depth,
+            &mut c.vs30,
+            &mut c.z1pt0,
+            &mut c.z2pt5,
+            &mut c.rrup,
+            &mut c.rjb,
+            &mut c.rx,
+            &mut c.ry0,
+            &mut c.rhypo,
+            &mut c.repi,
+        ] {
+            col.clear();
+        }
+        c.vs30measured.clear();
+        self.site.clear();
+        self.rate.clear();
+    }
+}
+
+/// Multiplies into `pne[g][site * L + k]` the probabilities of no exceedance of the
+/// contexts in `chunk`, for every GSIM `g`.
+fn accumulate(
+    chunk: &mut Chunk,
+    gsims: &[Box<dyn Gsim>],
+    params: &ClassicalParams,
+    phi_b: f64,
+    num_levels: usize,
+    pne: &mut [Vec<f64>],
+) -> Result<(), HazardError> {
+    let n = chunk.site.len();
+    if n == 0 {
+        return Ok(());
+    }
+    for buf in [
+        &mut chunk.mean,
+        &mut chunk.sig,
+        &mut chunk.tau,
+        &mut chunk.phi,
+    ] {
+        buf.resize(n, 0.0);
+    }
+    let t = params.investigation_time;
+    for (g, gsim) in gsims.iter().enumerate() {
+        let out = &mut pne[g];
+        let mut offset = 0;
+        for imt in &params.imts {
+            gsim.compute(
+                &chunk.ctx,
+                &imt.imt,
+                &mut chunk.mean,
+                &mut chunk.sig,
+                &mut chunk.tau,
+                &mut chunk.phi,
+            )
+            .map_err(|e| invalid(e.to_string()))?;
+            for (k, &iml) in imt.levels.iter().enumerate() {
+                let ln_iml = iml.ln();
+                let col = offset + k;
+                for i in 0..n {
+                    let x = (ln_iml - chunk.mean[i]) / chunk.sig[i];
+                    // OpenQuake keeps PoEs in float32
+                    let poe = normal::truncnorm_sf(phi_b, x) as f32 as f64;
+                    out[chunk.site[i] * num_levels + col] *= (-chunk.rate[i] * t * poe).exp();
+                }
+            }
+            offset += imt.levels.len();
+        }
+    }
+    Ok(())
+}
+
+/// Probabilities of no exceedance for one TRT, one array per GSIM.
+fn trt_pnes(
+    rups: &RuptureSet,
+    trt: &str,
+    gsims: &[Box<dyn Gsim>],
+    params: &ClassicalParams,
+) -> Result<Vec<Vec<f64>>, HazardError> {
+    let num_levels: usize = params.imts.iter().map(|i| i.levels.len()).sum();
+    let size = params.sites.len() * num_levels;
+    let mut pne = vec![vec![1.0; size]; gsims.len()];
+    let needs = Needs::of(gsims);
+    let need_site = |p| needs.site.contains(&p);
+    if need_site(SiteParam::Z1pt0) && params.z1pt0.is_none() {
+        return Err(invalid("missing reference_depth_to_1pt0km_per_sec"));
+    }
+    if need_site(SiteParam::Z2pt5) && params.z2pt5.is_none() {
+        return Err(invalid("missing reference_depth_to_2pt5km_per_sec"));
+    }
+    let phi_b = normal::ndtr(params.truncation_level);
+    let (min_mag, max_mag) = params.magnitude_range(trt);
+    let maxdist = params.maximum_distance;
+    let mut chunk = Chunk::default();
+    let no_mesh = |what: &str| unsupported(format!("{what} for fault-mesh ruptures"));
+    for r in 0..rups.len() {
+        let mag = rups.mag[r];
+        if !(mag >= min_mag && mag <= max_mag) {
+            continue;
+        }
+        let planar = matches!(rups.surface[r], RuptureSurface::Planar(_));
+        for (s, site) in params.sites.iter().enumerate() {
+            let d = rups
+                .distances(r, site)
+                .ok_or_else(|| invalid("rupture index"))?;
+            let close = if planar {
+                d.rrup < maxdist
+            } else {
+                d.rrup <= maxdist
+            };
+            if !close {
+                continue;
+            }
+            let c = &mut chunk.ctx;
+            for p in &needs.rupture {
+                match p {
+                    RuptureParam::Mag => c.mag.push(mag),
+                    RuptureParam::Rake => c.rake.push(rups.rake[r]),
+                    RuptureParam::Dip => c.dip.push(rups.dip[r]),
+                    RuptureParam::Ztor => c.ztor.push(rups.ztor[r]),
+                    RuptureParam::Width => c.width.push(rups.width[r]),
+                    RuptureParam::HypoDepth => c.hypo_depth.push(rups.hypo_depth[r]),
+                }
+            }
+            for p in &needs.site {
+                match p {
+                    SiteParam::Vs30 => c.vs30.push(params.vs30),
+                    SiteParam::Vs30Measured => c.vs30measured.push(params.vs30measured),
+                    SiteParam::Z1pt0 => c.z1pt0.push(params.z1pt0.unwrap_or(f64::NAN)),
+                    SiteParam::Z2pt5 => c.z2pt5.push(params.z2pt5.unwrap_or(f64::NAN)),
+                }
+            }
+            for p in &needs.distance {
+                match p {
+                    DistanceParam::Rrup => c.rrup.push(d.rrup),
+                    DistanceParam::Rjb => c.rjb.push(d.rjb.ok_or_else(|| no_mesh("rjb"))?),
+                    DistanceParam::Rx => c.rx.push(d.rx.ok_or_else(|| no_mesh("rx"))?),
+                    DistanceParam::Ry0 => c.ry0.push(d.ry0.ok_or_else(|| no_mesh("ry0"))?),
+                    DistanceParam::Rhypo => c.rhypo.push(d.rhypo),
+                    DistanceParam::Repi => c.repi.push(d.repi),
+                }
+            }
+            chunk.site.push(s);
+            chunk.rate.push(rups.rate[r]);
+        }
+        if chunk.site.len() >= CHUNK {
+            accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut pne)?;
+            chunk.clear();
+        }
+    }
+    accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut pne)?;
+    Ok(pne)
+}
+
+/// Computes the hazard curves of `params`.
+pub fn compute(params: &ClassicalParams) -> Result<HazardCurves, HazardError> {
+    let groups = ruptures_by_trt(params)?;
+    let num_levels: usize = params.imts.iter().map(|i| i.levels.len()).sum();
+    let size = params.sites.len() * num_levels;
+
+    // Each TRT present takes the branch set applying to it (or the `*` one).
+    let mut per_trt: Vec<(usize, &TrtRuptures)> = Vec::new(); // (branch set, group)
+    for group in &groups {
+        let matching: Vec<usize> = params
+            .gsim_branch_sets
+            .iter()
+            .enumerate()
+            .filter(|(_, (t, _))| t == &group.trt || t == "*")
+            .map(|(i, _)| i)
+            .collect();
+        match matching[..] {
+            [i] => per_trt.push((i, group)),
+            [] => {
+                return Err(invalid(format!(
+                    "no GSIM branch set for tectonic region type {:?}",
+                    group.trt
+                )));
+            }
+            _ => {
+                return Err(unsupported(format!(
+                    "several GSIM branch sets for {:?}",
+                    group.trt
+                )));
+            }
+        }
+    }
+    per_trt.sort_by_key(|(i, _)| *i);
+
+    // Probabilities of no exceedance per TRT and branch.
+    let mut pnes: Vec<Vec<Vec<f64>>> = Vec::with_capacity(per_trt.len());
+    for (set, group) in &per_trt {
+        let gsims = params.gsim_branch_sets[*set]
+            .1
+            .iter()
+            .map(|b| gsim_by_name(&b.gsim, &b.params).map_err(|e| invalid(e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        pnes.push(trt_pnes(&group.ruptures, &group.trt, &gsims, params)?);
+    }
+
+    // Realizations: cartesian product, last TRT varying fastest.
+    let counts: Vec<usize> = per_trt
+        .iter()
+        .map(|(set, _)| params.gsim_branch_sets[*set].1.len())
+        .collect();
+    let num_rlzs: usize = counts.iter().product();
+    let mut realizations = Vec::with_capacity(num_rlzs);
+    let mut poes = Vec::with_capacity(num_rlzs);
+    let mut mean = vec![0.0; size];
+    let mut choice = vec![0usize; counts.len()];
+    for _ in 0..num_rlzs {
+        let mut weight = 1.0;
+        let mut gsims = Vec::with_capacity(choice.len());
+        let mut curve = vec![1.0; size];
+        for (t, &b) in choice.iter().enumerate() {
+            let (set, group) = per_trt[t];
+            let branch = &params.gsim_branch_sets[set].1[b];
+            weight *= branch.weight;
+            gsims.push((group.trt.clone(), branch.clone()));
+            for (c, p) in curve.iter_mut().zip(&pnes[t][b]) {
+                *c *= p;
+            }
+        }
+        for c in curve.iter_mut() {
+            *c = 1.0 - *c;
+        }
+        for (m, c) in mean.iter_mut().zip(&curve) {
+            *m += weight * c;
+        }
+        realizations.push(Realization { gsims, weight });
+        poes.push(curve);
+        // next combination
+        for t in (0..choice.len()).rev() {
+            choice[t] += 1;
+            if choice[t] < counts[t] {
+                break;
+            }
+            choice[t] = 0;
+        }
+    }
+    Ok(HazardCurves {
+        sites: params.sites.clone(),
+        imts: params.imts.clone(),
+        investigation_time: params.investigation_time,
+        realizations,
+        poes,
+        mean,
+    })
+}

@@ -1,0 +1,150 @@
+//! Classical hazard curves compared with OpenQuake's, on its QA cases copied into
+//! `tests/data/qa/classical/` (`expected/hazard_curve-<IMT>.csv`, written by OpenQuake).
+
+use std::path::{Path, PathBuf};
+
+use oqcloud_hazard::classical::{
+    ClassicalParams, HazardCurves, compute, compute_hazard_curves, compute_hazard_curves_from,
+};
+use oqcloud_model::jobini::JobIni;
+
+const RTOL: f64 = 1e-4;
+const ATOL: f64 = 1e-8;
+
+fn case_dir(case: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/qa/classical")
+        .join(case)
+}
+
+/// An expected CSV: the levels of the header and one (lon, lat, poes) row per site.
+struct Expected {
+    levels: Vec<f64>,
+    rows: Vec<(f64, f64, Vec<f64>)>,
+}
+
+fn read_expected(path: &Path) -> Expected {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header = lines.next().unwrap();
+    let levels = header
+        .split(',')
+        .skip(3)
+        .map(|h| h.strip_prefix("poe-").unwrap().parse().unwrap())
+        .collect();
+    let rows = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<f64> = l.split(',').map(|x| x.parse().unwrap()).collect();
+            (f[0], f[1], f[3..].to_vec())
+        })
+        .collect();
+    Expected { levels, rows }
+}
+
+/// Compares the mean curves with every `expected/hazard_curve-<IMT>.csv`; returns the
+/// largest relative difference (over PoEs above `ATOL`).
+fn compare(case: &str, curves: &HazardCurves) -> f64 {
+    compare_files(case, curves, |imt| format!("hazard_curve-{imt}.csv"))
+}
+
+fn compare_files(case: &str, curves: &HazardCurves, file: impl Fn(&str) -> String) -> f64 {
+    let mut max_rel: f64 = 0.0;
+    let mut failures = Vec::new();
+    for (m, imt) in curves.imts.iter().enumerate() {
+        let path = case_dir(case).join("expected").join(file(&imt.name));
+        let expected = read_expected(&path);
+        assert_eq!(
+            expected.rows.len(),
+            curves.sites.len(),
+            "{case} {}",
+            imt.name
+        );
+        for (want, got) in expected.levels.iter().zip(&imt.levels) {
+            // the header rounds levels to 7 decimals
+            assert!(
+                (want - got).abs() <= 5.1e-8,
+                "{case}: level {got} vs {want}"
+            );
+        }
+        for (s, (lon, lat, want)) in expected.rows.iter().enumerate() {
+            let site = curves.sites[s];
+            assert!((site.lon - lon).abs() < 1e-5 && (site.lat - lat).abs() < 1e-5);
+            let got = curves.mean_curve(s, m);
+            assert_eq!(got.len(), want.len());
+            for (k, (&g, &w)) in got.iter().zip(want).enumerate() {
+                let diff = (g - w).abs();
+                if diff > ATOL {
+                    max_rel = max_rel.max(diff / w.abs());
+                }
+                if diff > ATOL + RTOL * w.abs() {
+                    failures.push(format!(
+                        "{} site {s} level {}: got {g:e}, want {w:e}",
+                        imt.name, imt.levels[k]
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "{case}: {} realization(s), max relative difference {max_rel:.3e}",
+        curves.realizations.len()
+    );
+    assert!(failures.is_empty(), "{case}:\n{}", failures.join("\n"));
+    max_rel
+}
+
+#[test]
+fn case_01_point_source_sadigh() {
+    // job.ini sets the intentionally misspelled `minimun_magnitude`, which JobIni rejects.
+    let dir = case_dir("case_01");
+    let text = std::fs::read_to_string(dir.join("job.ini")).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("minimun_magnitude"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let ini = JobIni::parse(&text, "job.ini", &dir).unwrap();
+    let curves = compute_hazard_curves_from(&ini, &dir).unwrap();
+    assert_eq!(curves.sites.len(), 4);
+    assert_eq!(curves.realizations.len(), 1);
+    compare("case_01", &curves);
+}
+
+#[test]
+fn case_03_area_sources_minimum_magnitude() {
+    let dir = case_dir("case_03");
+    let curves = compute_hazard_curves(&dir.join("job.ini")).unwrap();
+    compare("case_03", &curves);
+    // minimum_magnitude = 5.7 matters: without it the hazard is higher
+    let ini = JobIni::from_file(&dir.join("job.ini")).unwrap();
+    let mut params = ClassicalParams::from_ini(&ini, &dir).unwrap();
+    assert_eq!(params.minimum_magnitude, vec![("default".to_owned(), 5.7)]);
+    params.minimum_magnitude.clear();
+    let all = compute(&params).unwrap();
+    assert!(
+        all.mean[1] > curves.mean[1] * 1.01,
+        "{:?}",
+        (all.mean, curves.mean)
+    );
+}
+
+/// Not reproduced yet: differences up to 3e-2 relative (all IMTs, both sites). The
+/// expected file comes from OpenQuake 3.20; the cause (a change since, or the three
+/// hypocentral depths of this source) is not identified.
+#[test]
+#[ignore = "differs from OpenQuake by up to 3e-2 relative, cause not identified"]
+fn case_24_area_source_pgv_pga_sa_two_sites() {
+    // pointsource_distance = 1000 exceeds maximum_distance: no approximation
+    let curves = compute_hazard_curves(&case_dir("case_24").join("job.ini")).unwrap();
+    assert_eq!(curves.imts.len(), 9);
+    compare("case_24", &curves);
+}
+
+#[test]
+fn case_26_area_source_sa1() {
+    let curves = compute_hazard_curves(&case_dir("case_26").join("job.ini")).unwrap();
+    compare_files("case_26", &curves, |_| {
+        "hazard_curve-rlz-000.csv".to_owned()
+    });
+}
