@@ -9,6 +9,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use oqcloud_api::{ApiConfig, AppState, EngineInfo, app};
 use oqcloud_store::local::LocalStores;
+use oqcloud_worker::native::NativeEngine;
 use oqcloud_worker::openquake::OpenQuakeEngine;
 use oqcloud_worker::{Engine, WorkerDeps, spawn_pool};
 use tokio::net::TcpListener;
@@ -139,9 +140,10 @@ async fn shutdown_signal() {
     }
 }
 
-/// The engines this installation can run jobs with, in order of preference.
+/// The engines this installation can run jobs with, in order of preference: the native one,
+/// then the reference OpenQuake engine where it is installed.
 pub fn available_engines() -> Vec<Arc<dyn Engine>> {
-    let mut engines: Vec<Arc<dyn Engine>> = Vec::new();
+    let mut engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
     if let Some(openquake) = OpenQuakeEngine::discover() {
         engines.push(Arc::new(openquake));
     }

@@ -48,6 +48,10 @@ enum Command {
         /// Where exported files are written.
         #[arg(long, default_value = ".")]
         export_dir: PathBuf,
+        /// The engine to run the job with (`auto`: the native one when it supports the job,
+        /// else the reference OpenQuake engine); the job's `engine` parameter when absent.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["auto", "native", "openquake"]))]
+        engine: Option<String>,
     },
 }
 
@@ -84,10 +88,20 @@ async fn main() -> anyhow::Result<()> {
             run,
             exports,
             export_dir,
+            engine,
         } => {
-            let written =
-                oqcloud_worker::run_local(&available_engines(), &run, &exports, &export_dir)
-                    .await?;
+            let engine = engine
+                .map(|e| e.parse())
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let written = oqcloud_worker::run_local(
+                &available_engines(),
+                &run,
+                engine,
+                &exports,
+                &export_dir,
+            )
+            .await?;
             for path in written {
                 println!("{}", path.display());
             }

@@ -6,7 +6,9 @@
 //! outputs and ends the job `complete`, `failed` (with the error as an `ERROR` log row, which
 //! the traceback endpoint shows) or `aborted`, then mails the owner. [`spawn_pool`] runs
 //! jobs from the embedded server's queue; [`run_local`] runs a job.ini without a server.
-//! [`openquake::OpenQuakeEngine`] is the reference OpenQuake engine run as a subprocess.
+//! [`native::NativeEngine`] is oqcloud's own engine; [`openquake::OpenQuakeEngine`] is the
+//! reference OpenQuake engine run as a subprocess. Job.ini's `engine` ([`EngineChoice`])
+//! limits which of them may run a job.
 //!
 //! Invariants:
 //! - a job whose move to `executing` is refused (already running, finished, aborted while
@@ -17,6 +19,7 @@
 
 pub mod engine;
 mod local;
+pub mod native;
 pub mod openquake;
 mod pool;
 mod run;
@@ -26,4 +29,4 @@ pub use engine::{
 };
 pub use local::run_local;
 pub use pool::spawn_pool;
-pub use run::{WorkerDeps, run_job};
+pub use run::{EngineChoice, WorkerDeps, run_job};

@@ -9,18 +9,20 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Engine;
-use crate::run::{Outcome, RunSpec, run_engines};
+use crate::run::{EngineChoice, Outcome, RunSpec, run_engines};
 
 /// The calculation id of a local run (file names of the exports end with `_1`).
 const LOCAL_CALC_ID: CalcId = 1;
 
-/// Runs `job_ini` with the first engine that accepts it, printing the log to stderr as it
+/// Runs `job_ini` with the first engine that accepts it among those `engine` allows (the
+/// job's own `engine` parameter when `None`), printing the log to stderr as it
 /// comes; Ctrl-C aborts the run. On success copies the exported files whose format is one
 /// of `exports` into `export_dir` and returns their paths, sorted. A failed or aborted run
 /// is an error whose message is the traceback.
 pub async fn run_local(
     engines: &[Arc<dyn Engine>],
     job_ini: &Path,
+    engine: Option<EngineChoice>,
     exports: &[String],
     export_dir: &Path,
 ) -> anyhow::Result<Vec<PathBuf>> {
@@ -53,6 +55,7 @@ pub async fn run_local(
         input_dir: &input_dir,
         work_dir: &work_dir,
         parent: None,
+        engine,
     };
     let outcome = run_engines(engines, spec, &log, &cancel).await;
     interrupt.abort();

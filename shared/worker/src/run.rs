@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
+use oqcloud_model::jobini::JobIni;
 use oqcloud_model::{CalcId, Job, JobStatus, LogLevel, LogRecord, NewOutput};
 use oqcloud_store::{BlobStore, JobRepo, Mail, Mailer, TransitionFields, blob_keys};
 use tokio::sync::mpsc;
@@ -102,6 +103,7 @@ async fn execute(
                 input_dir: &input_dir,
                 work_dir: &scratch.join("work"),
                 parent,
+                engine: None,
             };
             run_engines(&deps.engines, run, &log, cancel).await
         }
@@ -185,17 +187,81 @@ pub(crate) struct RunSpec<'a> {
     pub input_dir: &'a Path,
     pub work_dir: &'a Path,
     pub parent: Option<ParentCalc>,
+    /// The engine asked for on the command line, over the job's `engine` parameter.
+    pub engine: Option<EngineChoice>,
 }
 
-/// Runs the job with the first engine that does not refuse it.
+/// Which engine runs a job: job.ini's `engine` (an oqcloud parameter), `auto` by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineChoice {
+    /// The first engine that accepts the job: the native one, else the reference.
+    Auto,
+    /// Only the native engine; a job it does not support fails naming the feature.
+    Native,
+    /// Only the reference OpenQuake engine.
+    OpenQuake,
+}
+
+impl std::str::FromStr for EngineChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "" | "auto" => Ok(EngineChoice::Auto),
+            "native" => Ok(EngineChoice::Native),
+            "openquake" => Ok(EngineChoice::OpenQuake),
+            other => Err(format!(
+                "engine: {other:?} is not one of auto, native, openquake"
+            )),
+        }
+    }
+}
+
+impl EngineChoice {
+    /// The engine name this choice is limited to, if any.
+    fn only(self) -> Option<&'static str> {
+        match self {
+            EngineChoice::Auto => None,
+            EngineChoice::Native => Some("native"),
+            EngineChoice::OpenQuake => Some("openquake"),
+        }
+    }
+
+    /// The job's own choice: its `engine` parameter, `auto` when absent or when the job.ini
+    /// cannot be read (the engines then report what is wrong with it).
+    fn of_job(job_ini: &Path) -> Result<EngineChoice, String> {
+        match JobIni::from_file(job_ini) {
+            Ok(ini) => ini.raw("engine").map_or(Ok(EngineChoice::Auto), str::parse),
+            Err(_) => Ok(EngineChoice::Auto),
+        }
+    }
+}
+
+/// Runs the job with the first engine the choice allows that does not refuse it.
 pub(crate) async fn run_engines(
     engines: &[Arc<dyn Engine>],
     run: RunSpec<'_>,
     log: &mpsc::UnboundedSender<LogRecord>,
     cancel: &CancellationToken,
 ) -> Outcome {
+    let choice = match run.engine {
+        Some(choice) => choice,
+        None => match EngineChoice::of_job(run.job_ini) {
+            Ok(choice) => choice,
+            Err(message) => return Outcome::Failed(vec![message]),
+        },
+    };
+    let allowed: Vec<&Arc<dyn Engine>> = engines
+        .iter()
+        .filter(|e| choice.only().is_none_or(|name| e.name() == name))
+        .collect();
+    if let (Some(name), true) = (choice.only(), allowed.is_empty()) {
+        return Outcome::Failed(vec![format!(
+            "The job asks for engine = {name}, which is not installed on this server"
+        )]);
+    }
     let mut refusals = Vec::new();
-    for engine in engines {
+    for engine in allowed {
         if cancel.is_cancelled() {
             return Outcome::Aborted;
         }
@@ -227,6 +293,12 @@ pub(crate) async fn run_engines(
             Ok(output) => return Outcome::Complete(output),
             Err(EngineError::Aborted) => return Outcome::Aborted,
             Err(EngineError::Failed { traceback }) => return Outcome::Failed(traceback),
+            Err(EngineError::Unsupported(why)) if choice.only().is_some() => {
+                return Outcome::Failed(vec![format!(
+                    "The {} engine cannot run this job: {why}",
+                    engine.name()
+                )]);
+            }
             Err(EngineError::Unsupported(why)) => {
                 let _ = log.send(worker_row(
                     LogLevel::Warning,

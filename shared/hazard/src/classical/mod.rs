@@ -28,6 +28,7 @@
 //! `ps_grid_spacing` and a `pointsource_distance` below `maximum_distance` (OpenQuake's
 //! point-source approximations are not applied), mutex and cluster source groups.
 
+pub mod maps;
 mod normal;
 
 use std::path::{Path, PathBuf};

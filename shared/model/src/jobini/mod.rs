@@ -21,6 +21,7 @@ mod checks;
 mod defaults;
 mod imt;
 mod inputs;
+mod oqparam;
 mod params;
 mod parser;
 #[rustfmt::skip]
@@ -33,7 +34,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use defaults::ini_defaults_json;
-pub use value::{Py, literal_eval};
+pub use value::{Py, float_repr, literal_eval};
 
 use checks::{Job, Value};
 use params::{ALIASES, ENGINE, KNOWN_INPUTS, PARAMS, Typed, lookup, py_str};
@@ -95,6 +96,12 @@ pub struct JobIni {
     description: String,
     hazard_calculation_id: Option<i64>,
     input_files: Vec<PathBuf>,
+    /// Input kinds (`source_model_logic_tree`, `site_model`, ...) and their absolute files.
+    inputs: Vec<(String, Vec<PathBuf>)>,
+    /// The directory relative file names are resolved against.
+    base_dir: PathBuf,
+    /// The file name given in messages (the path, when read from a file).
+    file: String,
 }
 
 impl JobIni {
@@ -175,6 +182,11 @@ impl JobIni {
     /// The line where a parameter is set.
     pub fn line(&self, key: &str) -> Option<usize> {
         self.entry(key).map(|e| e.line)
+    }
+
+    /// The directory relative file names are resolved against (the ini's own).
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
     }
 
     /// Absolute paths of every input file (`*_file`, `*_csv`, `*_hdf5`), in file order.
@@ -530,11 +542,27 @@ fn validate(
         .all_files()
         .into_iter()
         .map(|f| inputs::absolute(base_dir, f));
+    let kinds = inputs
+        .kinds()
+        .map(|kind| {
+            let files = inputs.files(kind);
+            (
+                kind.to_owned(),
+                files
+                    .iter()
+                    .map(|f| inputs::absolute(base_dir, f))
+                    .collect(),
+            )
+        })
+        .collect();
     Ok(JobIni {
         calculation_mode,
         description,
         hazard_calculation_id,
         input_files: input_files.collect(),
+        inputs: kinds,
+        base_dir: base_dir.to_path_buf(),
+        file: file.to_owned(),
         entries,
         values,
     })

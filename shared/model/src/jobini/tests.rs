@@ -671,3 +671,44 @@ fn garbage_never_panics() {
         let _ = JobIni::parse(&String::from_utf8_lossy(&bytes), "fuzz.ini", dir.path());
     }
 }
+
+#[test]
+fn oqparam_json_as_openquake_stores_it() {
+    let dir = Dir::with(&INPUTS);
+    let ini = parse(CLASSICAL, &dir).unwrap();
+    let json = serde_json::Value::Object(ini.oqparam_json());
+    let base = dir.path().display().to_string();
+    let expected = serde_json::json!({
+        "base_path": base,
+        "inputs": {
+            "job_ini": format!("{base}/job.ini"),
+            "source_model_logic_tree": format!("{base}/source_model_logic_tree.xml"),
+            "gsim_logic_tree": format!("{base}/gmpe_logic_tree.xml"),
+        },
+        "description": "Classical PSHA Area Source demo",
+        "calculation_mode": "classical",
+        "sites": [[0.5, -0.5, 0.0], [1.0, 2.0, 0.0]],
+        "investigation_time": 50.0,
+        "truncation_level": 3.0,
+        "maximum_distance": {"default": [[5.0, 100.0], [7.0, 200.0]]},
+        "reference_vs30_value": 600.0,
+        "hazard_maps": 1,
+        "poes": [0.1, 0.02],
+        "hazard_imtls": {
+            "PGA": [0.005, 0.007, 0.0098],
+            "SA(0.1)": [0.005, 0.10319883720275144, 2.129999999999999],
+        },
+    });
+    assert_eq!(json, expected);
+    // key order is the file's, as OpenQuake keeps it
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        &keys[..4],
+        ["base_path", "inputs", "description", "calculation_mode"]
+    );
+}

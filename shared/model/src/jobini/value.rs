@@ -285,7 +285,7 @@ pub(crate) fn py_split(s: &str) -> impl Iterator<Item = &str> {
 
 /// Python's `repr()` of a float: the shortest round-trip digits, exponent form outside
 /// `1e-4 <= |f| < 1e16`.
-pub(crate) fn float_repr(f: f64) -> String {
+pub fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".into();
     }

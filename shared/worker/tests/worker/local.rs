@@ -20,15 +20,21 @@ async fn copies_the_exports_of_the_requested_formats() {
     let engines: Vec<Arc<dyn Engine>> = vec![FakeEngine::new(Ending::Complete)];
     let job_ini = data("classical").join("job.ini");
 
-    let written = run_local(&engines, &job_ini, &["csv".into()], out.path())
+    let written = run_local(&engines, &job_ini, None, &["csv".into()], out.path())
         .await
         .unwrap();
     assert_eq!(written, [out.path().join("hazard_map-mean_1.csv")]);
     assert_eq!(std::fs::read_to_string(&written[0]).unwrap(), "lon,lat\n");
 
-    let none = run_local(&engines, &job_ini, &["xml".into()], &out.path().join("xml"))
-        .await
-        .unwrap();
+    let none = run_local(
+        &engines,
+        &job_ini,
+        None,
+        &["xml".into()],
+        &out.path().join("xml"),
+    )
+    .await
+    .unwrap();
     assert!(none.is_empty());
 }
 
@@ -37,20 +43,28 @@ async fn a_failed_run_is_an_error_with_the_traceback() {
     let out = tempfile::tempdir().unwrap();
     let job_ini = data("classical").join("job.ini");
     let failing: Vec<Arc<dyn Engine>> = vec![FakeEngine::new(Ending::Fail)];
-    let err = run_local(&failing, &job_ini, &[], out.path())
+    let err = run_local(&failing, &job_ini, None, &[], out.path())
         .await
         .unwrap_err();
     assert!(err.to_string().ends_with("ValueError: boom"), "{err}");
 
-    let err = run_local(&[], &job_ini, &[], out.path()).await.unwrap_err();
+    let err = run_local(&[], &job_ini, None, &[], out.path())
+        .await
+        .unwrap_err();
     assert!(
         err.to_string()
             .contains("the reference OpenQuake engine is not installed"),
         "{err}"
     );
-    let err = run_local(&failing, &out.path().join("nope.ini"), &[], out.path())
-        .await
-        .unwrap_err();
+    let err = run_local(
+        &failing,
+        &out.path().join("nope.ini"),
+        None,
+        &[],
+        out.path(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("nope.ini"), "{err}");
 }
 
@@ -64,6 +78,7 @@ async fn openquake_exports_csv_into_the_export_dir() {
     let written = run_local(
         &engines,
         &data("classical").join("job.ini"),
+        None,
         &["csv".into()],
         out.path(),
     )

@@ -1,0 +1,158 @@
+//! CSV as OpenQuake's `write_csv` writes it: Python's `csv` module (minimal quoting, CRLF line
+//! ends), a first `#` row whose last cell is the metadata, `%.5f` coordinates and C-style
+//! scientific numbers.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use oqcloud_datastore::{AttrValue, Datastore};
+use oqcloud_model::jobini::float_repr;
+
+use super::ExportError;
+
+/// A value of the metadata row, written as Python's `repr` writes it.
+#[derive(Debug, Clone)]
+pub(super) enum Meta {
+    Str(String),
+    Int(i64),
+    Float(f64),
+}
+
+impl Meta {
+    fn repr(&self) -> String {
+        match self {
+            Meta::Str(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+            Meta::Int(i) => i.to_string(),
+            Meta::Float(f) => float_repr(*f),
+        }
+    }
+}
+
+/// The datastore's own metadata (`dstore.metadata`): who generated it, when, and the checksum
+/// of its inputs.
+pub(super) fn datastore_metadata(ds: &Datastore) -> Result<Vec<(&'static str, Meta)>, ExportError> {
+    let version = match ds.attr("", "engine_version")? {
+        AttrValue::Str(v) => v,
+        _ => String::new(),
+    };
+    // the native engine stores `oqcloud <version>`, the reference its bare version
+    let generated_by = if version.starts_with("oqcloud") {
+        version
+    } else {
+        format!("OpenQuake engine {version}")
+    };
+    let mut meta = vec![("generated_by", Meta::Str(generated_by))];
+    if let Ok(AttrValue::Str(date)) = ds.attr("", "date") {
+        meta.push(("start_date", Meta::Str(date)));
+    }
+    if let Ok(AttrValue::Int(checksum)) = ds.attr("", "checksum32") {
+        meta.push(("checksum", Meta::Int(checksum)));
+    }
+    Ok(meta)
+}
+
+/// One CSV file: the metadata row, a header and rows of already formatted cells.
+pub(super) fn write(
+    path: PathBuf,
+    meta: &[(&str, Meta)],
+    header: &[String],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<PathBuf, ExportError> {
+    let mut text = String::new();
+    let comment = meta
+        .iter()
+        .map(|(name, value)| format!("{name}={}", value.repr()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut first = vec![String::from("#")];
+    first.extend(std::iter::repeat_n(
+        String::new(),
+        header.len().saturating_sub(2),
+    ));
+    first.push(comment);
+    push_row(&mut text, &first);
+    push_row(&mut text, header);
+    for row in rows {
+        push_row(&mut text, &row);
+    }
+    std::fs::write(&path, text).map_err(|source| ExportError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+fn push_row(text: &mut String, cells: &[String]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        if cell.contains([',', '"', '\r', '\n']) {
+            let _ = write!(text, "\"{}\"", cell.replace('"', "\"\""));
+        } else {
+            text.push_str(cell);
+        }
+    }
+    text.push_str("\r\n");
+}
+
+/// A coordinate: `%.5f`.
+pub(super) fn coordinate(x: f64) -> String {
+    format!("{x:.5}")
+}
+
+/// C's `%.<digits>E` (`exp` in capitals) or `%.<digits>e`, with OpenQuake's `-0` made `0`.
+pub(super) fn scientific(x: f64, digits: usize, upper: bool) -> String {
+    let formatted = if x.is_nan() {
+        "nan".to_owned()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.to_owned()
+    } else {
+        let rust = format!("{x:.digits$e}");
+        let (mantissa, exp) = rust.split_once('e').unwrap_or((&rust, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let sign = if exp < 0 { '-' } else { '+' };
+        let mantissa = if mantissa
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
+            mantissa.trim_start_matches('-')
+        } else {
+            mantissa
+        };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    };
+    if upper {
+        formatted.to_uppercase()
+    } else {
+        formatted
+    }
+}
+
+/// A PoE or level in hazard exports: `%.6E`.
+pub(super) fn value(x: f64) -> String {
+    scientific(x, 6, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_style_scientific() {
+        assert_eq!(value(0.9999944), "9.999944E-01");
+        assert_eq!(value(0.0), "0.000000E+00");
+        assert_eq!(value(-0.0), "0.000000E+00");
+        assert_eq!(value(1234.5), "1.234500E+03");
+        assert_eq!(value(1e-120), "1.000000E-120");
+        assert_eq!(scientific(0.5, 7, false), "5.0000000e-01");
+    }
+
+    #[test]
+    fn python_csv_quoting() {
+        let mut text = String::new();
+        push_row(&mut text, &["#".into(), "".into(), "a='x', b=1".into()]);
+        assert_eq!(text, "#,,\"a='x', b=1\"\r\n");
+    }
+}

@@ -1,0 +1,101 @@
+//! Our exports of a reference datastore (OpenQuake 3.26.2's classical calculation with two
+//! realizations, quantiles, maps and spectra) against the reference engine's own exports of
+//! it (`tools/reference_exports.py`), byte for byte.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use oqcloud_datastore::Datastore;
+use oqcloud_extract::{available_outputs, export};
+
+fn reference_datastore() -> Datastore {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../datastore/tests/data/datastore/classical.hdf5");
+    Datastore::open(path).unwrap()
+}
+
+fn expected_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/classical_exports")
+}
+
+/// File name → contents of the reference export files whose names start with a prefix.
+fn expected(prefixes: &[&str]) -> BTreeMap<String, String> {
+    std::fs::read_dir(expected_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?.to_owned();
+            prefixes
+                .iter()
+                .any(|p| name.starts_with(p))
+                .then(|| (name, std::fs::read_to_string(&path).unwrap()))
+        })
+        .collect()
+}
+
+fn check(output_type: &str, prefixes: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let written = export(&reference_datastore(), 7, output_type, "csv", dir.path()).unwrap();
+    let ours: BTreeMap<String, String> = written
+        .iter()
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_str().unwrap().to_owned(),
+                std::fs::read_to_string(path).unwrap(),
+            )
+        })
+        .collect();
+    let theirs = expected(prefixes);
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>(),
+        "{output_type}: file names"
+    );
+    for (name, text) in &theirs {
+        assert_eq!(&ours[name], text, "{name}");
+    }
+}
+
+#[test]
+fn hazard_curves_match_the_reference_export() {
+    check("hcurves", &["hazard_curve-", "quantile_curve-"]);
+}
+
+#[test]
+fn hazard_maps_match_the_reference_export() {
+    check("hmaps", &["hazard_map-", "quantile_map-"]);
+}
+
+#[test]
+fn uniform_hazard_spectra_match_the_reference_export() {
+    check("uhs", &["hazard_uhs-", "quantile_uhs-"]);
+}
+
+#[test]
+fn realizations_match_the_reference_export() {
+    check("realizations", &["realizations_"]);
+}
+
+#[test]
+fn outputs_listed_as_the_reference_lists_them() {
+    let outputs = available_outputs(&reference_datastore()).unwrap();
+    let listed: Vec<(&str, Vec<&str>)> = outputs
+        .iter()
+        .map(|o| (o.kind.output_type, o.formats.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("hcurves", vec!["csv"]),
+            ("hmaps", vec!["csv"]),
+            ("uhs", vec!["csv"])
+        ]
+    );
+}
+
+#[test]
+fn unsupported_format_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = export(&reference_datastore(), 7, "hcurves", "xml", dir.path()).unwrap_err();
+    assert_eq!(err.to_string(), "cannot export hcurves in format xml");
+}

@@ -1,0 +1,321 @@
+//! The datastore of a native classical calculation, in OpenQuake's layout: file attributes,
+//! `oqparam`, `sitecol`, `full_lt`, `weights`, `hcurves-*` and, with `poes`, `hmaps-*`.
+//!
+//! The realizations OpenQuake derives from the stored `full_lt` must be the engine's, in the
+//! same order and with the same weights; [`write`] checks it, so exports never pair a curve
+//! with the wrong branch path.
+
+use std::path::Path;
+
+use ndarray::Array4;
+use oqcloud_datastore::{
+    AttrValue, Datastore, FullLogicTree, GsimBranch, GsimLtAttrs, HazardDataset, HazardKind,
+    OqParam, SiteCollection, SmRealization, SmltAttrs, SmltBranch,
+};
+use oqcloud_hazard::classical::maps::hazard_map_value;
+use oqcloud_hazard::classical::{HazardCurves, Realization};
+use oqcloud_nrml::Model;
+use oqcloud_nrml::logic_tree::LogicTree;
+
+use super::PreparedJob;
+
+/// Weights of the stored logic tree and of the engine's realizations may differ by this
+/// (OpenQuake keeps source model weights in single precision).
+const WEIGHT_TOLERANCE: f64 = 1e-6;
+
+/// Facts about the run stored as file attributes.
+pub(super) struct Meta {
+    pub started: chrono::DateTime<chrono::Local>,
+    /// `engine_version`: `oqcloud <version>`.
+    pub version: String,
+}
+
+/// Writes the datastore at `path` and returns it open.
+pub(super) fn write(
+    path: &Path,
+    meta: &Meta,
+    job: &PreparedJob,
+    curves: &HazardCurves,
+) -> Result<Datastore, String> {
+    let ds = Datastore::create(path).map_err(|e| e.to_string())?;
+    let inputs = job.ini.input_files();
+    let (checksum, input_size) = checksum32(&job.ini, &inputs);
+    let attrs = [
+        ("engine_version", AttrValue::Str(meta.version.clone())),
+        (
+            "date",
+            AttrValue::Str(meta.started.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        ),
+        ("checksum32", AttrValue::Int(checksum)),
+        ("input_size", AttrValue::Int(input_size)),
+    ];
+    for (name, value) in &attrs {
+        ds.set_attr("", name, value).map_err(|e| e.to_string())?;
+    }
+    ds.write_oqparam(&OqParam {
+        params: job.ini.oqparam_json(),
+    })
+    .map_err(|e| e.to_string())?;
+    ds.write_sitecol(&site_collection(job, curves))
+        .map_err(|e| e.to_string())?;
+    let full_lt = full_logic_tree(job, curves)?;
+    ds.write_full_lt(&full_lt).map_err(|e| e.to_string())?;
+    check_realizations(&ds, &curves.realizations)?;
+    let weights: Vec<f32> = curves
+        .realizations
+        .iter()
+        .map(|r| r.weight as f32)
+        .collect();
+    ds.write_weights(&weights).map_err(|e| e.to_string())?;
+    for (kind, data) in hazard_arrays(job, curves) {
+        ds.write_hazard(kind, &data).map_err(|e| e.to_string())?;
+    }
+    ds.flush().map_err(|e| e.to_string())?;
+    Ok(ds)
+}
+
+/// zlib's Adler-32 of `data`, continuing from `adler`.
+fn adler32(adler: u32, data: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    let (mut a, mut b) = (adler & 0xffff, adler >> 16);
+    for chunk in data.chunks(5552) {
+        for &byte in chunk {
+            a += u32::from(byte);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
+/// The checksum of the inputs, as OpenQuake's `checksum32`: Adler-32 over the input files
+/// then the job parameters (ours hashes the parameters as written, OpenQuake its own
+/// rendering of them, so the two differ), and the inputs' total size.
+fn checksum32(ini: &oqcloud_model::jobini::JobIni, inputs: &[std::path::PathBuf]) -> (i64, i64) {
+    let mut adler = 1;
+    let mut size = 0;
+    for file in inputs {
+        if let Ok(bytes) = std::fs::read(file) {
+            size += bytes.len() as i64;
+            adler = adler32(adler, &bytes);
+        }
+    }
+    let params: String = ini.params().map(|(k, v)| format!("{k} = {v}\n")).collect();
+    (i64::from(adler32(adler, params.as_bytes())), size)
+}
+
+fn site_collection(job: &PreparedJob, curves: &HazardCurves) -> SiteCollection {
+    let n = curves.sites.len();
+    let params = &job.params;
+    SiteCollection {
+        sids: (0..n as u32).collect(),
+        lon: curves.sites.iter().map(|s| s.lon).collect(),
+        lat: curves.sites.iter().map(|s| s.lat).collect(),
+        depth: curves.sites.iter().map(|s| s.depth).collect(),
+        vs30: vec![params.vs30; n],
+        vs30measured: vec![params.vs30measured; n],
+        z1pt0: params.z1pt0.map(|z| vec![z; n]),
+        z2pt5: params.z2pt5.map(|z| vec![z; n]),
+        extra: Vec::new(),
+    }
+}
+
+/// The logic tree as OpenQuake stores it: the source model tree as read, the GSIM branches of
+/// the tectonic region types the realizations use, one source model realization.
+fn full_logic_tree(job: &PreparedJob, curves: &HazardCurves) -> Result<FullLogicTree, String> {
+    let ini = &job.ini;
+    let smlt_file = ini
+        .raw("source_model_logic_tree_file")
+        .ok_or("no source_model_logic_tree_file")?;
+    let base = ini.base_dir();
+    let smlt_path = base.join(smlt_file.trim());
+    let smlt = read_logic_tree(&smlt_path)?;
+    let source_model_lt: Vec<SmltBranch> = smlt
+        .branch_sets
+        .iter()
+        .flat_map(|set| {
+            set.branches.iter().enumerate().map(|(i, b)| SmltBranch {
+                branchset: set.id.clone(),
+                branch: b.id.clone().unwrap_or_else(|| format!("b{}", i + 1)),
+                utype: set.uncertainty_type.to_owned(),
+                uvalue: python_str_repr(&b.model),
+                weight: b.weight,
+            })
+        })
+        .collect();
+    let [only] = &source_model_lt[..] else {
+        return Err("the native engine stores one source model branch only".into());
+    };
+    let files: Vec<String> = only
+        .uvalue
+        .trim_matches('\'')
+        .split_whitespace()
+        .map(python_str_repr)
+        .collect();
+    let sm_data = vec![SmRealization {
+        name: format!("[{}]", files.join(", ")),
+        weight: only.weight as f32,
+        path: only.branch.clone(),
+        samples: curves.realizations.len() as u32,
+    }];
+
+    let mut gsim_lt: Vec<GsimBranch> = Vec::new();
+    for rlz in &curves.realizations {
+        for (trt, branch) in &rlz.gsims {
+            let id = branch.id.clone().unwrap_or_else(|| branch.gsim.clone());
+            if !gsim_lt.iter().any(|g| &g.trt == trt && g.branch == id) {
+                gsim_lt.push(GsimBranch {
+                    trt: trt.clone(),
+                    branch: id,
+                    uncertainty: toml_gsim(&branch.gsim, &branch.params),
+                    weight: branch.weight,
+                });
+            }
+        }
+    }
+    let mut trts: Vec<String> = gsim_lt.iter().map(|g| g.trt.clone()).collect();
+    trts.sort();
+    trts.dedup();
+    let seed = ini
+        .raw("random_seed")
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(42);
+    Ok(FullLogicTree {
+        seed,
+        num_samples: 0,
+        oversampling: "tolerate".into(),
+        trts,
+        gsim_lt,
+        gsim_lt_attrs: GsimLtAttrs {
+            bsetdict: "{}".into(),
+            filename: ini
+                .raw("gsim_logic_tree_file")
+                .map(|f| base.join(f.trim()).display().to_string())
+                .unwrap_or_default(),
+        },
+        source_model_lt_attrs: SmltAttrs {
+            branch_id: only.branch.clone(),
+            bsetdict: "{}".into(),
+            filename: smlt_path.display().to_string(),
+            is_source_specific: false,
+            num_paths: 1,
+            num_samples: 0,
+            sampling_method: "early_weights".into(),
+            seed,
+            source_id: String::new(),
+        },
+        source_model_lt,
+        sm_data,
+        source_data: Vec::new(),
+    })
+}
+
+fn read_logic_tree(path: &Path) -> Result<LogicTree, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc = oqcloud_nrml::read(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+    match doc.model {
+        Model::LogicTree(tree) => Ok(tree),
+        _ => Err(format!("{}: not a logic tree", path.display())),
+    }
+}
+
+/// Python's `repr` of a string without quotes or backslashes in it.
+fn python_str_repr(s: &str) -> String {
+    format!("'{s}'")
+}
+
+/// A GSIM in OpenQuake's TOML form: `[Name]`, then `key = value` lines.
+fn toml_gsim(name: &str, params: &[(String, String)]) -> String {
+    let mut toml = format!("[{name}]");
+    for (key, value) in params {
+        toml.push_str(&format!("\n{key} = {value}"));
+    }
+    toml
+}
+
+/// Fails unless the realizations derived from the stored logic tree are the engine's.
+fn check_realizations(ds: &Datastore, engine: &[Realization]) -> Result<(), String> {
+    let stored = ds.realizations().map_err(|e| e.to_string())?;
+    let same = stored.len() == engine.len()
+        && stored
+            .iter()
+            .zip(engine)
+            .all(|(s, e)| (s.weight - e.weight).abs() <= WEIGHT_TOLERANCE);
+    if same {
+        Ok(())
+    } else {
+        Err(format!(
+            "the stored logic tree gives {} realization(s) with weights {:?}, the engine \
+             computed {} with weights {:?}",
+            stored.len(),
+            stored.iter().map(|r| r.weight).collect::<Vec<_>>(),
+            engine.len(),
+            engine.iter().map(|r| r.weight).collect::<Vec<_>>()
+        ))
+    }
+}
+
+/// `hcurves-rlzs` (one realization, `individual_rlzs`, or no mean), `hcurves-stats` (the
+/// mean) and, with `poes`, the hazard maps of each.
+fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, HazardDataset)> {
+    let (n, r, m) = (
+        curves.sites.len(),
+        curves.realizations.len(),
+        curves.imts.len(),
+    );
+    let l = curves.imts.first().map_or(0, |i| i.levels.len());
+    let imts: Vec<&str> = curves.imts.iter().map(|i| i.name.as_str()).collect();
+    let with_rlzs = r == 1 || job.individual_rlzs || !job.mean;
+    let poes = &job.poes;
+    let curve = |rlz: Option<usize>, site: usize, imt: usize| match rlz {
+        Some(r) => curves.curve(r, site, imt),
+        None => curves.mean_curve(site, imt),
+    };
+    let curves_array = |rlzs: &[Option<usize>]| {
+        Array4::from_shape_fn((n, rlzs.len(), m, l), |(s, k, i, j)| {
+            curve(rlzs[k], s, i)[j] as f32
+        })
+    };
+    let maps_array = |rlzs: &[Option<usize>]| {
+        Array4::from_shape_fn((n, rlzs.len(), m, poes.len()), |(s, k, i, p)| {
+            hazard_map_value(curve(rlzs[k], s, i), &curves.imts[i].levels, poes[p]) as f32
+        })
+    };
+    let mut arrays = Vec::new();
+    let stats = [None];
+    let rlzs: Vec<Option<usize>> = (0..r).map(Some).collect();
+    if with_rlzs {
+        arrays.push((HazardKind::CurvesRlzs, curves_array(&rlzs)));
+    }
+    if job.mean {
+        arrays.push((HazardKind::CurvesStats, curves_array(&stats)));
+    }
+    if !poes.is_empty() {
+        if with_rlzs {
+            arrays.push((HazardKind::MapsRlzs, maps_array(&rlzs)));
+        }
+        if job.mean {
+            arrays.push((HazardKind::MapsStats, maps_array(&stats)));
+        }
+    }
+    arrays
+        .into_iter()
+        .map(|(kind, array)| {
+            let data = HazardDataset::new(kind, array, &["mean"], &imts, poes);
+            (kind, data)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::adler32;
+
+    #[test]
+    fn adler32_as_zlib() {
+        // zlib.adler32(b"Wikipedia") == 0x11E60398
+        assert_eq!(adler32(1, b"Wikipedia"), 0x11E6_0398);
+        assert_eq!(adler32(adler32(1, b"Wiki"), b"pedia"), 0x11E6_0398);
+    }
+}

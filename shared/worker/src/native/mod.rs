@@ -1,0 +1,225 @@
+//! The native engine: oqcloud's own classical PSHA calculator (`oqcloud-hazard`), writing a
+//! datastore in OpenQuake's layout and exporting from it with `oqcloud-extract`, as the
+//! reference engine's run leaves them.
+//!
+//! A job it cannot run (another calculation mode, a source typology or job parameter not
+//! implemented yet) is refused with [`EngineError::Unsupported`] naming the feature, before
+//! any work is done; the worker then tries the next engine.
+
+mod datastore;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use oqcloud_hazard::HazardError;
+use oqcloud_hazard::classical::{ClassicalParams, HazardCurves, compute};
+use oqcloud_model::jobini::JobIni;
+use oqcloud_model::{LogLevel, LogRecord};
+
+use crate::engine::{Engine, EngineError, ExportedFile, ProducedOutput, RunContext, RunOutput};
+
+/// Statistics and output options the native engine does not compute yet, with the value
+/// OpenQuake takes by default (the only one accepted).
+const UNSUPPORTED_OPTIONS: &[(&str, &str)] = &[
+    ("quantiles", ""),
+    ("std", "false"),
+    ("max", "false"),
+    ("hazard_curves", "true"),
+];
+
+/// oqcloud's native engine.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NativeEngine;
+
+#[async_trait]
+impl Engine for NativeEngine {
+    fn name(&self) -> &'static str {
+        "native"
+    }
+
+    fn version(&self) -> String {
+        env!("CARGO_PKG_VERSION").to_owned()
+    }
+
+    async fn run(&self, ctx: RunContext) -> Result<RunOutput, EngineError> {
+        let started = chrono::Local::now();
+        let job = prepare(&ctx.job_ini)?;
+        let log = |level: LogLevel, message: String| {
+            let process = format!("native/{}", std::process::id());
+            let _ = ctx.log.send(LogRecord::now(level, process, message));
+        };
+        log(
+            LogLevel::Info,
+            format!(
+                "Computing classical hazard curves for {} site(s), {} IMT(s)",
+                job.params.sites.len(),
+                job.params.imts.len()
+            ),
+        );
+        let clock = Instant::now();
+        let params = job.params.clone();
+        let computing = tokio::task::spawn_blocking(move || compute(&params));
+        let curves = tokio::select! {
+            joined = computing => joined
+                .map_err(|e| EngineError::failed(format!("the calculation panicked: {e}")))?
+                .map_err(computation_error)?,
+            () = ctx.cancel.cancelled() => return Err(EngineError::Aborted),
+        };
+        log(
+            LogLevel::Info,
+            format!(
+                "Computed {} realization(s) in {:.2} s",
+                curves.realizations.len(),
+                clock.elapsed().as_secs_f64()
+            ),
+        );
+        let store = StoreRequest {
+            path: ctx.work_dir.join(format!("calc_{}.hdf5", ctx.calc_id)),
+            export_dir: ctx.work_dir.join("exports"),
+            calc_id: ctx.calc_id,
+            started,
+        };
+        let output = tokio::task::spawn_blocking(move || store.run(&job, &curves))
+            .await
+            .map_err(|e| EngineError::failed(format!("storing the results panicked: {e}")))??;
+        log(
+            LogLevel::Info,
+            format!("Stored {}", output.datastore.display()),
+        );
+        Ok(output)
+    }
+}
+
+/// A job the native engine accepted.
+struct PreparedJob {
+    ini: JobIni,
+    params: ClassicalParams,
+    poes: Vec<f64>,
+    /// Whether the mean curves are stored and exported (`mean`, true by default).
+    mean: bool,
+    /// Whether every realization's curves are stored when there are several
+    /// (`individual_rlzs`).
+    individual_rlzs: bool,
+}
+
+/// Reads the job and refuses what is not implemented natively.
+fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
+    let ini = JobIni::from_file(job_ini).map_err(|e| EngineError::Unsupported(e.to_string()))?;
+    for (key, default) in UNSUPPORTED_OPTIONS {
+        if let Some(value) = ini.raw(key)
+            && !value.trim().eq_ignore_ascii_case(default)
+        {
+            return Err(EngineError::Unsupported(format!("{key} = {value}")));
+        }
+    }
+    let base_dir = job_ini.parent().unwrap_or(Path::new("."));
+    let params = ClassicalParams::from_ini(&ini, base_dir).map_err(refusal)?;
+    if let Some(first) = params.imts.first()
+        && params
+            .imts
+            .iter()
+            .any(|i| i.levels.len() != first.levels.len())
+    {
+        return Err(EngineError::Unsupported(
+            "IMTs with different numbers of intensity levels".into(),
+        ));
+    }
+    let poes = match ini.raw("poes") {
+        Some(text) => text
+            .split_whitespace()
+            .map(|p| p.parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| EngineError::Unsupported(format!("poes = {text}")))?,
+        None => Vec::new(),
+    };
+    let flag = |key: &str, default: bool| {
+        ini.raw(key)
+            .map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
+    };
+    Ok(PreparedJob {
+        mean: flag("mean", true),
+        individual_rlzs: flag("individual_rlzs", false),
+        ini,
+        params,
+        poes,
+    })
+}
+
+/// Why the native engine does not take a job whose parameters it could not collect.
+fn refusal(err: HazardError) -> EngineError {
+    EngineError::Unsupported(err.to_string())
+}
+
+/// A failed computation: a refusal when it met a feature not implemented yet (another
+/// engine may run the job), else a failure.
+fn computation_error(err: HazardError) -> EngineError {
+    fn unsupported(err: &HazardError) -> bool {
+        match err {
+            HazardError::Unsupported(_) => true,
+            HazardError::InSource { error, .. } => unsupported(error),
+            HazardError::Invalid(_) => false,
+        }
+    }
+    if unsupported(&err) {
+        EngineError::Unsupported(err.to_string())
+    } else {
+        EngineError::failed(err.to_string())
+    }
+}
+
+/// Where and how a finished calculation is stored.
+struct StoreRequest {
+    path: PathBuf,
+    export_dir: PathBuf,
+    calc_id: i64,
+    started: chrono::DateTime<chrono::Local>,
+}
+
+impl StoreRequest {
+    /// Writes the datastore, then exports every output it holds in every format.
+    fn run(self, job: &PreparedJob, curves: &HazardCurves) -> Result<RunOutput, EngineError> {
+        let failed =
+            |what: &str, err: &dyn std::fmt::Display| EngineError::failed(format!("{what}: {err}"));
+        let meta = datastore::Meta {
+            started: self.started,
+            version: format!("oqcloud {}", env!("CARGO_PKG_VERSION")),
+        };
+        let ds = datastore::write(&self.path, &meta, job, curves)
+            .map_err(|e| failed("writing the datastore", &e))?;
+        std::fs::create_dir_all(&self.export_dir)
+            .map_err(|e| failed(&self.export_dir.display().to_string(), &e))?;
+        let mut outputs = Vec::new();
+        for spec in oqcloud_extract::available_outputs(&ds)
+            .map_err(|e| failed("listing the outputs", &e))?
+        {
+            let mut exports = Vec::new();
+            for format in &spec.formats {
+                let files = oqcloud_extract::export(
+                    &ds,
+                    self.calc_id,
+                    spec.kind.output_type,
+                    format,
+                    &self.export_dir,
+                )
+                .map_err(|e| failed(&format!("exporting {}", spec.kind.output_type), &e))?;
+                exports.extend(files.into_iter().map(|path| ExportedFile {
+                    format: (*format).to_owned(),
+                    path,
+                }));
+            }
+            outputs.push(ProducedOutput {
+                output_type: spec.kind.output_type.to_owned(),
+                display_name: spec.kind.display_name.to_owned(),
+                size_mb: None,
+                exports,
+            });
+        }
+        drop(ds);
+        Ok(RunOutput {
+            datastore: self.path,
+            outputs,
+            pid: None,
+        })
+    }
+}

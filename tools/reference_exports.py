@@ -1,0 +1,35 @@
+"""Exports a datastore with the reference OpenQuake engine, as `oq export` would.
+
+Usage: python tools/reference_exports.py DATASTORE.hdf5 CALC_ID OUT_DIR [KEY ...]
+
+The datastore is copied to `calc_<CALC_ID>.hdf5` in a scratch directory first, so the exported
+file names carry that id as the reference server's do. KEYs default to the classical outputs
+(hcurves hmaps uhs realizations); every export is CSV. The oqcloud exporter tests compare
+their output with these files byte for byte.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+
+from openquake.calculators.export import export
+from openquake.commonlib import datastore
+
+
+def main(path, calc_id, out_dir, *keys):
+    keys = keys or ('hcurves', 'hmaps', 'uhs', 'realizations')
+    os.makedirs(out_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = os.path.join(scratch, 'calc_%d.hdf5' % int(calc_id))
+        shutil.copy(path, copy)
+        dstore = datastore.read(copy)
+        dstore.export_dir = out_dir
+        for key in keys:
+            for fname in export((key, 'csv'), dstore):
+                print(key, os.path.basename(fname))
+        dstore.close()
+
+
+if __name__ == '__main__':
+    main(*sys.argv[1:])
