@@ -7,9 +7,9 @@ Run with the reference OpenQuake (3.26.2):
 For each case it reads the source model with the job.ini's `rupture_mesh_spacing`,
 `width_of_mfd_bin` and `area_source_discretization`, iterates `src.iter_ruptures()` and
 writes `tests/data/ruptures/<case>.csv`: one row per rupture (every `step`-th one when a case
-has too many, to keep the file under 500 KB) with its magnitude, rake, dip, ztor, width,
+has too many, to keep the file under 500 KB) with its magnitude, rake, strike, dip, ztor, width,
 occurrence rate, hypocentre, four surface corners (planar surfaces: tl tr bl br; fault meshes:
-the corner nodes of the mesh) and, for each site, rrup rjb rx ry0 rhypo repi as the engine
+the corner nodes of the mesh) and, for each site, rrup rjb rx ry0 rhypo repi azimuth as the engine
 computes them (`openquake.hazardlib.calc.filters.get_distances`). `summary.csv` gives, per
 case, the total number of ruptures, the sum of their rates, the step and the sites."""
 import configparser
@@ -28,7 +28,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 QA = pathlib.Path(nrml.__file__).parent.parent / 'qa_tests_data/classical'
 OUT = ROOT / 'tests/data/ruptures'
 MAX_ROWS = 400
-DISTANCES = ('rrup', 'rjb', 'rx', 'ry0', 'rhypo', 'repi')
+DISTANCES = ('rrup', 'rjb', 'rx', 'ry0', 'rhypo', 'repi', 'azimuth')
 
 # (case name, source model, job.ini, extra sites as (lon, lat))
 CASES = [
@@ -88,7 +88,7 @@ def main():
         step = max(1, -(-len(rups) // MAX_ROWS))
         mesh = Mesh(numpy.array([s[0] for s in sites]),
                     numpy.array([s[1] for s in sites]), numpy.zeros(len(sites)))
-        header = ['index', 'source', 'mag', 'rake', 'dip', 'ztor', 'width', 'rate',
+        header = ['index', 'source', 'mag', 'rake', 'strike', 'dip', 'ztor', 'width', 'rate',
                   'hypo_lon', 'hypo_lat', 'hypo_depth']
         for corner in ('tl', 'tr', 'bl', 'br'):
             header += [f'{corner}_lon', f'{corner}_lat', f'{corner}_depth']
@@ -101,7 +101,7 @@ def main():
                 src_id, rup = rups[index]
                 surf = rup.surface
                 hypo = rup.hypocenter
-                row = [index, src_id, rup.mag, rup.rake, surf.get_dip(),
+                row = [index, src_id, rup.mag, rup.rake, surf.get_strike(), surf.get_dip(),
                        surf.get_top_edge_depth(), surf.get_width(),
                        rup.occurrence_rate, hypo.x, hypo.y, hypo.z]
                 for c in corners(surf):

@@ -4,7 +4,8 @@
 //! rate = bin rate × (plane probability × depth probability); an area source is the point
 //! sources of its discretised polygon, its MFD divided among them; a simple fault source
 //! floats, for each magnitude, a rupture of the scaled size over every position of its mesh,
-//! sharing the bin rate equally.
+//! sharing the bin rate equally. Coordinates are rounded to 5 decimals first, as OpenQuake
+//! reads them.
 //!
 //! OpenQuake's point-source approximations are not applied (they change numbers): they would
 //! hook in [`RuptureSet::add_source`] before the magnitude loop of a point source —
@@ -15,7 +16,7 @@
 use std::sync::Arc;
 
 use oqcloud_nrml::source::{
-    AspectRatio, PointParameters, SimpleFaultSource, Source, SourceKind, SourceModel,
+    AspectRatio, Point, PointParameters, SimpleFaultSource, Source, SourceKind, SourceModel,
 };
 
 use crate::HazardError;
@@ -65,15 +66,15 @@ pub struct RuptureSet {
     pub source: Vec<u32>,
     /// Moment magnitude.
     pub mag: Vec<f64>,
-    /// Rake, strike and dip, degrees. For fault ruptures: the source's rake and dip, and the
-    /// azimuth from the first to the last point of the trace.
+    /// Rake, strike and dip, degrees. For fault ruptures: the source's rake, and the mean
+    /// strike and dip of the rupture's surface (of its top row of cells for simple faults).
     pub rake: Vec<f64>,
     pub strike: Vec<f64>,
     pub dip: Vec<f64>,
     /// Depth of the top edge, km.
     pub ztor: Vec<f64>,
-    /// Down-dip width, km: measured in the plane for planar surfaces, (rows − 1) × mesh
-    /// spacing for fault ruptures.
+    /// Down-dip width, km: measured in the plane for planar surfaces, the mean width of the
+    /// mesh (of its first column of cells for simple faults) for fault ruptures.
     pub width: Vec<f64>,
     /// Hypocentre: degrees, degrees, km.
     pub hypo_lon: Vec<f64>,
@@ -125,7 +126,7 @@ impl RuptureSet {
                 let p = &point.params;
                 let mfd =
                     BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin).map_err(in_source)?;
-                point_ruptures(p, &mfd, &[(point.location.lon, point.location.lat)])
+                point_ruptures(p, &mfd, &[lon_lat(&point.location)])
             }
             SourceKind::Area(area) => {
                 let p = &area.params;
@@ -138,9 +139,9 @@ impl RuptureSet {
                         ))
                     })?;
                 let mut vertices: Vec<(f64, f64)> = Vec::new();
-                for v in &area.polygon {
-                    if vertices.last() != Some(&(v.lon, v.lat)) {
-                        vertices.push((v.lon, v.lat));
+                for v in area.polygon.iter().map(lon_lat) {
+                    if vertices.last() != Some(&v) {
+                        vertices.push(v);
                     }
                 }
                 if vertices.len() > 1 && vertices.first() == vertices.last() {
@@ -186,6 +187,11 @@ impl RuptureSet {
         }
         Ok(())
     }
+}
+
+/// A point of a source's geometry as OpenQuake reads it: rounded to 5 decimals.
+fn lon_lat(p: &Point) -> (f64, f64) {
+    (geo::round_coordinate(p.lon), geo::round_coordinate(p.lat))
 }
 
 /// A distribution as OpenQuake reads it: repeated values are merged (probabilities summed)
@@ -295,7 +301,7 @@ fn fault_ruptures(
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
     let g = &fault.geometry;
     let spacing = params.rupture_mesh_spacing;
-    let trace: Vec<(f64, f64)> = g.trace.iter().map(|p| (p.lon, p.lat)).collect();
+    let trace: Vec<(f64, f64)> = g.trace.iter().map(lon_lat).collect();
     let mesh = surface::simple_fault_mesh(
         &trace,
         g.upper_seismogenic_depth,
@@ -311,8 +317,6 @@ fn fault_ruptures(
         )
     })?;
     let mesh = Arc::new(mesh);
-    let (first, last) = (trace[0], trace[trace.len() - 1]);
-    let strike = geo::azimuth(first.0, first.1, last.0, last.1);
     let fault_length = (mesh.cols - 1) as f64 * spacing;
     let fault_width = (mesh.rows - 1) as f64 * spacing;
     let mut out = Vec::new();
@@ -332,6 +336,12 @@ fn fault_ruptures(
         }
         let cols = (round_half_away(length / spacing) as usize + 1).min(mesh.cols);
         let rows = (round_half_away(width / spacing) as usize + 1).min(mesh.rows);
+        if rows < 2 || cols < 2 {
+            return Err(HazardError::Invalid(format!(
+                "the ruptures of magnitude {mag} are less than half the \
+                 rupture_mesh_spacing wide or long"
+            )));
+        }
         let (along_length, along_width) = (mesh.cols - cols + 1, mesh.rows - rows + 1);
         let rate = mag_rate / (along_length * along_width) as f64;
         for first_row in 0..along_width {
@@ -346,13 +356,15 @@ fn fault_ruptures(
                 let ztor = (0..cols)
                     .map(|c| window.at(0, c)[2])
                     .fold(f64::INFINITY, f64::min);
+                // uniform down dip: the top row and the first column of cells suffice
+                let (dip, strike) = window.sub(0, 0, 2, cols).mean_inclination_and_azimuth();
                 out.push(Rupture {
                     mag,
                     rake: fault.rake,
                     strike,
-                    dip: g.dip,
+                    dip,
                     ztor,
-                    width: (rows - 1) as f64 * spacing,
+                    width: window.sub(0, 0, rows, 2).mean_width(),
                     hypo: window.middle_point(),
                     rate,
                     surface: RuptureSurface::Mesh(window),

@@ -1,6 +1,6 @@
 //! Rupture surfaces: the planar rectangle of a point-source rupture, built as OpenQuake's
 //! `planar.build_planar` builds it, and the mesh of a simple fault
-//! (`SimpleFaultSurface.from_fault_data`).
+//! (`SimpleFaultSurface.from_fault_data`) with its mean dip, strike and width.
 
 use std::sync::Arc;
 
@@ -42,7 +42,7 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 }
 
 fn normalized(a: [f64; 3]) -> [f64; 3] {
-    let n = dot(a, a).sqrt();
+    let n = norm(a);
     [a[0] / n, a[1] / n, a[2] / n]
 }
 
@@ -192,6 +192,108 @@ impl MeshWindow {
         (0..self.rows).flat_map(move |r| (0..self.cols).map(move |c| self.at(r, c)))
     }
 
+    /// The part of the window of `rows` rows and `cols` columns from (first_row, first_col).
+    pub fn sub(&self, first_row: usize, first_col: usize, rows: usize, cols: usize) -> Self {
+        MeshWindow {
+            mesh: Arc::clone(&self.mesh),
+            first_row: self.first_row + first_row,
+            first_col: self.first_col + first_col,
+            rows,
+            cols,
+        }
+    }
+
+    /// Cartesian coordinates of the node at (row, col).
+    fn xyz(&self, row: usize, col: usize) -> [f64; 3] {
+        let p = self.at(row, col);
+        geo::to_cartesian(p[0], p[1], p[2])
+    }
+
+    /// The two triangles of every cell, as `RectangularMesh.triangulate` splits them: the
+    /// top-left one (top edge, left edge) and the bottom-right one (bottom edge, right edge),
+    /// sharing the diagonal from the bottom-left to the top-right node.
+    fn triangles(&self) -> impl Iterator<Item = CellTriangles> + '_ {
+        let cells = |n: usize| 0..n.saturating_sub(1);
+        cells(self.rows).flat_map(move |r| {
+            cells(self.cols).map(move |c| {
+                let [tl, tr, bl, br] = [
+                    self.xyz(r, c),
+                    self.xyz(r, c + 1),
+                    self.xyz(r + 1, c),
+                    self.xyz(r + 1, c + 1),
+                ];
+                let diag = sub(tr, bl);
+                let top = Triangle::new(tl, sub(tr, tl), sub(tl, bl), diag);
+                let bottom = Triangle::new(br, sub(br, bl), sub(tr, br), diag);
+                CellTriangles { top, bottom }
+            })
+        })
+    }
+
+    /// (inclination, azimuth) in degrees: the means of the triangles' inclinations and of
+    /// the azimuths of their along-strike edges, as circular quantities weighted by area;
+    /// the azimuth turned round when the inclination exceeds 90°
+    /// (`RectangularMesh.get_mean_inclination_and_azimuth`).
+    pub fn mean_inclination_and_azimuth(&self) -> (f64, f64) {
+        let flat = self.points().all(|p| p[2] == 0.0);
+        let (mut incl_x, mut incl_y, mut az_x, mut az_y) = (0.0, 0.0, 0.0, 0.0);
+        for cell in self.triangles() {
+            for t in [cell.top, cell.bottom] {
+                let incl_cos = dot(normalized(t.corner), t.normal).clamp(-1.0, 1.0);
+                incl_x += t.area * incl_cos;
+                incl_y += t.area * (1.0 - incl_cos * incl_cos).sqrt();
+                // the meridian plane of the triangle's corner: west and north unit vectors
+                let p = t.corner;
+                let west = normalized(cross([p[0], p[1], p[2] + 1.0], p));
+                let north = normalized(cross(p, west));
+                let along = normalized(t.along);
+                let east_west = if dot(along, west) < 0.0 { -1.0 } else { 1.0 };
+                let az_cos = dot(along, north);
+                az_x += t.area * az_cos;
+                az_y += t.area * (1.0 - az_cos * az_cos).sqrt() * east_west;
+            }
+        }
+        let inclination = if flat {
+            0.0
+        } else {
+            incl_y.atan2(incl_x).to_degrees()
+        };
+        let mut azimuth = az_y.atan2(az_x).to_degrees();
+        if azimuth < 0.0 {
+            azimuth += 360.0;
+        }
+        if inclination > 90.0 {
+            (180.0 - inclination, geo::py_mod(azimuth + 180.0, 360.0))
+        } else {
+            (inclination, azimuth)
+        }
+    }
+
+    /// The mean width (km): the sum of the cell widths of each column, averaged over the
+    /// columns weighted by their mean cell lengths; cell lengths and widths are the means of
+    /// their two triangles' edges, weighted by area (`RectangularMesh.get_mean_width`).
+    pub fn mean_width(&self) -> f64 {
+        let columns = self.cols.saturating_sub(1);
+        let mut widths = vec![0.0; columns];
+        let mut areas = vec![0.0; columns];
+        let mut length_areas = vec![0.0; columns];
+        for (i, cell) in self.triangles().enumerate() {
+            let (t, b) = (cell.top, cell.bottom);
+            let area = t.area + b.area;
+            let c = i % columns;
+            widths[c] += (norm(t.updip) * t.area + norm(b.updip) * b.area) / area;
+            length_areas[c] += norm(t.along) * t.area + norm(b.along) * b.area;
+            areas[c] += area;
+        }
+        let mean_lengths: Vec<f64> = length_areas
+            .iter()
+            .zip(&areas)
+            .map(|(l, a)| l / a)
+            .collect();
+        let weighted: f64 = widths.iter().zip(&mean_lengths).map(|(w, l)| w * l).sum();
+        weighted / mean_lengths.iter().sum::<f64>()
+    }
+
     /// OpenQuake's `Mesh.get_middle_point`: the middle node, or the great-circle midpoint (and
     /// mean depth) of the two or four middle nodes.
     pub fn middle_point(&self) -> [f64; 3] {
@@ -210,6 +312,42 @@ impl MeshWindow {
             midpoint(row_middle(mid_row - 1), row_middle(mid_row))
         }
     }
+}
+
+/// A triangle of a mesh cell, in Cartesian coordinates.
+#[derive(Clone, Copy)]
+struct Triangle {
+    /// The node at the start of the along-strike edge, whose meridian measures its azimuth.
+    corner: [f64; 3],
+    /// The along-strike edge and the up-dip edge.
+    along: [f64; 3],
+    updip: [f64; 3],
+    /// Unit normal (along × updip) and area (Heron's formula).
+    normal: [f64; 3],
+    area: f64,
+}
+
+impl Triangle {
+    fn new(corner: [f64; 3], along: [f64; 3], updip: [f64; 3], diag: [f64; 3]) -> Self {
+        let (a, b, c) = (norm(along), norm(updip), norm(diag));
+        let s = (a + b + c) / 2.0;
+        Triangle {
+            corner,
+            along,
+            updip,
+            normal: normalized(cross(along, updip)),
+            area: (s * (s - a) * (s - b) * (s - c)).sqrt(),
+        }
+    }
+}
+
+struct CellTriangles {
+    top: Triangle,
+    bottom: Triangle,
+}
+
+fn norm(a: [f64; 3]) -> f64 {
+    dot(a, a).sqrt()
 }
 
 fn midpoint(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
