@@ -5,11 +5,11 @@ Run with the reference OpenQuake (3.26.2):
     /work/.venv-oq/bin/python tools/rupture_tables.py
 
 For each case it reads the source model with the job.ini's `rupture_mesh_spacing`,
-`width_of_mfd_bin` and `area_source_discretization`, iterates `src.iter_ruptures()` and
+`complex_fault_mesh_spacing`, `width_of_mfd_bin` and `area_source_discretization`, iterates `src.iter_ruptures()` and
 writes `tests/data/ruptures/<case>.csv`: one row per rupture (every `step`-th one when a case
-has too many, to keep the file under 500 KB) with its magnitude, rake, dip, ztor, width,
+has too many, to keep the file under 500 KB) with its magnitude, rake, strike, dip, ztor, width,
 occurrence rate, hypocentre, four surface corners (planar surfaces: tl tr bl br; fault meshes:
-the corner nodes of the mesh) and, for each site, rrup rjb rx ry0 rhypo repi as the engine
+the corner nodes of the mesh) and, for each site, rrup rjb rx ry0 rhypo repi azimuth as the engine
 computes them (`openquake.hazardlib.calc.filters.get_distances`). `summary.csv` gives, per
 case, the total number of ruptures, the sum of their rates, the step and the sites."""
 import configparser
@@ -25,10 +25,11 @@ from openquake.hazardlib.geo.mesh import Mesh
 from openquake.hazardlib.geo.surface.planar import PlanarSurface
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-QA = pathlib.Path(nrml.__file__).parent.parent / 'qa_tests_data/classical'
+QA_DATA = pathlib.Path(nrml.__file__).parent.parent / 'qa_tests_data'
+QA = QA_DATA / 'classical'
 OUT = ROOT / 'tests/data/ruptures'
 MAX_ROWS = 400
-DISTANCES = ('rrup', 'rjb', 'rx', 'ry0', 'rhypo', 'repi')
+DISTANCES = ('rrup', 'rjb', 'rx', 'ry0', 'rhypo', 'repi', 'azimuth')
 
 # (case name, source model, job.ini, extra sites as (lon, lat))
 CASES = [
@@ -42,6 +43,19 @@ CASES = [
      [(-0.2, -0.1), (1.0, -1.0)]),
     ('case_04', QA / 'case_04/sm.xml', QA / 'case_04/job.ini',
      [(-3.9, 35.3), (-4.2, 35.0)]),
+    # complex fault sources
+    ('disagg_case_3', QA_DATA / 'disagg/case_3/source_model_test_complex.xml',
+     QA_DATA / 'disagg/case_3/job.ini', [(13.5, 42.0), (13.3, 41.2)]),
+    ('disagg_case_4', QA_DATA / 'disagg/case_4/source_model.xml',
+     QA_DATA / 'disagg/case_4/job.ini', []),
+    ('ebr_case_miriam', QA_DATA / 'event_based_risk/case_miriam/source_model.xml',
+     QA_DATA / 'event_based_risk/case_miriam/job.ini', [(81.2, 29.2), (83.0, 27.5)]),
+    # characteristic fault sources: complex, simple and planar surfaces
+    ('case_09', QA / 'case_09/PEERInterface_Characteristic.xml', QA / 'case_09/job.ini',
+     [(-65.1349, 0.0), (-64.0, 0.3), (-66.0, -0.6)]),
+    ('case_35', QA / 'case_35/source_model.xml', QA / 'case_35/job.ini', [(0.3, 0.2)]),
+    ('case_53', QA / 'case_53/source_model_char.xml', QA / 'case_53/job.ini',
+     [(-64.9, 0.1), (-65.5, -0.3)]),
 ]
 
 
@@ -50,6 +64,7 @@ def job_params(ini):
     cp.read(ini)
     erf = cp['erf']
     asd = erf.get('area_source_discretization', '').strip()
+    cfms = erf.get('complex_fault_mesh_spacing', '').strip()
     sites = []
     for sect in cp.sections():
         if cp.has_option(sect, 'sites'):
@@ -58,7 +73,8 @@ def job_params(ini):
                 sites.append((float(lon), float(lat)))
     return dict(rms=float(erf['rupture_mesh_spacing']),
                 wmb=float(erf['width_of_mfd_bin']),
-                asd=float(asd) if asd else None), sites
+                asd=float(asd) if asd else None,
+                cfms=float(cfms) if cfms else None), sites
 
 
 def corners(surface):
@@ -78,6 +94,7 @@ def main():
         sites += extra
         conv = sourceconverter.SourceConverter(
             investigation_time=1.0, rupture_mesh_spacing=params['rms'],
+            complex_fault_mesh_spacing=params['cfms'],
             width_of_mfd_bin=params['wmb'],
             area_source_discretization=params['asd'])
         model = nrml.to_python(str(sm), conv)
@@ -88,7 +105,7 @@ def main():
         step = max(1, -(-len(rups) // MAX_ROWS))
         mesh = Mesh(numpy.array([s[0] for s in sites]),
                     numpy.array([s[1] for s in sites]), numpy.zeros(len(sites)))
-        header = ['index', 'source', 'mag', 'rake', 'dip', 'ztor', 'width', 'rate',
+        header = ['index', 'source', 'mag', 'rake', 'strike', 'dip', 'ztor', 'width', 'rate',
                   'hypo_lon', 'hypo_lat', 'hypo_depth']
         for corner in ('tl', 'tr', 'bl', 'br'):
             header += [f'{corner}_lon', f'{corner}_lat', f'{corner}_depth']
@@ -101,7 +118,7 @@ def main():
                 src_id, rup = rups[index]
                 surf = rup.surface
                 hypo = rup.hypocenter
-                row = [index, src_id, rup.mag, rup.rake, surf.get_dip(),
+                row = [index, src_id, rup.mag, rup.rake, surf.get_strike(), surf.get_dip(),
                        surf.get_top_edge_depth(), surf.get_width(),
                        rup.occurrence_rate, hypo.x, hypo.y, hypo.z]
                 for c in corners(surf):
@@ -112,13 +129,14 @@ def main():
                 out.writerow([repr(float(v)) if not isinstance(v, (int, str)) else v
                               for v in row])
         summary.append([case, len(rups), repr(total_rate), step, params['rms'],
-                        params['wmb'], params['asd'] or '',
+                        params['wmb'], params['asd'] or '', params['cfms'] or '',
                         ' '.join(f'{lon} {lat}' for lon, lat in sites)])
         print(case, len(rups), total_rate, step)
     with open(OUT / 'summary.csv', 'w', newline='') as f:
         out = csv.writer(f)
         out.writerow(['case', 'ruptures', 'total_rate', 'step', 'rupture_mesh_spacing',
-                      'width_of_mfd_bin', 'area_source_discretization', 'sites'])
+                      'width_of_mfd_bin', 'area_source_discretization',
+                      'complex_fault_mesh_spacing', 'sites'])
         out.writerows(summary)
 
 

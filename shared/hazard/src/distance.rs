@@ -2,12 +2,15 @@
 //!
 //! Planar surfaces: every distance, with the formulas of `geo.surface.planar` (rrup in the
 //! plane's Cartesian frame; rjb, rx, ry0 from signed distances to the great circles through
-//! the projected edges). Fault meshes: rrup (closest mesh node, straight-line), rhypo, repi
-//! and ztor; rjb, rx, ry0 and azimuth are not implemented for meshes yet (`None`).
+//! the projected edges). Fault meshes, as `geo.surface.base.BaseSurface` and `geo.mesh`: rrup
+//! (closest mesh node, straight-line), rjb (projected outline of the mesh), rx (piecewise, from
+//! the top edge's segments and the half great circles extending its ends), ry0 (great circles
+//! perpendicular to the mean strike through the ends of the top edge), azimuth (from the mesh
+//! middle point, relative to the mean strike), rhypo, repi and ztor.
 
-use crate::geo::{self, distance_to_arc, py_mod, sign, to_cartesian};
+use crate::geo::{self, Projection, distance_to_arc, py_mod, sign, to_cartesian};
 use crate::rupture::{RuptureSet, RuptureSurface};
-use crate::surface::{PlanarSurface, dot};
+use crate::surface::{MeshWindow, PlanarSurface, dot};
 
 /// A site: degrees, degrees and depth in km (positive down).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,19 +75,26 @@ impl RuptureSet {
                 )),
                 ztor,
             },
-            RuptureSurface::Mesh(m) => Distances {
-                rrup: m
-                    .points()
-                    .map(|p| chord(to_cartesian(p[0], p[1], p[2]), xyz))
-                    .fold(f64::INFINITY, f64::min),
-                rjb: None,
-                rx: None,
-                ry0: None,
-                rhypo,
-                repi,
-                azimuth: None,
-                ztor,
-            },
+            RuptureSurface::Mesh(m) => {
+                let strike = self.strike[index];
+                let middle = m.middle_point();
+                Distances {
+                    rrup: m
+                        .points()
+                        .map(|p| chord(to_cartesian(p[0], p[1], p[2]), xyz))
+                        .fold(f64::INFINITY, f64::min),
+                    rjb: Some(mesh_rjb(m, site)),
+                    rx: Some(mesh_rx(m, site)),
+                    ry0: Some(mesh_ry0(m, strike, site)),
+                    rhypo,
+                    repi,
+                    azimuth: Some(py_mod(
+                        geo::azimuth(middle[0], middle[1], site.lon, site.lat) - strike,
+                        360.0,
+                    )),
+                    ztor,
+                }
+            }
         })
     }
 }
@@ -166,6 +176,158 @@ fn planar_ry0(p: &PlanarSurface, site: &Site) -> f64 {
     let c = &p.corners;
     let d1 = distance_to_arc(c[0][0], c[0][1], azimuth, site.lon, site.lat);
     let d2 = distance_to_arc(c[1][0], c[1][1], azimuth, site.lon, site.lat);
+    if sign(d1) == sign(d2) {
+        d1.abs().min(d2.abs())
+    } else {
+        0.0
+    }
+}
+
+// Mesh distances (`geo.surface.base.BaseSurface` and `geo.mesh`) follow.
+
+/// The horizontal distance at which OpenQuake switches from the distance to the nearest node
+/// to the distance to the projected outline (km).
+const RJB_NEAR: f64 = 40.0;
+/// `Mesh.DIST_TOLERANCE`: the outline is buffered by this much (km).
+const DIST_TOLERANCE: f64 = 0.005;
+
+/// Joyner-Boore distance to a mesh: the distance to the nearest node (at the surface) when it
+/// is 40 km or more, else the distance to the outline of the mesh in its orthographic
+/// projection, less the 5 m buffer OpenQuake puts around it (0 inside). OpenQuake simplifies
+/// the buffered outline, cutting its rounded corners: beyond a corner its value is up to 5 m
+/// larger.
+fn mesh_rjb(m: &MeshWindow, site: &Site) -> f64 {
+    let target = to_cartesian(site.lon, site.lat, 0.0);
+    let nearest = m
+        .points()
+        .map(|p| chord(to_cartesian(p[0], p[1], 0.0), target))
+        .fold(f64::INFINITY, f64::min);
+    if nearest >= RJB_NEAR {
+        return nearest;
+    }
+    let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
+    let projection = Projection::for_points(lonlat.iter().copied());
+    let (rows, cols) = (m.rows, m.cols);
+    let ring: Vec<(f64, f64)> = (0..cols)
+        .map(|c| (0, c))
+        .chain((1..rows).map(|r| (r, cols - 1)))
+        .chain((0..cols - 1).rev().map(|c| (rows - 1, c)))
+        .chain((1..rows - 1).rev().map(|r| (r, 0)))
+        .map(|(r, c)| {
+            let p = m.at(r, c);
+            projection.project(p[0], p[1])
+        })
+        .collect();
+    let (x, y) = projection.project(site.lon, site.lat);
+    let mut inside = false;
+    let mut dist = f64::INFINITY;
+    for (i, &(x1, y1)) in ring.iter().enumerate() {
+        let (x2, y2) = ring[(i + 1) % ring.len()];
+        if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
+            inside = !inside;
+        }
+        dist = dist.min(segment_distance((x1, y1), (x2, y2), (x, y)));
+    }
+    if inside {
+        0.0
+    } else {
+        (dist - DIST_TOLERANCE).max(0.0)
+    }
+}
+
+/// Distance on the plane from `p` to the segment `a`–`b`.
+fn segment_distance(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
+}
+
+/// Rx to a mesh, from its top edge: with two nodes, the signed distance to the great circle
+/// through them; otherwise the value of smallest magnitude among the distances to the
+/// half-great-circles extending the first and last segments beyond the ends and to the
+/// inner segments (`BaseSurface.get_rx_distance`).
+fn mesh_rx(m: &MeshWindow, site: &Site) -> f64 {
+    let n = m.cols;
+    let top = |c: usize| m.at(0, c);
+    if n < 3 {
+        let (a, b) = (top(0), top(1));
+        let az = geo::azimuth(a[0], a[1], b[0], b[1]);
+        return distance_to_arc(a[0], a[1], az, site.lon, site.lat);
+    }
+    let mut best = f64::INFINITY;
+    for i in 0..n - 1 {
+        let (mut p1, mut p2) = (top(i), top(i + 1));
+        if i == 0 {
+            std::mem::swap(&mut p1, &mut p2);
+        }
+        let mut d = if i == 0 || i == n - 2 {
+            let az = geo::azimuth(p1[0], p1[1], p2[0], p2[1]);
+            distance_to_semi_arc(p1[0], p1[1], az, site.lon, site.lat)
+        } else {
+            min_distance_to_segment(p1, p2, site.lon, site.lat)
+        };
+        if i == 0 {
+            d = -d;
+        }
+        if d.abs() < best.abs() {
+            best = d;
+        }
+    }
+    best
+}
+
+/// `geodetic.distance_to_semi_arc`: signed distance to the half great circle leaving
+/// (lon, lat) with `azimuth`; behind its origin, the distance to the origin (negative on the
+/// left).
+fn distance_to_semi_arc(lon: f64, lat: f64, azimuth: f64, plon: f64, plat: f64) -> f64 {
+    let to_target = geo::azimuth(lon, lat, plon, plat);
+    let delta = (azimuth - to_target).to_radians();
+    if delta.cos() > 0.0 {
+        let t_angle = py_mod(to_target - azimuth + 360.0, 360.0).to_radians();
+        let dist = geo::distance(lon, lat, plon, plat);
+        let angle = (t_angle.sin() * (dist / geo::EARTH_RADIUS).sin()).acos();
+        (std::f64::consts::FRAC_PI_2 - angle) * geo::EARTH_RADIUS
+    } else {
+        let dist = geo::distance(lon, lat, plon, plat);
+        if delta.sin() > 0.0 { -dist } else { dist }
+    }
+}
+
+/// `geodetic.min_distance_to_segment`: the distance to the great-circle arc between `a` and
+/// `b` when the point is between the perpendiculars through them, else the (chord) distance
+/// to the nearer end; negative on the segment's left.
+fn min_distance_to_segment(a: [f64; 3], b: [f64; 3], plon: f64, plat: f64) -> f64 {
+    let seg = geo::azimuth(a[0], a[1], b[0], b[1]);
+    let az1 = geo::azimuth(a[0], a[1], plon, plat);
+    let az2 = geo::azimuth(b[0], b[1], plon, plat);
+    let within = (seg - az1).to_radians().cos() >= 0.0 && (seg - az2).to_radians().cos() <= 0.0;
+    let dist = if within {
+        distance_to_arc(a[0], a[1], seg, plon, plat)
+    } else {
+        let target = to_cartesian(plon, plat, 0.0);
+        chord(to_cartesian(a[0], a[1], 0.0), target)
+            .min(chord(to_cartesian(b[0], b[1], 0.0), target))
+    }
+    .abs();
+    if (az1 - seg).to_radians().sin() < 0.0 {
+        -dist
+    } else {
+        dist
+    }
+}
+
+/// Ry0 to a mesh: as for planes, with the great circles perpendicular to the rupture's
+/// (mean) strike through the ends of the top edge.
+fn mesh_ry0(m: &MeshWindow, strike: f64, site: &Site) -> f64 {
+    let azimuth = py_mod(strike + 90.0, 360.0);
+    let (a, b) = (m.at(0, 0), m.at(0, m.cols - 1));
+    let d1 = distance_to_arc(a[0], a[1], azimuth, site.lon, site.lat);
+    let d2 = distance_to_arc(b[0], b[1], azimuth, site.lon, site.lat);
     if sign(d1) == sign(d2) {
         d1.abs().min(d2.abs())
     } else {

@@ -25,6 +25,13 @@ pub(crate) fn round_half_away(x: f64) -> f64 {
     (x + 0.5f64.copysign(x)).floor()
 }
 
+/// A source coordinate (degrees) as OpenQuake reads it (`valid.longitude`, `valid.latitude`):
+/// rounded to 5 decimals (about a metre), the nearest decimal to the exact binary value, ties
+/// to even, as Python's `round(x, 5)`.
+pub fn round_coordinate(degrees: f64) -> f64 {
+    format!("{degrees:.5}").parse().unwrap_or(degrees)
+}
+
 /// numpy's `sign`: -1, 0 or 1.
 pub(crate) fn sign(x: f64) -> f64 {
     if x > 0.0 {
@@ -336,6 +343,14 @@ mod tests {
         // west of a northward arc: negative (OpenQuake's convention, as its rx)
         assert!((distance_to_arc(0.0, 0.0, 0.0, -1.0, 0.5) + d).abs() < 1e-2);
         assert!(distance_to_arc(0.0, 0.0, 0.0, 1.0, 0.5) > 0.0);
+    }
+
+    #[test]
+    fn coordinates_round_as_python() {
+        assert_eq!(round_coordinate(-3.758969), -3.75897);
+        // 123.300795 is stored just below the tie; 1/64 is an exact tie, to even
+        assert_eq!(round_coordinate(123.300795), 123.30079);
+        assert_eq!(round_coordinate(0.015625), 0.01562);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! - [`geo`]: geodetic primitives and polygon discretisation;
 //! - [`mfd`]: magnitude-frequency distributions to (magnitude, rate) bins;
 //! - [`msr`]: magnitude-scaling relationships;
-//! - [`surface`]: planar surfaces of point ruptures, simple fault meshes;
+//! - [`surface`]: planar surfaces, simple and complex fault meshes;
 //! - [`rupture`]: sources to a column-wise [`RuptureSet`];
 //! - [`distance`]: rrup, rjb, rx, ry0, rhypo, repi, azimuth, ztor;
 //! - [`classical`]: hazard curves of a classical job.ini.

@@ -2,9 +2,11 @@
 //!
 //! Point sources give one rupture per magnitude bin × nodal plane × hypocentral depth, with
 //! rate = bin rate × (plane probability × depth probability); an area source is the point
-//! sources of its discretised polygon, its MFD divided among them; a simple fault source
-//! floats, for each magnitude, a rupture of the scaled size over every position of its mesh,
-//! sharing the bin rate equally.
+//! sources of its discretised polygon, its MFD divided among them; simple and complex fault
+//! sources float, for each magnitude, ruptures of the scaled size over every position of
+//! their mesh, sharing the bin rate equally; a characteristic fault source gives one rupture
+//! per magnitude on its whole surface. Coordinates are rounded to 5 decimals first, as
+//! OpenQuake reads them.
 //!
 //! OpenQuake's point-source approximations are not applied (they change numbers): they would
 //! hook in [`RuptureSet::add_source`] before the magnitude loop of a point source —
@@ -15,14 +17,16 @@
 use std::sync::Arc;
 
 use oqcloud_nrml::source::{
-    AspectRatio, PointParameters, SimpleFaultSource, Source, SourceKind, SourceModel,
+    AspectRatio, CharacteristicFaultSource, ComplexFaultGeometry, ComplexFaultSource, Point,
+    Point3, PointParameters, SimpleFaultGeometry, SimpleFaultSource, Source, SourceKind,
+    SourceModel, Surface,
 };
 
 use crate::HazardError;
 use crate::geo::{self, round_half_away};
 use crate::mfd::BinnedMfd;
 use crate::msr::Msr;
-use crate::surface::{self, MeshWindow, PlanarSurface, PointRuptureGeometry};
+use crate::surface::{self, Cell, FaultMesh, MeshWindow, PlanarSurface, PointRuptureGeometry};
 
 /// The job parameters (`[erf]` section of job.ini) that shape ruptures.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,6 +37,8 @@ pub struct ErfParams {
     pub width_of_mfd_bin: f64,
     /// `area_source_discretization`, km; an area source's own `discretization` wins.
     pub area_source_discretization: Option<f64>,
+    /// `complex_fault_mesh_spacing`, km: needed by complex fault geometries.
+    pub complex_fault_mesh_spacing: Option<f64>,
 }
 
 /// The surface of a rupture.
@@ -65,15 +71,15 @@ pub struct RuptureSet {
     pub source: Vec<u32>,
     /// Moment magnitude.
     pub mag: Vec<f64>,
-    /// Rake, strike and dip, degrees. For fault ruptures: the source's rake and dip, and the
-    /// azimuth from the first to the last point of the trace.
+    /// Rake, strike and dip, degrees. For fault ruptures: the source's rake, and the mean
+    /// strike and dip of the rupture's surface (of its top row of cells for simple faults).
     pub rake: Vec<f64>,
     pub strike: Vec<f64>,
     pub dip: Vec<f64>,
     /// Depth of the top edge, km.
     pub ztor: Vec<f64>,
-    /// Down-dip width, km: measured in the plane for planar surfaces, (rows − 1) × mesh
-    /// spacing for fault ruptures.
+    /// Down-dip width, km: measured in the plane for planar surfaces, the mean width of the
+    /// mesh (of its first column of cells for simple faults) for fault ruptures.
     pub width: Vec<f64>,
     /// Hypocentre: degrees, degrees, km.
     pub hypo_lon: Vec<f64>,
@@ -108,10 +114,15 @@ impl RuptureSet {
         self.mag.is_empty()
     }
 
-    /// The ruptures of every source of a model, group after group.
+    /// The ruptures of every source of a model, group after group in OpenQuake's order
+    /// (`SourceGroup.__lt__`: groups of fewer sources first, then by tectonic region).
     pub fn from_model(model: &SourceModel, params: &ErfParams) -> Result<Self, HazardError> {
+        let mut groups: Vec<_> = model.groups.iter().collect();
+        groups.sort_by(|a, b| {
+            (a.sources.len(), &a.tectonic_region).cmp(&(b.sources.len(), &b.tectonic_region))
+        });
         let mut set = RuptureSet::default();
-        for source in model.groups.iter().flat_map(|g| &g.sources) {
+        for source in groups.iter().flat_map(|g| &g.sources) {
             set.add_source(source, params)?;
         }
         Ok(set)
@@ -125,7 +136,7 @@ impl RuptureSet {
                 let p = &point.params;
                 let mfd =
                     BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin).map_err(in_source)?;
-                point_ruptures(p, &mfd, &[(point.location.lon, point.location.lat)])
+                point_ruptures(p, &mfd, &[lon_lat(&point.location)])
             }
             SourceKind::Area(area) => {
                 let p = &area.params;
@@ -138,9 +149,9 @@ impl RuptureSet {
                         ))
                     })?;
                 let mut vertices: Vec<(f64, f64)> = Vec::new();
-                for v in &area.polygon {
-                    if vertices.last() != Some(&(v.lon, v.lat)) {
-                        vertices.push((v.lon, v.lat));
+                for v in area.polygon.iter().map(lon_lat) {
+                    if vertices.last() != Some(&v) {
+                        vertices.push(v);
                     }
                 }
                 if vertices.len() > 1 && vertices.first() == vertices.last() {
@@ -159,12 +170,8 @@ impl RuptureSet {
             }
             SourceKind::SimpleFault(fault) => fault_ruptures(fault, params),
             SourceKind::MultiPoint(_) => Err(HazardError::Unsupported("multiPointSource".into())),
-            SourceKind::ComplexFault(_) => {
-                Err(HazardError::Unsupported("complexFaultSource".into()))
-            }
-            SourceKind::CharacteristicFault(_) => {
-                Err(HazardError::Unsupported("characteristicFaultSource".into()))
-            }
+            SourceKind::ComplexFault(fault) => complex_fault_ruptures(fault, params),
+            SourceKind::CharacteristicFault(fault) => characteristic_ruptures(fault, params),
             SourceKind::NotRead => Err(HazardError::Unsupported("this source kind".into())),
         }
         .map_err(in_source)?;
@@ -186,6 +193,20 @@ impl RuptureSet {
         }
         Ok(())
     }
+}
+
+/// A point of a source's geometry as OpenQuake reads it: rounded to 5 decimals.
+fn lon_lat(p: &Point) -> (f64, f64) {
+    (geo::round_coordinate(p.lon), geo::round_coordinate(p.lat))
+}
+
+/// A 3D point of a source's geometry as OpenQuake reads it: lon and lat rounded to 5 decimals.
+fn lon_lat_depth(p: &Point3) -> [f64; 3] {
+    [
+        geo::round_coordinate(p.lon),
+        geo::round_coordinate(p.lat),
+        p.depth,
+    ]
 }
 
 /// A distribution as OpenQuake reads it: repeated values are merged (probabilities summed)
@@ -293,26 +314,8 @@ fn fault_ruptures(
     let msr = Msr::from_nrml(&fault.mag_scale_rel)?;
     let ratio = aspect_ratio(fault.rupt_aspect_ratio)?;
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
-    let g = &fault.geometry;
     let spacing = params.rupture_mesh_spacing;
-    let trace: Vec<(f64, f64)> = g.trace.iter().map(|p| (p.lon, p.lat)).collect();
-    let mesh = surface::simple_fault_mesh(
-        &trace,
-        g.upper_seismogenic_depth,
-        g.lower_seismogenic_depth,
-        g.dip,
-        spacing,
-    )
-    .ok_or_else(|| {
-        HazardError::Invalid(
-            "the fault mesh needs at least 2 nodes along strike and dip: \
-             the rupture_mesh_spacing may be too large"
-                .into(),
-        )
-    })?;
-    let mesh = Arc::new(mesh);
-    let (first, last) = (trace[0], trace[trace.len() - 1]);
-    let strike = geo::azimuth(first.0, first.1, last.0, last.1);
+    let mesh = whole(simple_mesh(&fault.geometry, spacing)?);
     let fault_length = (mesh.cols - 1) as f64 * spacing;
     let fault_width = (mesh.rows - 1) as f64 * spacing;
     let mut out = Vec::new();
@@ -332,35 +335,255 @@ fn fault_ruptures(
         }
         let cols = (round_half_away(length / spacing) as usize + 1).min(mesh.cols);
         let rows = (round_half_away(width / spacing) as usize + 1).min(mesh.rows);
+        if rows < 2 || cols < 2 {
+            return Err(HazardError::Invalid(format!(
+                "the ruptures of magnitude {mag} are less than half the \
+                 rupture_mesh_spacing wide or long"
+            )));
+        }
         let (along_length, along_width) = (mesh.cols - cols + 1, mesh.rows - rows + 1);
         let rate = mag_rate / (along_length * along_width) as f64;
         for first_row in 0..along_width {
             for first_col in 0..along_length {
-                let window = MeshWindow {
-                    mesh: Arc::clone(&mesh),
-                    first_row,
-                    first_col,
-                    rows,
-                    cols,
-                };
-                let ztor = (0..cols)
-                    .map(|c| window.at(0, c)[2])
-                    .fold(f64::INFINITY, f64::min);
-                out.push(Rupture {
-                    mag,
-                    rake: fault.rake,
-                    strike,
-                    dip: g.dip,
-                    ztor,
-                    width: (rows - 1) as f64 * spacing,
-                    hypo: window.middle_point(),
-                    rate,
-                    surface: RuptureSurface::Mesh(window),
-                });
+                let window = mesh.sub(first_row, first_col, rows, cols);
+                out.push(mesh_rupture(window, true, mag, fault.rake, rate));
             }
         }
     }
     Ok(out)
+}
+
+fn simple_mesh(g: &SimpleFaultGeometry, spacing: f64) -> Result<FaultMesh, HazardError> {
+    let trace: Vec<(f64, f64)> = g.trace.iter().map(lon_lat).collect();
+    surface::simple_fault_mesh(
+        &trace,
+        g.upper_seismogenic_depth,
+        g.lower_seismogenic_depth,
+        g.dip,
+        spacing,
+    )
+    .ok_or_else(|| {
+        HazardError::Invalid(
+            "the fault mesh needs at least 2 nodes along strike and dip: \
+             the rupture_mesh_spacing may be too large"
+                .into(),
+        )
+    })
+}
+
+fn complex_mesh(g: &ComplexFaultGeometry, params: &ErfParams) -> Result<FaultMesh, HazardError> {
+    let spacing = params
+        .complex_fault_mesh_spacing
+        .ok_or_else(|| HazardError::Invalid("complex_fault_mesh_spacing is not set".into()))?;
+    let edges: Vec<Vec<[f64; 3]>> = g
+        .edges
+        .iter()
+        .map(|e| e.iter().map(lon_lat_depth).collect())
+        .collect();
+    surface::complex_fault_mesh(&edges, spacing).map_err(HazardError::Invalid)
+}
+
+/// A fault rupture on `window`: its top depth, mean dip, strike and width, and its middle
+/// node as hypocentre. Simple fault surfaces take the dip and strike from their top row of
+/// cells and the width from their first column (uniform along the fault).
+fn mesh_rupture(window: MeshWindow, simple: bool, mag: f64, rake: f64, rate: f64) -> Rupture {
+    let ztor = (0..window.cols)
+        .map(|c| window.at(0, c)[2])
+        .fold(f64::INFINITY, f64::min);
+    let (dip, strike, width) = if simple {
+        let (dip, strike) = window
+            .sub(0, 0, 2, window.cols)
+            .mean_inclination_and_azimuth();
+        (dip, strike, window.sub(0, 0, window.rows, 2).mean_width())
+    } else {
+        let (dip, strike) = window.mean_inclination_and_azimuth();
+        (dip, strike, window.mean_width())
+    };
+    Rupture {
+        mag,
+        rake,
+        strike,
+        dip,
+        ztor,
+        width,
+        hypo: window.middle_point(),
+        rate,
+        surface: RuptureSurface::Mesh(window),
+    }
+}
+
+fn whole(mesh: FaultMesh) -> MeshWindow {
+    let (rows, cols) = (mesh.rows, mesh.cols);
+    MeshWindow {
+        mesh: Arc::new(mesh),
+        first_row: 0,
+        first_col: 0,
+        rows,
+        cols,
+    }
+}
+
+/// A complex fault floats, for each magnitude, ruptures of the median area and of length
+/// √(area × aspect ratio) over its mesh (`_float_ruptures`), sharing the bin rate equally.
+fn complex_fault_ruptures(
+    fault: &ComplexFaultSource,
+    params: &ErfParams,
+) -> Result<Vec<Rupture>, HazardError> {
+    let msr = Msr::from_nrml(&fault.mag_scale_rel)?;
+    let ratio = aspect_ratio(fault.rupt_aspect_ratio)?;
+    let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
+    let mesh = whole(complex_mesh(&fault.geometry, params)?);
+    let cells: Vec<Cell> = mesh.cells().collect();
+    let mut out = Vec::new();
+    for (mag, mag_rate) in positive_bins(&mfd) {
+        let area = msr.median_area(mag, Some(fault.rake));
+        let length = (area * ratio).sqrt();
+        let windows = float_ruptures(area, length, &cells, mesh.rows - 1, mesh.cols - 1);
+        if windows.is_empty() {
+            return Err(HazardError::Invalid(format!(
+                "no rupture of magnitude {mag} fits on the fault"
+            )));
+        }
+        let rate = mag_rate / windows.len() as f64;
+        for (first_row, first_col, rows, cols) in windows {
+            let window = mesh.sub(first_row, first_col, rows, cols);
+            out.push(mesh_rupture(window, false, mag, fault.rake, rate));
+        }
+    }
+    Ok(out)
+}
+
+/// Index and value of the first smallest |values − target|.
+fn closest(values: &[f64], target: f64) -> (usize, f64) {
+    let mut best = (0, values[0]);
+    for (i, &v) in values.iter().enumerate() {
+        if (v - target).abs() < (best.1 - target).abs() {
+            best = (i, v);
+        }
+    }
+    best
+}
+
+/// Cumulative sums.
+fn accumulate(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    values
+        .scan(0.0, |sum, v| {
+            *sum += v;
+            Some(*sum)
+        })
+        .collect()
+}
+
+/// OpenQuake's `complex_fault._float_ruptures`: the windows (first row, first column, rows,
+/// columns of nodes) of ruptures of `area` and `length` on a mesh of `nrows` × `ncols` cells.
+/// From each cell (row by row), the number of columns whose top-row length is closest to
+/// `length`, then the number of rows whose area is closest to `area`; a rupture that does not
+/// fit is stretched along strike on the first row, and its column is skipped on later rows.
+fn float_ruptures(
+    area: f64,
+    length: f64,
+    cells: &[Cell],
+    nrows: usize,
+    ncols: usize,
+) -> Vec<(usize, usize, usize, usize)> {
+    if area >= cells.iter().map(|c| c.area).sum::<f64>() {
+        return vec![(0, 0, nrows + 1, ncols + 1)];
+    }
+    let cell = |r: usize, c: usize| cells[r * ncols + c];
+    // the area of rows `rows` of cells between columns `cols`, by row
+    let row_areas = |rows: std::ops::Range<usize>, cols: std::ops::Range<usize>| {
+        accumulate(rows.map(move |r| cols.clone().map(|c| cell(r, c).area).sum::<f64>()))
+    };
+    let mut out = Vec::new();
+    let mut dead_ends = Vec::new();
+    for row in 0..nrows {
+        for col in 0..ncols {
+            if dead_ends.contains(&col) {
+                continue;
+            }
+            let lengths = accumulate((col..ncols).map(|c| cell(row, c).length));
+            let (rup_cols, rup_length) = closest(&lengths, length);
+            let mut last_col = rup_cols + col + 1;
+            if last_col == ncols && rup_length < length && col != 0 {
+                break;
+            }
+            let areas = row_areas(row..nrows, col..last_col);
+            let (rup_rows, rup_area) = closest(&areas, area);
+            let last_row = rup_rows + row + 1;
+            if last_row == nrows && rup_area < area {
+                if row == 0 {
+                    if last_col == ncols {
+                        return out;
+                    }
+                    let column_areas = accumulate(
+                        (col..ncols).map(|c| (0..nrows).map(|r| cell(r, c).area).sum::<f64>()),
+                    );
+                    let (rup_cols, rup_area) = closest(&column_areas, area);
+                    last_col = rup_cols + col + 1;
+                    if last_col == ncols && rup_area < area {
+                        return out;
+                    }
+                } else {
+                    dead_ends.push(col);
+                }
+            }
+            out.push((row, col, last_row - row + 1, last_col - col + 1));
+        }
+    }
+    out
+}
+
+/// A characteristic fault gives one rupture per magnitude bin on its whole surface (a simple
+/// or complex fault mesh, or one planar surface), hypocentre at the surface's middle.
+fn characteristic_ruptures(
+    fault: &CharacteristicFaultSource,
+    params: &ErfParams,
+) -> Result<Vec<Rupture>, HazardError> {
+    let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
+    let rupture: Box<dyn Fn(f64, f64) -> Rupture> = match &fault.surface {
+        Surface::SimpleFault(g) => {
+            let window = whole(simple_mesh(g, params.rupture_mesh_spacing)?);
+            Box::new(move |mag, rate| mesh_rupture(window.clone(), true, mag, fault.rake, rate))
+        }
+        Surface::ComplexFault(g) => {
+            let window = whole(complex_mesh(g, params)?);
+            Box::new(move |mag, rate| mesh_rupture(window.clone(), false, mag, fault.rake, rate))
+        }
+        Surface::Planar(planes) if planes.len() == 1 => {
+            let p = &planes[0];
+            let corners =
+                [p.top_left, p.top_right, p.bottom_left, p.bottom_right].map(|c| lon_lat_depth(&c));
+            let planar = surface::planar_from_corners(corners);
+            let (lon, lat) =
+                geo::middle_point(corners[0][0], corners[0][1], corners[3][0], corners[3][1]);
+            let hypo = [lon, lat, (corners[0][2] + corners[3][2]) / 2.0];
+            Box::new(move |mag, rate| Rupture {
+                mag,
+                rake: fault.rake,
+                strike: planar.strike,
+                dip: planar.dip,
+                ztor: planar.corners[0][2],
+                width: planar.width,
+                hypo,
+                rate,
+                surface: RuptureSurface::Planar(planar.clone()),
+            })
+        }
+        Surface::Planar(_) => {
+            return Err(HazardError::Unsupported(
+                "several planar surfaces in a characteristic fault source".into(),
+            ));
+        }
+        Surface::Gridded { .. } | Surface::Kite { .. } => {
+            return Err(HazardError::Unsupported(
+                "gridded and kite surfaces in a characteristic fault source".into(),
+            ));
+        }
+    };
+    Ok(positive_bins(&mfd)
+        .into_iter()
+        .map(|(mag, rate)| rupture(mag, rate))
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Rupture surfaces: the planar rectangle of a point-source rupture, built as OpenQuake's
-//! `planar.build_planar` builds it, and the mesh of a simple fault
-//! (`SimpleFaultSurface.from_fault_data`).
+//! `planar.build_planar` builds it, the meshes of simple and complex faults
+//! (`SimpleFaultSurface.from_fault_data`, `ComplexFaultSurface.from_fault_data`) and their
+//! mean dip, strike, width and cell dimensions.
 
 use std::sync::Arc;
 
@@ -42,7 +43,7 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 }
 
 fn normalized(a: [f64; 3]) -> [f64; 3] {
-    let n = dot(a, a).sqrt();
+    let n = norm(a);
     [a[0] / n, a[1] / n, a[2] / n]
 }
 
@@ -67,6 +68,16 @@ impl PlanarSurface {
             width: ((yy[2] - yy[0]) + (yy[3] - yy[1])) / 2.0,
         }
     }
+}
+
+/// A planar surface from its corners (top left, top right, bottom left, bottom right), as
+/// `PlanarSurface.from_corner_points`: strike from the top left to the top right corner, dip
+/// from the top left to the bottom left one.
+pub fn planar_from_corners(corners: [[f64; 3]; 4]) -> PlanarSurface {
+    let [tl, tr, bl, _] = corners;
+    let strike = geo::azimuth(tl[0], tl[1], tr[0], tr[1]);
+    let dip = ((bl[2] - tl[2]) / distance_3d(tl, bl)).asin().to_degrees();
+    PlanarSurface::from_corners(corners, strike, dip)
 }
 
 /// What a point rupture is built from.
@@ -192,6 +203,121 @@ impl MeshWindow {
         (0..self.rows).flat_map(move |r| (0..self.cols).map(move |c| self.at(r, c)))
     }
 
+    /// The part of the window of `rows` rows and `cols` columns from (first_row, first_col).
+    pub fn sub(&self, first_row: usize, first_col: usize, rows: usize, cols: usize) -> Self {
+        MeshWindow {
+            mesh: Arc::clone(&self.mesh),
+            first_row: self.first_row + first_row,
+            first_col: self.first_col + first_col,
+            rows,
+            cols,
+        }
+    }
+
+    /// Cartesian coordinates of the node at (row, col).
+    fn xyz(&self, row: usize, col: usize) -> [f64; 3] {
+        let p = self.at(row, col);
+        geo::to_cartesian(p[0], p[1], p[2])
+    }
+
+    /// The two triangles of every cell, as `RectangularMesh.triangulate` splits them: the
+    /// top-left one (top edge, left edge) and the bottom-right one (bottom edge, right edge),
+    /// sharing the diagonal from the bottom-left to the top-right node.
+    fn triangles(&self) -> impl Iterator<Item = CellTriangles> + '_ {
+        let cells = |n: usize| 0..n.saturating_sub(1);
+        cells(self.rows).flat_map(move |r| {
+            cells(self.cols).map(move |c| {
+                let [tl, tr, bl, br] = [
+                    self.xyz(r, c),
+                    self.xyz(r, c + 1),
+                    self.xyz(r + 1, c),
+                    self.xyz(r + 1, c + 1),
+                ];
+                let diag = sub(tr, bl);
+                let top = Triangle::new(tl, sub(tr, tl), sub(tl, bl), diag);
+                let bottom = Triangle::new(br, sub(br, bl), sub(tr, br), diag);
+                CellTriangles { top, bottom }
+            })
+        })
+    }
+
+    /// (inclination, azimuth) in degrees: the means of the triangles' inclinations and of
+    /// the azimuths of their along-strike edges, as circular quantities weighted by area;
+    /// the azimuth turned round when the inclination exceeds 90°
+    /// (`RectangularMesh.get_mean_inclination_and_azimuth`).
+    pub fn mean_inclination_and_azimuth(&self) -> (f64, f64) {
+        let flat = self.points().all(|p| p[2] == 0.0);
+        let (mut incl_x, mut incl_y, mut az_x, mut az_y) = (0.0, 0.0, 0.0, 0.0);
+        for cell in self.triangles() {
+            for t in [cell.top, cell.bottom] {
+                let incl_cos = dot(normalized(t.corner), t.normal).clamp(-1.0, 1.0);
+                incl_x += t.area * incl_cos;
+                incl_y += t.area * (1.0 - incl_cos * incl_cos).sqrt();
+                // the meridian plane of the triangle's corner: west and north unit vectors
+                let p = t.corner;
+                let west = normalized(cross([p[0], p[1], p[2] + 1.0], p));
+                let north = normalized(cross(p, west));
+                let along = normalized(t.along);
+                let east_west = if dot(along, west) < 0.0 { -1.0 } else { 1.0 };
+                let az_cos = dot(along, north);
+                az_x += t.area * az_cos;
+                az_y += t.area * (1.0 - az_cos * az_cos).sqrt() * east_west;
+            }
+        }
+        let inclination = if flat {
+            0.0
+        } else {
+            incl_y.atan2(incl_x).to_degrees()
+        };
+        let mut azimuth = az_y.atan2(az_x).to_degrees();
+        if azimuth < 0.0 {
+            azimuth += 360.0;
+        }
+        if inclination > 90.0 {
+            (180.0 - inclination, geo::py_mod(azimuth + 180.0, 360.0))
+        } else {
+            (inclination, azimuth)
+        }
+    }
+
+    /// Length, width (km) and area (km²) of every cell, row-major: the area of its two
+    /// triangles, and the lengths of their along-strike and up-dip edges averaged weighted by
+    /// area (`RectangularMesh.get_cell_dimensions`).
+    pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        self.triangles().map(|CellTriangles { top, bottom }| {
+            let area = top.area + bottom.area;
+            let mean = |a: f64, b: f64| (a * top.area + b * bottom.area) / area;
+            Cell {
+                length: mean(norm(top.along), norm(bottom.along)),
+                width: mean(norm(top.updip), norm(bottom.updip)),
+                area,
+            }
+        })
+    }
+
+    /// The mean width (km): the sum of the cell widths of each column, averaged over the
+    /// columns weighted by their mean cell lengths (weighted by area)
+    /// (`RectangularMesh.get_mean_width`).
+    pub fn mean_width(&self) -> f64 {
+        let columns = self.cols.saturating_sub(1);
+        let mut widths = vec![0.0; columns];
+        let mut areas = vec![0.0; columns];
+        let mut length_areas = vec![0.0; columns];
+        for (i, cell) in self.cells().enumerate() {
+            let c = i % columns;
+            widths[c] += cell.width;
+            length_areas[c] += cell.length * cell.area;
+            areas[c] += cell.area;
+        }
+        let mean_lengths: Vec<f64> = length_areas
+            .iter()
+            .zip(&areas)
+            .map(|(l, a)| l / a)
+            .collect();
+        let weighted: f64 = widths.iter().zip(&mean_lengths).map(|(w, l)| w * l).sum();
+        weighted / mean_lengths.iter().sum::<f64>()
+    }
+
     /// OpenQuake's `Mesh.get_middle_point`: the middle node, or the great-circle midpoint (and
     /// mean depth) of the two or four middle nodes.
     pub fn middle_point(&self) -> [f64; 3] {
@@ -210,6 +336,50 @@ impl MeshWindow {
             midpoint(row_middle(mid_row - 1), row_middle(mid_row))
         }
     }
+}
+
+/// A triangle of a mesh cell, in Cartesian coordinates.
+#[derive(Clone, Copy)]
+struct Triangle {
+    /// The node at the start of the along-strike edge, whose meridian measures its azimuth.
+    corner: [f64; 3],
+    /// The along-strike edge and the up-dip edge.
+    along: [f64; 3],
+    updip: [f64; 3],
+    /// Unit normal (along × updip) and area (Heron's formula).
+    normal: [f64; 3],
+    area: f64,
+}
+
+impl Triangle {
+    fn new(corner: [f64; 3], along: [f64; 3], updip: [f64; 3], diag: [f64; 3]) -> Self {
+        let (a, b, c) = (norm(along), norm(updip), norm(diag));
+        let s = (a + b + c) / 2.0;
+        Triangle {
+            corner,
+            along,
+            updip,
+            normal: normalized(cross(along, updip)),
+            area: (s * (s - a) * (s - b) * (s - c)).sqrt(),
+        }
+    }
+}
+
+/// The dimensions of a mesh cell: length along strike and width down dip (km), area (km²).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    pub length: f64,
+    pub width: f64,
+    pub area: f64,
+}
+
+struct CellTriangles {
+    top: Triangle,
+    bottom: Triangle,
+}
+
+fn norm(a: [f64; 3]) -> f64 {
+    dot(a, a).sqrt()
 }
 
 fn midpoint(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
@@ -254,6 +424,138 @@ pub fn simple_fault_mesh(
         .flat_map(|r| columns.iter().map(move |c| c[r]))
         .collect();
     Some(FaultMesh { rows, cols, points })
+}
+
+/// The mesh of a complex fault (`ComplexFaultSurface.from_fault_data`): every edge (top to
+/// bottom) resampled to round(mean edge length / `spacing`) + 1 points evenly along its
+/// length, then every line of corresponding points down the edges resampled the same way to
+/// round(mean of their lengths / `spacing`) + 1 points (rounding halves to even). The edges
+/// must dip to the right of their direction (Aki & Richards).
+pub fn complex_fault_mesh(edges: &[Vec<[f64; 3]>], spacing: f64) -> Result<FaultMesh, String> {
+    let edges: Vec<Vec<[f64; 3]>> = edges.iter().map(|e| distinct_points(e)).collect();
+    if edges.len() < 2 || edges.iter().any(|e| e.len() < 2) {
+        return Err("a complex fault needs two edges of at least two points".into());
+    }
+    if spacing.is_nan() || spacing <= 0.0 {
+        return Err("the complex_fault_mesh_spacing must be positive".into());
+    }
+    check_aki_richards(&edges)?;
+    let count = |lines: &[Vec<[f64; 3]>], what: &str| {
+        let mean = lines.iter().map(|l| line_length(l)).sum::<f64>() / lines.len() as f64;
+        let n = (mean / spacing).round_ties_even() + 1.0;
+        if n > 1.0 {
+            Ok(n as usize)
+        } else {
+            Err(format!(
+                "mesh spacing {spacing:.1} km is too big for mean {what} {mean:.1} km"
+            ))
+        }
+    };
+    let cols = count(&edges, "length")?;
+    let edges: Vec<Vec<[f64; 3]>> = edges
+        .iter()
+        .map(|e| resample_to_num_points(e, cols))
+        .collect();
+    let verticals: Vec<Vec<[f64; 3]>> = (0..cols)
+        .map(|c| {
+            distinct_points(
+                &edges
+                    .iter()
+                    .filter_map(|e| e.get(c).copied())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    if verticals.iter().any(|v| v.len() < 2) {
+        return Err("the edges of the complex fault meet".into());
+    }
+    let rows = count(&verticals, "width")?;
+    let columns: Vec<Vec<[f64; 3]>> = verticals
+        .iter()
+        .map(|v| resample_to_num_points(v, rows))
+        .collect();
+    if columns.iter().any(|c| c.len() != rows) || edges.iter().any(|e| e.len() != cols) {
+        return Err("the complex fault mesh has points closer than 1 m".into());
+    }
+    let points = (0..rows)
+        .flat_map(|r| columns.iter().map(move |c| c[r]))
+        .collect();
+    Ok(FaultMesh { rows, cols, points })
+}
+
+/// `Point.distance`: the great-circle distance and the depth difference combined.
+fn distance_3d(a: [f64; 3], b: [f64; 3]) -> f64 {
+    geo::distance(a[0], a[1], b[0], b[1]).hypot(a[2] - b[2])
+}
+
+/// The points without those within 1 m of the previous one (`Point.__eq__`).
+fn distinct_points(points: &[[f64; 3]]) -> Vec<[f64; 3]> {
+    let mut out: Vec<[f64; 3]> = Vec::with_capacity(points.len());
+    for &p in points {
+        if out.last().is_none_or(|&q| distance_3d(q, p) > 1e-3) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn line_length(line: &[[f64; 3]]) -> f64 {
+    line.windows(2).map(|w| distance_3d(w[0], w[1])).sum()
+}
+
+/// `Line.resample_to_num_points`: `n` points at equal distances along the line (3D distances,
+/// each placed along the great circle of its segment), the first one included.
+fn resample_to_num_points(line: &[[f64; 3]], n: usize) -> Vec<[f64; 3]> {
+    let section = line_length(line) / (n - 1) as f64;
+    let mut out = vec![line[0]];
+    let (mut segment, mut accumulated, mut last_segment) = (0, 0.0, 0.0);
+    for i in 0..n - 1 {
+        let total = (i + 1) as f64 * section;
+        while total > accumulated && segment < line.len() - 1 {
+            last_segment = distance_3d(line[segment], line[segment + 1]);
+            accumulated += last_segment;
+            segment += 1;
+        }
+        let (p1, p2) = (line[segment - 1], line[segment]);
+        let offset = total - (accumulated - last_segment);
+        // within 1 cm of the vertex: the vertex itself
+        let point = if offset < 1e-5 {
+            p1
+        } else {
+            geo::intervals_between(p1, p2, offset)
+                .get(1)
+                .copied()
+                .unwrap_or(p2)
+        };
+        out.push(point);
+    }
+    distinct_points(&out)
+}
+
+/// `ComplexFaultSurface.check_aki_richards_convention`: the normals of the first cell
+/// between the top and bottom edges (left and right sides × top side) point up, within 90°
+/// of the upper corners' verticals (rounded to 0.1°).
+fn check_aki_richards(edges: &[Vec<[f64; 3]>]) -> Result<(), String> {
+    let (top, bottom) = (&edges[0], &edges[edges.len() - 1]);
+    let [ul, ur, bl, br] =
+        [top[0], top[1], bottom[0], bottom[1]].map(|p| geo::to_cartesian(p[0], p[1], p[2]));
+    let top_edge = sub(ur, ul);
+    let left = cross(sub(bl, ul), top_edge);
+    let right = cross(sub(br, ur), top_edge);
+    if left == [0.0; 3] || right == [0.0; 3] {
+        return Ok(());
+    }
+    let angle = |corner: [f64; 3], normal: [f64; 3]| {
+        let degrees = dot(normalized(corner), normalized(normal))
+            .acos()
+            .to_degrees();
+        (degrees * 10.0).round_ties_even() / 10.0
+    };
+    if angle(ul, left) > 90.0 || angle(ur, right) > 90.0 {
+        Err("Surface does not conform with Aki & Richards convention".into())
+    } else {
+        Ok(())
+    }
 }
 
 /// OpenQuake's `Line.resample` (without keeping the original end): points every `spacing` km

@@ -7,12 +7,24 @@ use std::path::PathBuf;
 use oqcloud_hazard::{ErfParams, RuptureSet, RuptureSurface, Site};
 use oqcloud_nrml::Model;
 
-/// Relative tolerance (absolute below 1 km / unit) for every compared value...
+/// Relative tolerance (absolute below 1 km / unit) for every compared value (the measured
+/// differences are below 1e-11)...
 const TOLERANCE: f64 = 1e-6;
-/// ... but distances to fault-mesh ruptures: OpenQuake's generic path (`get_distances`)
-/// computes them partly in single precision (`geodetic_distance` on arrays), about 2e-6
-/// relative; ours are double precision throughout.
-const MESH_TOLERANCE: f64 = 1e-5;
+/// ... but rjb to fault meshes, absolute (km): OpenQuake measures it to a shapely polygon
+/// built from the projected mesh by simplifying, buffering (5 m, two segments per quarter
+/// circle), merging and simplifying again (`RectangularMesh._get_proj_enclosing_polygon`);
+/// ours is the exact distance to the projected outline less the 5 m buffer. The second
+/// simplification cuts the buffer's rounded corners, so beyond a corner of the outline
+/// OpenQuake's value is up to the 5 m buffer larger (4.9 m in case_04).
+const MESH_RJB_TOLERANCE_KM: f64 = 6e-3;
+
+/// ... and the mean strike of fault meshes, absolute (degrees, across north): the azimuth of
+/// a cell's edge is signed by its projection on the west (`mesh.calc_azimuth`), rounding
+/// noise (1e-15) for an edge running due north or south, whose unsigned azimuth is not 0 but
+/// half the angle the edge subtends at the Earth's centre (a chord); the sign is not
+/// reproducible, so such an edge's 0.02° (5 km cells) may count with either sign. Where the
+/// strike differs so, ry0 and azimuth, which follow it, are not compared (counted apart).
+const MESH_STRIKE_TOLERANCE_DEG: f64 = 0.05;
 
 fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/ruptures")
@@ -32,14 +44,16 @@ fn summary() -> HashMap<String, Case> {
         .map(|line| {
             let f: Vec<&str> = line.split(',').collect();
             let num = |s: &str| s.parse::<f64>().unwrap();
-            let coords: Vec<f64> = f[7].split_whitespace().map(num).collect();
+            let optional = |s: &str| (!s.is_empty()).then(|| num(s));
+            let coords: Vec<f64> = f[8].split_whitespace().map(num).collect();
             let case = Case {
                 ruptures: f[1].parse().unwrap(),
                 total_rate: num(f[2]),
                 params: ErfParams {
                     rupture_mesh_spacing: num(f[4]),
                     width_of_mfd_bin: num(f[5]),
-                    area_source_discretization: (!f[6].is_empty()).then(|| num(f[6])),
+                    area_source_discretization: optional(f[6]),
+                    complex_fault_mesh_spacing: optional(f[7]),
                 },
                 sites: coords
                     .chunks(2)
@@ -55,17 +69,23 @@ fn summary() -> HashMap<String, Case> {
         .collect()
 }
 
-/// Largest relative difference seen per quantity.
+fn relative(ours: f64, theirs: f64) -> f64 {
+    (ours - theirs).abs() / theirs.abs().max(1.0)
+}
+
+/// Largest difference seen per quantity (relative; absolute in km for rjb to meshes).
 #[derive(Default)]
 struct MaxDiff(HashMap<&'static str, f64>);
 
 impl MaxDiff {
     fn check(&mut self, what: &'static str, row: &str, ours: f64, theirs: f64) {
-        let diff = (ours - theirs).abs() / theirs.abs().max(1.0);
-        let tolerance = if what.ends_with("(mesh)") {
-            MESH_TOLERANCE
+        let (diff, tolerance) = if what == "rjb (mesh)" {
+            ((ours - theirs).abs(), MESH_RJB_TOLERANCE_KM)
+        } else if what == "strike (mesh)" {
+            let diff = (ours - theirs).abs();
+            (diff.min(360.0 - diff), MESH_STRIKE_TOLERANCE_DEG)
         } else {
-            TOLERANCE
+            (relative(ours, theirs), TOLERANCE)
         };
         assert!(
             diff <= tolerance,
@@ -99,6 +119,7 @@ fn compare(name: &str) {
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let mut max = MaxDiff::default();
     let mut rows = 0;
+    let mut strike_noise = 0;
     for line in lines {
         rows += 1;
         let f: Vec<&str> = line.split(',').collect();
@@ -114,10 +135,15 @@ fn compare(name: &str) {
         max.check("hypo_depth", row, set.hypo_depth[i], v("hypo_depth"));
         max.check("ztor", row, set.ztor[i], v("ztor"));
         let planar = matches!(set.surface[i], RuptureSurface::Planar(_));
-        if planar {
-            max.check("dip", row, set.dip[i], v("dip"));
-            max.check("width", row, set.width[i], v("width"));
+        let strike = if planar { "strike" } else { "strike (mesh)" };
+        max.check(strike, row, set.strike[i], v("strike"));
+        let strike_diff = (set.strike[i] - v("strike")).abs();
+        let strike_matches = strike_diff.min(360.0 - strike_diff) <= TOLERANCE * 360.0;
+        if !strike_matches {
+            strike_noise += 1;
         }
+        max.check("dip", row, set.dip[i], v("dip"));
+        max.check("width", row, set.width[i], v("width"));
         let corners = set.surface[i].corners();
         for (k, corner) in ["tl", "tr", "bl", "br"].iter().enumerate() {
             max.check(
@@ -141,25 +167,45 @@ fn compare(name: &str) {
         }
         for (s, site) in case.sites.iter().enumerate() {
             let d = set.distances(i, site).unwrap();
-            let [rrup, rhypo, repi] = if planar {
-                ["rrup", "rhypo", "repi"]
+            let [rrup, rjb, rx, ry0, rhypo, repi, azimuth] = if planar {
+                ["rrup", "rjb", "rx", "ry0", "rhypo", "repi", ""]
             } else {
-                ["rrup (mesh)", "rhypo (mesh)", "repi (mesh)"]
+                [
+                    "rrup (mesh)",
+                    "rjb (mesh)",
+                    "rx (mesh)",
+                    "ry0 (mesh)",
+                    "rhypo (mesh)",
+                    "repi (mesh)",
+                    "azimuth (mesh)",
+                ]
             };
             max.check(rrup, row, d.rrup, v(&format!("rrup_{s}")));
             max.check(rhypo, row, d.rhypo, v(&format!("rhypo_{s}")));
             max.check(repi, row, d.repi, v(&format!("repi_{s}")));
-            if let (Some(rjb), Some(rx), Some(ry0)) = (d.rjb, d.rx, d.ry0) {
-                max.check("rjb", row, rjb, v(&format!("rjb_{s}")));
-                max.check("rx", row, rx, v(&format!("rx_{s}")));
-                max.check("ry0", row, ry0, v(&format!("ry0_{s}")));
+            let missing = |what: &str| format!("{what} missing for rupture {row}");
+            let value =
+                |d: Option<f64>, what: &str| d.unwrap_or_else(|| panic!("{}", missing(what)));
+            max.check(rjb, row, value(d.rjb, "rjb"), v(&format!("rjb_{s}")));
+            max.check(rx, row, value(d.rx, "rx"), v(&format!("rx_{s}")));
+            if strike_matches {
+                max.check(ry0, row, value(d.ry0, "ry0"), v(&format!("ry0_{s}")));
+            }
+            // the table's azimuth to planar surfaces is `BaseSurface.get_azimuth` (from the
+            // middle of the corners); the engine's contexts, as ours, measure it from the
+            // hypocentre (`planar.get_azimuth`)
+            if !planar && strike_matches {
+                let az = value(d.azimuth, "azimuth");
+                max.check(azimuth, row, az, v(&format!("azimuth_{s}")));
             }
         }
     }
     let mut report: Vec<_> = max.0.into_iter().collect();
     report.sort_by(|a, b| a.0.cmp(b.0));
+    assert!(strike_noise * 20 <= rows, "{strike_noise} strikes differ");
     eprintln!(
-        "{name}: {} ruptures, {rows} compared; max relative differences:",
+        "{name}: {} ruptures, {rows} compared ({strike_noise} with a strike differing by \
+         rounding noise: ry0 and azimuth not compared); max relative differences:",
         set.len()
     );
     for (what, diff) in report {
@@ -187,10 +233,42 @@ fn qa_case_03_area_source() {
     compare("case_03");
 }
 
-/// Counts, rates and the first rupture match; later mesh columns differ from OpenQuake's by
-/// ~4e-6 degrees (the trace resampling, `Line.resample`, not reproduced exactly yet).
 #[test]
-#[ignore = "simple fault trace resampling differs by ~4e-6 degrees"]
 fn qa_case_04_simple_fault() {
     compare("case_04");
+}
+
+#[test]
+fn disagg_case_3_complex_fault() {
+    compare("disagg_case_3");
+}
+
+/// Its complex fault is vertical and runs due north: OpenQuake's mean dip and strike of its
+/// ruptures are decided by rounding noise (a dip a hair over 90° turns the strike by 180°,
+/// `get_mean_inclination_and_azimuth`), and ours, 1 ulp away in some mesh nodes, land
+/// differently on some ruptures (strike 0° against 180°).
+#[test]
+#[ignore = "vertical north-south complex fault: strike flips by 180° on rounding noise"]
+fn disagg_case_4_point_area_simple_complex() {
+    compare("disagg_case_4");
+}
+
+#[test]
+fn event_based_risk_miriam_complex_faults() {
+    compare("ebr_case_miriam");
+}
+
+#[test]
+fn qa_case_09_characteristic_complex_surface() {
+    compare("case_09");
+}
+
+#[test]
+fn qa_case_35_characteristic_simple_surfaces() {
+    compare("case_35");
+}
+
+#[test]
+fn qa_case_53_characteristic_planar_surface() {
+    compare("case_53");
 }

@@ -422,6 +422,7 @@ impl ClassicalParams {
             rupture_mesh_spacing: required(ini, "rupture_mesh_spacing")?,
             width_of_mfd_bin: number(ini, "width_of_mfd_bin")?.unwrap_or(f64::NAN),
             area_source_discretization: number(ini, "area_source_discretization")?,
+            complex_fault_mesh_spacing: number(ini, "complex_fault_mesh_spacing")?,
         };
         Ok(Self {
             sites,
