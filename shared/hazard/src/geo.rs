@@ -25,6 +25,13 @@ pub(crate) fn round_half_away(x: f64) -> f64 {
     (x + 0.5f64.copysign(x)).floor()
 }
 
+/// A source coordinate as OpenQuake reads it: Python's `round(x, 5)`, i.e. the exact
+/// decimal value of `x` rounded to 5 decimals (about a metre).
+pub(crate) fn round_coordinate(x: f64) -> f64 {
+    // Rust formats the exact decimal expansion, rounding ties to even like Python
+    format!("{x:.5}").parse().unwrap_or(x)
+}
+
 /// numpy's `sign`: -1, 0 or 1.
 pub(crate) fn sign(x: f64) -> f64 {
     if x > 0.0 {
@@ -324,6 +331,14 @@ fn strictly_inside(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_round_like_python() {
+        // the double nearest 123.300795 is below it: Python gives 123.30079 (numpy 123.3008)
+        assert_eq!(round_coordinate(123.300795), 123.30079);
+        assert_eq!(round_coordinate(15.0191349916316), 15.01913);
+        assert_eq!(round_coordinate(-0.123456), -0.12346);
+    }
 
     #[test]
     fn distances_and_azimuths() {

@@ -19,7 +19,7 @@ use oqcloud_nrml::source::{
 };
 
 use crate::HazardError;
-use crate::geo::{self, round_half_away};
+use crate::geo::{self, round_coordinate, round_half_away};
 use crate::mfd::BinnedMfd;
 use crate::msr::Msr;
 use crate::surface::{self, MeshWindow, PlanarSurface, PointRuptureGeometry};
@@ -125,7 +125,11 @@ impl RuptureSet {
                 let p = &point.params;
                 let mfd =
                     BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin).map_err(in_source)?;
-                point_ruptures(p, &mfd, &[(point.location.lon, point.location.lat)])
+                let location = (
+                    round_coordinate(point.location.lon),
+                    round_coordinate(point.location.lat),
+                );
+                point_ruptures(p, &mfd, &[location])
             }
             SourceKind::Area(area) => {
                 let p = &area.params;
@@ -139,8 +143,9 @@ impl RuptureSet {
                     })?;
                 let mut vertices: Vec<(f64, f64)> = Vec::new();
                 for v in &area.polygon {
-                    if vertices.last() != Some(&(v.lon, v.lat)) {
-                        vertices.push((v.lon, v.lat));
+                    let vertex = (round_coordinate(v.lon), round_coordinate(v.lat));
+                    if vertices.last() != Some(&vertex) {
+                        vertices.push(vertex);
                     }
                 }
                 if vertices.len() > 1 && vertices.first() == vertices.last() {
@@ -295,7 +300,11 @@ fn fault_ruptures(
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
     let g = &fault.geometry;
     let spacing = params.rupture_mesh_spacing;
-    let trace: Vec<(f64, f64)> = g.trace.iter().map(|p| (p.lon, p.lat)).collect();
+    let trace: Vec<(f64, f64)> = g
+        .trace
+        .iter()
+        .map(|p| (round_coordinate(p.lon), round_coordinate(p.lat)))
+        .collect();
     let mesh = surface::simple_fault_mesh(
         &trace,
         g.upper_seismogenic_depth,

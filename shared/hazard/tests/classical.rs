@@ -159,3 +159,14 @@ fn case_26_area_source_sa1() {
         "hazard_curve-rlz-000.csv".to_owned()
     });
 }
+
+#[test]
+fn case_25_sites_csv_with_depths_tusa_langer() {
+    // sites above sea level (negative depths), rhypo to them; the CSV rows are sorted
+    let curves = compute_hazard_curves(&case_dir("case_25").join("job.ini")).unwrap();
+    assert_eq!(curves.sites.len(), 6);
+    assert_eq!(curves.sites[1].depth, -2.095);
+    compare_files("case_25", &curves, |_| {
+        "hazard_curve-smltp_b1-gsimltp_b1.csv".to_owned()
+    });
+}

@@ -22,13 +22,17 @@
 //!   types present in the source model, in the order of the GSIM logic tree (last set
 //!   varying fastest); weights are products; the mean is the weighted mean of the PoEs.
 //!
+//! Sites come from `sites`, `sites_csv` or `site_model_file`, with per-site soil parameters
+//! (see `sites.rs` for OpenQuake's order and association rules).
+//!
 //! Not covered (errors): several source-model branches or branch sets, source-model
-//! uncertainty branch sets, `sites_csv`/`site_model_file`, magnitude-dependent or per-TRT
+//! uncertainty branch sets, `region` grids, magnitude-dependent or per-TRT
 //! `maximum_distance`, per-IMT GSIM weights, sampling, `minimum_distance`,
 //! `ps_grid_spacing` and a `pointsource_distance` below `maximum_distance` (OpenQuake's
 //! point-source approximations are not applied), mutex and cluster source groups.
 
 mod normal;
+mod sites;
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +41,8 @@ use oqcloud_model::jobini::{IntegrationDistance, JobIni, Py};
 use oqcloud_nrml::logic_tree::LogicTree;
 use oqcloud_nrml::source::SourceModel;
 use oqcloud_nrml::{Model, read};
+
+pub use sites::SiteParams;
 
 use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
 
@@ -80,15 +86,10 @@ pub struct Realization {
 /// Everything of job.ini the calculation reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassicalParams {
+    /// The sites, in OpenQuake's order: `sites` sorted, `sites_csv` or `site_model_file` rows.
     pub sites: Vec<Site>,
-    /// `reference_vs30_value`, m/s.
-    pub vs30: f64,
-    /// `reference_vs30_type == measured`.
-    pub vs30measured: bool,
-    /// `reference_depth_to_1pt0km_per_sec`, m.
-    pub z1pt0: Option<f64>,
-    /// `reference_depth_to_2pt5km_per_sec`, km.
-    pub z2pt5: Option<f64>,
+    /// Soil parameters of each site.
+    pub site_params: Vec<SiteParams>,
     /// Source model files of the single source-model branch.
     pub source_model_files: Vec<PathBuf>,
     /// GSIM branch sets: (tectonic region type or `*` for all, branches), in file order.
@@ -235,28 +236,6 @@ fn imt_levels(imtls: &[(String, Vec<f64>)]) -> Result<Vec<ImtLevels>, HazardErro
         .collect()
 }
 
-/// `sites = lon lat [depth], ...`
-fn parse_sites(text: &str) -> Result<Vec<Site>, HazardError> {
-    text.split(',')
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            let xs = s
-                .split_whitespace()
-                .map(|x| x.parse::<f64>().map_err(|_| invalid(format!("site {s:?}"))))
-                .collect::<Result<Vec<_>, _>>()?;
-            match xs[..] {
-                [lon, lat] => Ok(Site {
-                    lon,
-                    lat,
-                    depth: 0.0,
-                }),
-                [lon, lat, depth] => Ok(Site { lon, lat, depth }),
-                _ => Err(invalid(format!("site {s:?}"))),
-            }
-        })
-        .collect()
-}
-
 /// A `gmpeModel` branch: a GSIM name, or TOML `[Name]` followed by `key = value` pairs.
 fn parse_gsim_branch(
     id: Option<String>,
@@ -302,19 +281,13 @@ impl ClassicalParams {
                 ini.calculation_mode()
             )));
         }
-        for key in ["sites_csv", "site_model_file", "hazard_curves_file"] {
-            if ini.raw(key).is_some() {
-                return Err(unsupported(key));
-            }
+        if ini.raw("hazard_curves_file").is_some() {
+            return Err(unsupported("hazard_curves_file"));
         }
         if number(ini, "number_of_logic_tree_samples")?.unwrap_or(0.0) != 0.0 {
             return Err(unsupported("logic tree sampling"));
         }
-        let sites = parse_sites(ini.raw("sites").ok_or_else(|| invalid("missing sites"))?)?;
-        let vs30 = required(ini, "reference_vs30_value")?;
-        let vs30measured = ini.raw("reference_vs30_type").map(str::trim) == Some("measured");
-        let z1pt0 = number(ini, "reference_depth_to_1pt0km_per_sec")?;
-        let z2pt5 = number(ini, "reference_depth_to_2pt5km_per_sec")?;
+        let (sites, site_params) = sites::read_sites(ini, base_dir)?;
 
         // source model logic tree: one branch set of one sourceModel branch
         let smlt_path = base_dir.join(
@@ -424,10 +397,7 @@ impl ClassicalParams {
         };
         Ok(Self {
             sites,
-            vs30,
-            vs30measured,
-            z1pt0,
-            z2pt5,
+            site_params,
             source_model_files,
             gsim_branch_sets,
             imts,
@@ -627,12 +597,19 @@ fn trt_pnes(
     let size = params.sites.len() * num_levels;
     let mut pne = vec![vec![1.0; size]; gsims.len()];
     let needs = Needs::of(gsims);
-    let need_site = |p| needs.site.contains(&p);
-    if need_site(SiteParam::Z1pt0) && params.z1pt0.is_none() {
-        return Err(invalid("missing reference_depth_to_1pt0km_per_sec"));
-    }
-    if need_site(SiteParam::Z2pt5) && params.z2pt5.is_none() {
-        return Err(invalid("missing reference_depth_to_2pt5km_per_sec"));
+    let missing = |p: &SiteParam| {
+        params.site_params.iter().any(|s| match p {
+            SiteParam::Vs30 => s.vs30.is_none(),
+            SiteParam::Vs30Measured => false,
+            SiteParam::Z1pt0 => s.z1pt0.is_none(),
+            SiteParam::Z2pt5 => s.z2pt5.is_none(),
+        })
+    };
+    if let Some(p) = needs.site.iter().find(|p| missing(p)) {
+        return Err(invalid(format!(
+            "site parameter {} not given by the site model nor the job",
+            p.name()
+        )));
     }
     let phi_b = normal::ndtr(params.truncation_level);
     let (min_mag, max_mag) = params.magnitude_range(trt);
@@ -668,12 +645,13 @@ fn trt_pnes(
                     RuptureParam::HypoDepth => c.hypo_depth.push(rups.hypo_depth[r]),
                 }
             }
+            let soil = &params.site_params[s];
             for p in &needs.site {
                 match p {
-                    SiteParam::Vs30 => c.vs30.push(params.vs30),
-                    SiteParam::Vs30Measured => c.vs30measured.push(params.vs30measured),
-                    SiteParam::Z1pt0 => c.z1pt0.push(params.z1pt0.unwrap_or(f64::NAN)),
-                    SiteParam::Z2pt5 => c.z2pt5.push(params.z2pt5.unwrap_or(f64::NAN)),
+                    SiteParam::Vs30 => c.vs30.push(soil.vs30.unwrap_or(f64::NAN)),
+                    SiteParam::Vs30Measured => c.vs30measured.push(soil.vs30measured),
+                    SiteParam::Z1pt0 => c.z1pt0.push(soil.z1pt0.unwrap_or(f64::NAN)),
+                    SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
                 }
             }
             for p in &needs.distance {
