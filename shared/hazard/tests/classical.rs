@@ -49,10 +49,22 @@ fn compare(case: &str, curves: &HazardCurves) -> f64 {
 }
 
 fn compare_files(case: &str, curves: &HazardCurves, file: impl Fn(&str) -> String) -> f64 {
+    compare_curves(&case_dir(case), case, curves, None, file)
+}
+
+/// Compares the mean curves (`rlz` None) or those of realization `rlz` with the files
+/// `dir/expected/<file(IMT)>`.
+fn compare_curves(
+    dir: &Path,
+    case: &str,
+    curves: &HazardCurves,
+    rlz: Option<usize>,
+    file: impl Fn(&str) -> String,
+) -> f64 {
     let mut max_rel: f64 = 0.0;
     let mut failures = Vec::new();
     for (m, imt) in curves.imts.iter().enumerate() {
-        let path = case_dir(case).join("expected").join(file(&imt.name));
+        let path = dir.join("expected").join(file(&imt.name));
         let expected = read_expected(&path);
         assert_eq!(
             expected.rows.len(),
@@ -70,7 +82,10 @@ fn compare_files(case: &str, curves: &HazardCurves, file: impl Fn(&str) -> Strin
         for (s, (lon, lat, want)) in expected.rows.iter().enumerate() {
             let site = curves.sites[s];
             assert!((site.lon - lon).abs() < 1e-5 && (site.lat - lat).abs() < 1e-5);
-            let got = curves.mean_curve(s, m);
+            let got = match rlz {
+                Some(r) => curves.curve(r, s, m),
+                None => curves.mean_curve(s, m),
+            };
             assert_eq!(got.len(), want.len());
             for (k, (&g, &w)) in got.iter().zip(want).enumerate() {
                 let diff = (g - w).abs();
@@ -87,7 +102,8 @@ fn compare_files(case: &str, curves: &HazardCurves, file: impl Fn(&str) -> Strin
         }
     }
     println!(
-        "{case}: {} realization(s), max relative difference {max_rel:.3e}",
+        "{case}{}: {} realization(s), max relative difference {max_rel:.3e}",
+        rlz.map(|r| format!(" rlz {r}")).unwrap_or_default(),
         curves.realizations.len()
     );
     assert!(failures.is_empty(), "{case}:\n{}", failures.join("\n"));
@@ -169,4 +185,42 @@ fn case_25_sites_csv_with_depths_tusa_langer() {
     compare_files("case_25", &curves, |_| {
         "hazard_curve-smltp_b1-gsimltp_b1.csv".to_owned()
     });
+}
+
+/// Not an OpenQuake QA case: `tests/data/classical/source_model_branches`, three
+/// source-model branches (one listing two files, two sharing a file), two tectonic region
+/// types with two GSIMs each; expected files exported by OpenQuake 3.26.2
+/// (`individual_rlzs = true`).
+#[test]
+fn source_model_branches_enumerate_like_openquake() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/classical/source_model_branches");
+    let curves = compute_hazard_curves(&dir.join("job.ini")).unwrap();
+    // 3 source models x 2 x 2 GSIM paths: a branch without a TRT still multiplies
+    assert_eq!(curves.realizations.len(), 12);
+    let paths: Vec<String> = curves
+        .realizations
+        .iter()
+        .map(|r| {
+            let gsims: Vec<&str> = r.gsims.iter().map(|(_, b)| b.gsim.as_str()).collect();
+            format!("{}~{}", r.source_model, gsims.join("_"))
+        })
+        .collect();
+    assert_eq!(paths[0], "b1~BooreAtkinson2008_ToroEtAl2002");
+    assert_eq!(paths[1], "b1~BooreAtkinson2008_AkkarBommer2010");
+    assert_eq!(paths[11], "b3~SadighEtAl1997_AkkarBommer2010");
+    assert!((curves.realizations[5].weight - 0.3 * 0.7 * 0.4).abs() < 1e-15);
+    let mut max_rel = compare_curves(&dir, "source_model_branches", &curves, None, |imt| {
+        format!("hazard_curve-mean-{imt}.csv")
+    });
+    for r in 0..curves.realizations.len() {
+        max_rel = max_rel.max(compare_curves(
+            &dir,
+            "source_model_branches",
+            &curves,
+            Some(r),
+            |imt| format!("hazard_curve-rlz-{r:03}-{imt}.csv"),
+        ));
+    }
+    println!("source_model_branches: max relative difference {max_rel:.3e}");
 }
