@@ -224,3 +224,71 @@ fn source_model_branches_enumerate_like_openquake() {
     }
     println!("source_model_branches: max relative difference {max_rel:.3e}");
 }
+
+/// OpenQuake's QA test checks rupture distances only, without an expected file:
+/// `expected/` here is OpenQuake 3.26.2's export of this job. `pointsource_distance = 1000`
+/// exceeds the maximum distance; `rupture_mesh_spacing` takes its default, 5 km.
+#[test]
+fn case_48_point_sources_finite_size() {
+    let curves = compute_hazard_curves(&case_dir("case_48").join("job.ini")).unwrap();
+    compare_files("case_48", &curves, |imt| {
+        format!("hazard_curve-mean-{imt}.csv")
+    });
+}
+
+/// Runs `case` and compares its mean curves with `expected/<file(IMT)>`.
+fn run_case(case: &str, file: impl Fn(&str) -> String) {
+    let curves = compute_hazard_curves(&case_dir(case).join("job.ini")).unwrap();
+    compare_files(case, &curves, file);
+}
+
+#[test]
+#[ignore = "needs minimum_distance and ModifiableGMPE with nrcan15_site_term (unsupported)"]
+fn case_12_two_trts_modifiable_gmpe() {
+    run_case("case_12", |_| {
+        "hazard_curve-smltp_b1-gsimltp_b1_b2.csv".into()
+    });
+}
+
+#[test]
+#[ignore = "needs ps_grid_spacing (point-source collapsing) and GSIM YuEtAl2013MwStable"]
+fn case_43_ps_grid_spacing() {
+    run_case("case_43", |imt| format!("hazard_curve-mean-{imt}.csv"));
+}
+
+#[test]
+#[ignore = "needs GSIM Atkinson2015 and shift_hypo"]
+fn case_44_shift_hypo() {
+    run_case("case_44", |imt| format!("hc-shift-hypo-{imt}.csv"));
+}
+
+#[test]
+#[ignore = "needs region grids, pointsource_distance = 100 < maximum_distance and ModifiableGMPE"]
+fn case_51_region_grid() {
+    run_case("case_51", |imt| format!("hcurves-{imt}.csv"));
+}
+
+#[test]
+#[ignore = "needs pointsource_distance = 100 < maximum_distance and GSIM \
+            CampbellBozorgnia2003NSHMP2007"]
+fn case_60_point_source_alaska() {
+    run_case("case_60", |_| "hazard_curve.csv".into());
+}
+
+#[test]
+#[ignore = "needs GSIM YuEtAl2013Ms"]
+fn case_69_collapsing_area_source() {
+    run_case("case_69", |_| "hcurve-mean.csv".into());
+}
+
+#[test]
+#[ignore = "needs GSIM ZhaoEtAl2016SSlabPErg and fault-mesh distances (rjb, rx)"]
+fn case_83_simple_fault_sites_csv() {
+    run_case("case_83", |_| "hazard_curve-mean.csv".into());
+}
+
+#[test]
+#[ignore = "needs GSIM NGAEastUSGSGMPE (HDF5 GMPE tables) with coastal-plains amplification"]
+fn case_87_site_model_csv() {
+    run_case("case_87", |imt| format!("hazard_curve-mean-{imt}.csv"));
+}

@@ -51,6 +51,8 @@ use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
 /// OpenQuake's magnitude bounds of the integration distance (`MINMAG`, `MAXMAG`).
 const MIN_MAG: f64 = 2.5;
 const MAX_MAG: f64 = 10.2;
+/// OpenQuake's default `rupture_mesh_spacing`, km.
+const DEFAULT_RUPTURE_MESH_SPACING: f64 = 5.0;
 /// Contexts per GSIM call: bounds memory, keeps the columns in cache.
 const CHUNK: usize = 4096;
 
@@ -209,10 +211,6 @@ fn number(ini: &JobIni, key: &str) -> Result<Option<f64>, HazardError> {
                 .map_err(|_| invalid(format!("{key}: not a number: {s:?}")))
         })
         .transpose()
-}
-
-fn required(ini: &JobIni, key: &str) -> Result<f64, HazardError> {
-    number(ini, key)?.ok_or_else(|| invalid(format!("missing {key}")))
 }
 
 /// A number written as one (`True` is not taken for 1).
@@ -409,7 +407,8 @@ impl ClassicalParams {
                 .collect::<Result<_, _>>()?,
         };
         let erf = ErfParams {
-            rupture_mesh_spacing: required(ini, "rupture_mesh_spacing")?,
+            rupture_mesh_spacing: number(ini, "rupture_mesh_spacing")?
+                .unwrap_or(DEFAULT_RUPTURE_MESH_SPACING),
             width_of_mfd_bin: number(ini, "width_of_mfd_bin")?.unwrap_or(f64::NAN),
             area_source_discretization: number(ini, "area_source_discretization")?,
         };
