@@ -24,9 +24,11 @@ from openquake.hazardlib.gsim import get_available_gsims
 GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'AkkarBommer2010', 'ToroEtAl2002', 'BooreEtAl2014',
          'AkkarEtAlRjb2014', 'ChiouYoungs2014', 'CampbellBozorgnia2014',
-         'AbrahamsonEtAl2014']
+         'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo']
 #: NGA-West2 models: finite-fault contexts with consistent geometry
 NGA_WEST2 = {'ChiouYoungs2014', 'CampbellBozorgnia2014', 'AbrahamsonEtAl2014'}
+#: vs30 open intervals a GSIM refuses (EC8 class C): replaced in its contexts
+VS30_EXCLUDED = {'TusaLanger2016Rhypo': (180.0, 360.0)}
 ROWS = 2200        # rows per file, shared by its IMTs
 NGA_ROWS = 2000    # fewer rows for the wider NGA-West2 files (size limit)
 MAX_SA = 16        # SA periods per file
@@ -154,6 +156,16 @@ def nga_contexts(rng, n):
     return c
 
 
+def avoiding_vs30(make, lo, hi):
+    """The context maker `make` with the vs30 values in (lo, hi) replaced."""
+    def make_avoiding(rng, n):
+        c = make(rng, n)
+        bad = (c.vs30 > lo) & (c.vs30 < hi)
+        c.vs30[bad] = rng.choice([150, lo, hi, 500, 800, 1200], bad.sum())
+        return c
+    return make_avoiding
+
+
 def compute(gsim, ctx, imt):
     n = len(ctx)
     out = np.zeros((4, 1, n))
@@ -198,6 +210,8 @@ def write(name):
     cols = [f for f in FIELDS if f in req]
     make, rows = ((nga_contexts, NGA_ROWS) if name in NGA_WEST2
                   else (contexts, ROWS))
+    if name in VS30_EXCLUDED:
+        make = avoiding_vs30(make, *VS30_EXCLUDED[name])
     imts = supported_imts(gsim, rng, make)
     per = max(rows // len(imts), 50)
     path = os.path.join(OUT, name + '.csv')

@@ -23,7 +23,9 @@ async fn main() -> anyhow::Result<()> {
     let mut rows = String::new();
     let mut reproduced = 0;
     for case in &cases {
-        let report = run_case(case).await;
+        let mut report = run_case(case).await;
+        let root_prefix = format!("{}/", repo_root().display());
+        report.error = report.error.map(|e| e.replace(&root_prefix, ""));
         let status = if report.reproduced() {
             reproduced += 1;
             "reproduced".to_owned()

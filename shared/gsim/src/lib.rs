@@ -61,6 +61,14 @@ pub enum GsimError {
         /// Actual length.
         found: usize,
     },
+    /// The model is not defined for a site of the contexts.
+    #[error("GSIM {gsim}: {reason}")]
+    UnsupportedSite {
+        /// GSIM name.
+        gsim: String,
+        /// What is out of the model's domain.
+        reason: String,
+    },
     /// A defect in a built-in coefficient table.
     #[error("internal error: {0}")]
     Internal(String),

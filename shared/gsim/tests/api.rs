@@ -162,3 +162,19 @@ fn odd_contexts_at_every_imt_never_panic() {
         }
     }
 }
+
+#[test]
+fn tusa_langer_refuses_ec8_class_c_sites() {
+    let gsim = gsim_by_name("TusaLanger2016Rhypo", &[]).unwrap();
+    let mut ctx = ctx_with(2, 500.0);
+    ctx.mag = vec![4.0; 2];
+    ctx.rhypo = vec![10.0; 2];
+    ctx.vs30 = vec![800.0, 250.0];
+    let mut out = [vec![0.0; 2], vec![0.0; 2], vec![0.0; 2], vec![0.0; 2]];
+    let [mean, sig, tau, phi] = &mut out;
+    let err = gsim.compute(&ctx, &Imt::Pga, mean, sig, tau, phi).err();
+    assert!(
+        matches!(err, Some(GsimError::UnsupportedSite { .. })),
+        "{err:?}"
+    );
+}

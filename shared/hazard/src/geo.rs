@@ -333,6 +333,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn coordinates_round_like_python() {
+        // the double nearest 123.300795 is below it: Python gives 123.30079 (numpy 123.3008)
+        assert_eq!(round_coordinate(123.300795), 123.30079);
+        assert_eq!(round_coordinate(15.0191349916316), 15.01913);
+        assert_eq!(round_coordinate(-0.123456), -0.12346);
+        assert_eq!(round_coordinate(-3.758969), -3.75897);
+        // 1/64 is an exact tie: to even
+        assert_eq!(round_coordinate(0.015625), 0.01562);
+    }
+
+    #[test]
     fn distances_and_azimuths() {
         let d = distance(0.0, 0.0, 1.0, 0.0);
         assert!((d - EARTH_RADIUS * 1f64.to_radians()).abs() < 1e-9);
@@ -343,14 +354,6 @@ mod tests {
         // west of a northward arc: negative (OpenQuake's convention, as its rx)
         assert!((distance_to_arc(0.0, 0.0, 0.0, -1.0, 0.5) + d).abs() < 1e-2);
         assert!(distance_to_arc(0.0, 0.0, 0.0, 1.0, 0.5) > 0.0);
-    }
-
-    #[test]
-    fn coordinates_round_as_python() {
-        assert_eq!(round_coordinate(-3.758969), -3.75897);
-        // 123.300795 is stored just below the tie; 1/64 is an exact tie, to even
-        assert_eq!(round_coordinate(123.300795), 123.30079);
-        assert_eq!(round_coordinate(0.015625), 0.01562);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod sadigh_1997;
 pub mod toro_2002;
+pub mod tusa_langer_2016;
 
 /// Builds a GSIM from its `key=value` parameters.
 type Builder = fn(&[(String, String)]) -> Result<Box<dyn Gsim>, GsimError>;
@@ -43,6 +44,9 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("SadighEtAl1997", |p| plain(sadigh_1997::SadighEtAl1997, p)),
     ("ToroEtAl2002", |p| plain(toro_2002::ToroEtAl2002, p)),
+    ("TusaLanger2016Rhypo", |p| {
+        plain(tusa_langer_2016::TusaLanger2016Rhypo, p)
+    }),
 ];
 
 /// Boxes a model that takes no parameters, rejecting any given.

@@ -16,20 +16,26 @@
 //!   magnitude-dependent distance is 0);
 //! - `truncation_level = 0` means 1e-9 (a step at the median); an absent one means 99
 //!   (untruncated);
+//! - the GSIMs get magnitudes rounded to 3 decimals (6.500000000000001 is 6.5);
 //! - PoEs are rounded to single precision before the Poisson product, as OpenQuake stores
 //!   them in `float32`;
-//! - realizations are the cartesian product of the GSIM branch sets of the tectonic region
-//!   types present in the source model, in the order of the GSIM logic tree (last set
-//!   varying fastest); weights are products; the mean is the weighted mean of the PoEs.
+//! - realizations: for each source-model branch (in file order), the cartesian product of
+//!   the GSIM branch sets of the tectonic region types present in any source model, in the
+//!   order of the GSIM logic tree (last set varying fastest); weights are products; the
+//!   mean is the weighted mean of the PoEs.
 //!
-//! Not covered (errors): several source-model branches or branch sets, source-model
-//! uncertainty branch sets, `sites_csv`/`site_model_file`, magnitude-dependent or per-TRT
+//! Sites come from `sites`, `sites_csv` or `site_model_file`, with per-site soil parameters
+//! (see `sites.rs` for OpenQuake's order and association rules).
+//!
+//! Not covered (errors): several source-model branch sets (source uncertainties such as
+//! `extendModel` or `abGRAbsolute`), `region` grids, magnitude-dependent or per-TRT
 //! `maximum_distance`, per-IMT GSIM weights, sampling, `minimum_distance`,
 //! `ps_grid_spacing` and a `pointsource_distance` below `maximum_distance` (OpenQuake's
 //! point-source approximations are not applied), mutex and cluster source groups.
 
 pub mod maps;
 mod normal;
+mod sites;
 
 use std::path::{Path, PathBuf};
 
@@ -39,11 +45,15 @@ use oqcloud_nrml::logic_tree::LogicTree;
 use oqcloud_nrml::source::SourceModel;
 use oqcloud_nrml::{Model, read};
 
+pub use sites::SiteParams;
+
 use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
 
 /// OpenQuake's magnitude bounds of the integration distance (`MINMAG`, `MAXMAG`).
 const MIN_MAG: f64 = 2.5;
 const MAX_MAG: f64 = 10.2;
+/// OpenQuake's default `rupture_mesh_spacing`, km.
+const DEFAULT_RUPTURE_MESH_SPACING: f64 = 5.0;
 /// Contexts per GSIM call: bounds memory, keeps the columns in cache.
 const CHUNK: usize = 4096;
 
@@ -69,9 +79,22 @@ pub struct GsimBranch {
     pub weight: f64,
 }
 
-/// A realization: one GSIM branch per tectonic region type present.
+/// A `sourceModel` branch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceModelBranch {
+    /// `branchID`.
+    pub id: String,
+    /// Its source model files.
+    pub files: Vec<PathBuf>,
+    pub weight: f64,
+}
+
+/// A realization: a source-model branch and one GSIM branch per tectonic region type
+/// present in any source model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Realization {
+    /// `branchID` of the source-model branch.
+    pub source_model: String,
     /// (tectonic region type, branch) in GSIM logic tree order.
     pub gsims: Vec<(String, GsimBranch)>,
     /// Product of the branch weights.
@@ -81,17 +104,12 @@ pub struct Realization {
 /// Everything of job.ini the calculation reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassicalParams {
+    /// The sites, in OpenQuake's order: `sites` sorted, `sites_csv` or `site_model_file` rows.
     pub sites: Vec<Site>,
-    /// `reference_vs30_value`, m/s.
-    pub vs30: f64,
-    /// `reference_vs30_type == measured`.
-    pub vs30measured: bool,
-    /// `reference_depth_to_1pt0km_per_sec`, m.
-    pub z1pt0: Option<f64>,
-    /// `reference_depth_to_2pt5km_per_sec`, km.
-    pub z2pt5: Option<f64>,
-    /// Source model files of the single source-model branch.
-    pub source_model_files: Vec<PathBuf>,
+    /// Soil parameters of each site.
+    pub site_params: Vec<SiteParams>,
+    /// The branches of the source model logic tree's single branch set.
+    pub source_models: Vec<SourceModelBranch>,
     /// GSIM branch sets: (tectonic region type or `*` for all, branches), in file order.
     pub gsim_branch_sets: Vec<(String, Vec<GsimBranch>)>,
     pub imts: Vec<ImtLevels>,
@@ -151,6 +169,15 @@ fn unsupported(msg: impl Into<String>) -> HazardError {
     HazardError::Unsupported(msg.into())
 }
 
+/// A GSIM that cannot be built: unknown names are models not implemented natively (the
+/// reference engine may know them), other errors invalid parameters.
+fn gsim_error(err: oqcloud_gsim::GsimError) -> HazardError {
+    match err {
+        oqcloud_gsim::GsimError::UnknownGsim(name) => unsupported(format!("GSIM {name}")),
+        other => invalid(other.to_string()),
+    }
+}
+
 /// Reads `job_ini` (validated by [`JobIni`]) and computes its hazard curves.
 pub fn compute_hazard_curves(job_ini: &Path) -> Result<HazardCurves, HazardError> {
     let ini = JobIni::from_file(job_ini).map_err(|e| invalid(e.to_string()))?;
@@ -196,10 +223,6 @@ fn number(ini: &JobIni, key: &str) -> Result<Option<f64>, HazardError> {
         .transpose()
 }
 
-fn required(ini: &JobIni, key: &str) -> Result<f64, HazardError> {
-    number(ini, key)?.ok_or_else(|| invalid(format!("missing {key}")))
-}
-
 /// A number written as one (`True` is not taken for 1).
 fn py_num(v: &Py) -> Option<f64> {
     match v {
@@ -232,28 +255,6 @@ fn imt_levels(imtls: &[(String, Vec<f64>)]) -> Result<Vec<ImtLevels>, HazardErro
                 imt,
                 levels: levels.clone(),
             })
-        })
-        .collect()
-}
-
-/// `sites = lon lat [depth], ...`
-fn parse_sites(text: &str) -> Result<Vec<Site>, HazardError> {
-    text.split(',')
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            let xs = s
-                .split_whitespace()
-                .map(|x| x.parse::<f64>().map_err(|_| invalid(format!("site {s:?}"))))
-                .collect::<Result<Vec<_>, _>>()?;
-            match xs[..] {
-                [lon, lat] => Ok(Site {
-                    lon,
-                    lat,
-                    depth: 0.0,
-                }),
-                [lon, lat, depth] => Ok(Site { lon, lat, depth }),
-                _ => Err(invalid(format!("site {s:?}"))),
-            }
         })
         .collect()
 }
@@ -303,39 +304,36 @@ impl ClassicalParams {
                 ini.calculation_mode()
             )));
         }
-        for key in ["sites_csv", "site_model_file", "hazard_curves_file"] {
-            if ini.raw(key).is_some() {
-                return Err(unsupported(key));
-            }
+        if ini.raw("hazard_curves_file").is_some() {
+            return Err(unsupported("hazard_curves_file"));
         }
         if number(ini, "number_of_logic_tree_samples")?.unwrap_or(0.0) != 0.0 {
             return Err(unsupported("logic tree sampling"));
         }
-        let sites = parse_sites(ini.raw("sites").ok_or_else(|| invalid("missing sites"))?)?;
-        let vs30 = required(ini, "reference_vs30_value")?;
-        let vs30measured = ini.raw("reference_vs30_type").map(str::trim) == Some("measured");
-        let z1pt0 = number(ini, "reference_depth_to_1pt0km_per_sec")?;
-        let z2pt5 = number(ini, "reference_depth_to_2pt5km_per_sec")?;
+        let (sites, site_params) = sites::read_sites(ini, base_dir)?;
 
-        // source model logic tree: one branch set of one sourceModel branch
+        // source model logic tree: one branch set of sourceModel branches
         let smlt_path = base_dir.join(
             ini.raw("source_model_logic_tree_file")
                 .ok_or_else(|| invalid("missing source_model_logic_tree_file"))?
                 .trim(),
         );
         let smlt = read_logic_tree(&smlt_path)?;
-        let source_model_files = match &smlt.branch_sets[..] {
-            [set] if set.uncertainty_type == "sourceModel" && set.branches.len() == 1 => {
+        let source_models = match &smlt.branch_sets[..] {
+            [set] if set.uncertainty_type == "sourceModel" => {
                 let dir = smlt_path.parent().unwrap_or(base_dir);
-                set.branches[0]
-                    .model
-                    .split_whitespace()
-                    .map(|f| dir.join(f))
+                set.branches
+                    .iter()
+                    .map(|b| SourceModelBranch {
+                        id: b.id.clone().unwrap_or_default(),
+                        files: b.model.split_whitespace().map(|f| dir.join(f)).collect(),
+                        weight: b.weight,
+                    })
                     .collect()
             }
             _ => {
                 return Err(unsupported(
-                    "a source model logic tree other than one branch",
+                    "a source model logic tree other than one sourceModel branch set",
                 ));
             }
         };
@@ -419,18 +417,16 @@ impl ClassicalParams {
                 .collect::<Result<_, _>>()?,
         };
         let erf = ErfParams {
-            rupture_mesh_spacing: required(ini, "rupture_mesh_spacing")?,
+            rupture_mesh_spacing: number(ini, "rupture_mesh_spacing")?
+                .unwrap_or(DEFAULT_RUPTURE_MESH_SPACING),
             width_of_mfd_bin: number(ini, "width_of_mfd_bin")?.unwrap_or(f64::NAN),
             area_source_discretization: number(ini, "area_source_discretization")?,
             complex_fault_mesh_spacing: number(ini, "complex_fault_mesh_spacing")?,
         };
         Ok(Self {
             sites,
-            vs30,
-            vs30measured,
-            z1pt0,
-            z2pt5,
-            source_model_files,
+            site_params,
+            source_models,
             gsim_branch_sets,
             imts,
             investigation_time,
@@ -460,34 +456,33 @@ struct TrtRuptures {
     ruptures: RuptureSet,
 }
 
-fn ruptures_by_trt(params: &ClassicalParams) -> Result<Vec<TrtRuptures>, HazardError> {
+/// The ruptures of a source model file, by tectonic region type in order of appearance.
+fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptures>, HazardError> {
     let mut out: Vec<TrtRuptures> = Vec::new();
-    for file in &params.source_model_files {
-        let model: SourceModel = match read_nrml(file)? {
-            Model::SourceModel(m) => m,
-            _ => return Err(invalid(format!("{}: not a source model", file.display()))),
+    let model: SourceModel = match read_nrml(file)? {
+        Model::SourceModel(m) => m,
+        _ => return Err(invalid(format!("{}: not a source model", file.display()))),
+    };
+    for group in &model.groups {
+        if group.src_interdep != oqcloud_nrml::source::Interdependence::Independent
+            || group.rup_interdep != oqcloud_nrml::source::Interdependence::Independent
+            || group.grp_probability.is_some()
+        {
+            return Err(unsupported("mutually exclusive or cluster source groups"));
+        }
+        let trt = &group.tectonic_region;
+        let index = match out.iter().position(|t| &t.trt == trt) {
+            Some(i) => i,
+            None => {
+                out.push(TrtRuptures {
+                    trt: trt.clone(),
+                    ruptures: RuptureSet::default(),
+                });
+                out.len() - 1
+            }
         };
-        for group in &model.groups {
-            if group.src_interdep != oqcloud_nrml::source::Interdependence::Independent
-                || group.rup_interdep != oqcloud_nrml::source::Interdependence::Independent
-                || group.grp_probability.is_some()
-            {
-                return Err(unsupported("mutually exclusive or cluster source groups"));
-            }
-            let trt = &group.tectonic_region;
-            let index = match out.iter().position(|t| &t.trt == trt) {
-                Some(i) => i,
-                None => {
-                    out.push(TrtRuptures {
-                        trt: trt.clone(),
-                        ruptures: RuptureSet::default(),
-                    });
-                    out.len() - 1
-                }
-            };
-            for source in &group.sources {
-                out[index].ruptures.add_source(source, &params.erf)?;
-            }
+        for source in &group.sources {
+            out[index].ruptures.add_source(source, &params.erf)?;
         }
     }
     Ok(out)
@@ -629,12 +624,19 @@ fn trt_pnes(
     let size = params.sites.len() * num_levels;
     let mut pne = vec![vec![1.0; size]; gsims.len()];
     let needs = Needs::of(gsims);
-    let need_site = |p| needs.site.contains(&p);
-    if need_site(SiteParam::Z1pt0) && params.z1pt0.is_none() {
-        return Err(invalid("missing reference_depth_to_1pt0km_per_sec"));
-    }
-    if need_site(SiteParam::Z2pt5) && params.z2pt5.is_none() {
-        return Err(invalid("missing reference_depth_to_2pt5km_per_sec"));
+    let missing = |p: &SiteParam| {
+        params.site_params.iter().any(|s| match p {
+            SiteParam::Vs30 => s.vs30.is_none(),
+            SiteParam::Vs30Measured => false,
+            SiteParam::Z1pt0 => s.z1pt0.is_none(),
+            SiteParam::Z2pt5 => s.z2pt5.is_none(),
+        })
+    };
+    if let Some(p) = needs.site.iter().find(|p| missing(p)) {
+        return Err(invalid(format!(
+            "site parameter {} not given by the site model nor the job",
+            p.name()
+        )));
     }
     let phi_b = normal::ndtr(params.truncation_level);
     let (min_mag, max_mag) = params.magnitude_range(trt);
@@ -646,6 +648,8 @@ fn trt_pnes(
         if !(mag >= min_mag && mag <= max_mag) {
             continue;
         }
+        // OpenQuake gives the GSIMs the magnitude rounded to 3 decimals (`numpy.round`)
+        let gsim_mag = (mag * 1e3).round_ties_even() / 1e3;
         let planar = matches!(rups.surface[r], RuptureSurface::Planar(_));
         for (s, site) in params.sites.iter().enumerate() {
             let d = rups
@@ -662,7 +666,7 @@ fn trt_pnes(
             let c = &mut chunk.ctx;
             for p in &needs.rupture {
                 match p {
-                    RuptureParam::Mag => c.mag.push(mag),
+                    RuptureParam::Mag => c.mag.push(gsim_mag),
                     RuptureParam::Rake => c.rake.push(rups.rake[r]),
                     RuptureParam::Dip => c.dip.push(rups.dip[r]),
                     RuptureParam::Ztor => c.ztor.push(rups.ztor[r]),
@@ -670,12 +674,13 @@ fn trt_pnes(
                     RuptureParam::HypoDepth => c.hypo_depth.push(rups.hypo_depth[r]),
                 }
             }
+            let soil = &params.site_params[s];
             for p in &needs.site {
                 match p {
-                    SiteParam::Vs30 => c.vs30.push(params.vs30),
-                    SiteParam::Vs30Measured => c.vs30measured.push(params.vs30measured),
-                    SiteParam::Z1pt0 => c.z1pt0.push(params.z1pt0.unwrap_or(f64::NAN)),
-                    SiteParam::Z2pt5 => c.z2pt5.push(params.z2pt5.unwrap_or(f64::NAN)),
+                    SiteParam::Vs30 => c.vs30.push(soil.vs30.unwrap_or(f64::NAN)),
+                    SiteParam::Vs30Measured => c.vs30measured.push(soil.vs30measured),
+                    SiteParam::Z1pt0 => c.z1pt0.push(soil.z1pt0.unwrap_or(f64::NAN)),
+                    SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
                 }
             }
             for p in &needs.distance {
@@ -700,89 +705,124 @@ fn trt_pnes(
     Ok(pne)
 }
 
+/// The GSIM branch set applying to `trt` (the one for all TRTs, `*`, included).
+fn branch_set_of(params: &ClassicalParams, trt: &str) -> Result<usize, HazardError> {
+    let matching: Vec<usize> = params
+        .gsim_branch_sets
+        .iter()
+        .enumerate()
+        .filter(|(_, (t, _))| t == trt || t == "*")
+        .map(|(i, _)| i)
+        .collect();
+    match matching[..] {
+        [i] => Ok(i),
+        [] => Err(invalid(format!(
+            "no GSIM branch set for tectonic region type {trt:?}"
+        ))),
+        _ => Err(unsupported(format!("several GSIM branch sets for {trt:?}"))),
+    }
+}
+
 /// Computes the hazard curves of `params`.
+///
+/// Realizations enumerate the source-model branches (outer loop) and, for each, every
+/// combination of the GSIM branches of the tectonic region types present in **any** source
+/// model, as OpenQuake does: a branch lacking a TRT repeats its curves for each of that
+/// TRT's GSIM branches.
 pub fn compute(params: &ClassicalParams) -> Result<HazardCurves, HazardError> {
-    let groups = ruptures_by_trt(params)?;
     let num_levels: usize = params.imts.iter().map(|i| i.levels.len()).sum();
     let size = params.sites.len() * num_levels;
 
-    // Each TRT present takes the branch set applying to it (or the `*` one).
-    let mut per_trt: Vec<(usize, &TrtRuptures)> = Vec::new(); // (branch set, group)
-    for group in &groups {
-        let matching: Vec<usize> = params
-            .gsim_branch_sets
-            .iter()
-            .enumerate()
-            .filter(|(_, (t, _))| t == &group.trt || t == "*")
-            .map(|(i, _)| i)
-            .collect();
-        match matching[..] {
-            [i] => per_trt.push((i, group)),
-            [] => {
-                return Err(invalid(format!(
-                    "no GSIM branch set for tectonic region type {:?}",
-                    group.trt
-                )));
-            }
-            _ => {
-                return Err(unsupported(format!(
-                    "several GSIM branch sets for {:?}",
-                    group.trt
-                )));
+    // Each file once, even when several branches list it.
+    let mut files: Vec<&PathBuf> = Vec::new();
+    for branch in &params.source_models {
+        for file in &branch.files {
+            if !files.contains(&file) {
+                files.push(file);
             }
         }
     }
-    per_trt.sort_by_key(|(i, _)| *i);
-
-    // Probabilities of no exceedance per TRT and branch.
-    let mut pnes: Vec<Vec<Vec<f64>>> = Vec::with_capacity(per_trt.len());
-    for (set, group) in &per_trt {
-        let gsims = params.gsim_branch_sets[*set]
-            .1
-            .iter()
-            .map(|b| gsim_by_name(&b.gsim, &b.params).map_err(|e| invalid(e.to_string())))
-            .collect::<Result<Vec<_>, _>>()?;
-        pnes.push(trt_pnes(&group.ruptures, &group.trt, &gsims, params)?);
-    }
-
-    // Realizations: cartesian product, last TRT varying fastest.
-    let counts: Vec<usize> = per_trt
+    let groups = files
         .iter()
-        .map(|(set, _)| params.gsim_branch_sets[*set].1.len())
-        .collect();
-    let num_rlzs: usize = counts.iter().product();
-    let mut realizations = Vec::with_capacity(num_rlzs);
-    let mut poes = Vec::with_capacity(num_rlzs);
+        .map(|f| ruptures_by_trt(f, params))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // TRTs present, each with its branch set, in GSIM logic tree order.
+    let mut trts: Vec<(usize, &str)> = Vec::new();
+    for group in groups.iter().flatten() {
+        if !trts.iter().any(|(_, t)| *t == group.trt) {
+            trts.push((branch_set_of(params, &group.trt)?, &group.trt));
+        }
+    }
+    trts.sort_by_key(|(set, _)| *set);
+    let branches = |t: usize| &params.gsim_branch_sets[trts[t].0].1;
+
+    // Probabilities of no exceedance per file, TRT and GSIM branch.
+    let mut pnes: Vec<Vec<Option<Vec<Vec<f64>>>>> = Vec::with_capacity(files.len());
+    for file_groups in &groups {
+        let mut per_trt = vec![None; trts.len()];
+        for group in file_groups {
+            let t = trts
+                .iter()
+                .position(|(_, trt)| *trt == group.trt)
+                .unwrap_or(0);
+            let gsims = branches(t)
+                .iter()
+                .map(|b| gsim_by_name(&b.gsim, &b.params).map_err(gsim_error))
+                .collect::<Result<Vec<_>, _>>()?;
+            per_trt[t] = Some(trt_pnes(&group.ruptures, &group.trt, &gsims, params)?);
+        }
+        pnes.push(per_trt);
+    }
+
+    let counts: Vec<usize> = (0..trts.len()).map(|t| branches(t).len()).collect();
+    let num_gsim_paths: usize = counts.iter().product();
+    let mut realizations = Vec::new();
+    let mut poes = Vec::new();
     let mut mean = vec![0.0; size];
-    let mut choice = vec![0usize; counts.len()];
-    for _ in 0..num_rlzs {
-        let mut weight = 1.0;
-        let mut gsims = Vec::with_capacity(choice.len());
-        let mut curve = vec![1.0; size];
-        for (t, &b) in choice.iter().enumerate() {
-            let (set, group) = per_trt[t];
-            let branch = &params.gsim_branch_sets[set].1[b];
-            weight *= branch.weight;
-            gsims.push((group.trt.clone(), branch.clone()));
-            for (c, p) in curve.iter_mut().zip(&pnes[t][b]) {
-                *c *= p;
+    for sm in &params.source_models {
+        let in_sm: Vec<usize> = sm
+            .files
+            .iter()
+            .filter_map(|f| files.iter().position(|g| *g == f))
+            .collect();
+        // GSIM paths: cartesian product, the last TRT varying fastest
+        let mut choice = vec![0usize; trts.len()];
+        for _ in 0..num_gsim_paths {
+            let mut weight = sm.weight;
+            let mut gsims = Vec::with_capacity(trts.len());
+            let mut curve = vec![1.0; size];
+            for (t, &b) in choice.iter().enumerate() {
+                let branch = &branches(t)[b];
+                weight *= branch.weight;
+                gsims.push((trts[t].1.to_owned(), branch.clone()));
+                for f in &in_sm {
+                    if let Some(pne) = &pnes[*f][t] {
+                        for (c, p) in curve.iter_mut().zip(&pne[b]) {
+                            *c *= p;
+                        }
+                    }
+                }
             }
-        }
-        for c in curve.iter_mut() {
-            *c = 1.0 - *c;
-        }
-        for (m, c) in mean.iter_mut().zip(&curve) {
-            *m += weight * c;
-        }
-        realizations.push(Realization { gsims, weight });
-        poes.push(curve);
-        // next combination
-        for t in (0..choice.len()).rev() {
-            choice[t] += 1;
-            if choice[t] < counts[t] {
-                break;
+            for c in curve.iter_mut() {
+                *c = 1.0 - *c;
             }
-            choice[t] = 0;
+            for (m, c) in mean.iter_mut().zip(&curve) {
+                *m += weight * c;
+            }
+            realizations.push(Realization {
+                source_model: sm.id.clone(),
+                gsims,
+                weight,
+            });
+            poes.push(curve);
+            for t in (0..choice.len()).rev() {
+                choice[t] += 1;
+                if choice[t] < counts[t] {
+                    break;
+                }
+                choice[t] = 0;
+            }
         }
     }
     Ok(HazardCurves {

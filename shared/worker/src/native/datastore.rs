@@ -13,7 +13,7 @@ use oqcloud_datastore::{
     OqParam, SiteCollection, SmRealization, SmltAttrs, SmltBranch,
 };
 use oqcloud_hazard::classical::maps::hazard_map_value;
-use oqcloud_hazard::classical::{HazardCurves, Realization};
+use oqcloud_hazard::classical::{HazardCurves, Realization, SiteParams};
 use oqcloud_nrml::Model;
 use oqcloud_nrml::logic_tree::LogicTree;
 
@@ -107,22 +107,27 @@ fn checksum32(ini: &oqcloud_model::jobini::JobIni, inputs: &[std::path::PathBuf]
 
 fn site_collection(job: &PreparedJob, curves: &HazardCurves) -> SiteCollection {
     let n = curves.sites.len();
-    let params = &job.params;
+    let soil = &job.params.site_params;
+    let column = |get: fn(&SiteParams) -> Option<f64>| {
+        soil.iter()
+            .any(|p| get(p).is_some())
+            .then(|| soil.iter().map(|p| get(p).unwrap_or(f64::NAN)).collect())
+    };
     SiteCollection {
         sids: (0..n as u32).collect(),
         lon: curves.sites.iter().map(|s| s.lon).collect(),
         lat: curves.sites.iter().map(|s| s.lat).collect(),
         depth: curves.sites.iter().map(|s| s.depth).collect(),
-        vs30: vec![params.vs30; n],
-        vs30measured: vec![params.vs30measured; n],
-        z1pt0: params.z1pt0.map(|z| vec![z; n]),
-        z2pt5: params.z2pt5.map(|z| vec![z; n]),
+        vs30: soil.iter().map(|p| p.vs30.unwrap_or(f64::NAN)).collect(),
+        vs30measured: soil.iter().map(|p| p.vs30measured).collect(),
+        z1pt0: column(|p| p.z1pt0),
+        z2pt5: column(|p| p.z2pt5),
         extra: Vec::new(),
     }
 }
 
 /// The logic tree as OpenQuake stores it: the source model tree as read, the GSIM branches of
-/// the tectonic region types the realizations use, one source model realization.
+/// the tectonic region types the realizations use, a realization per source model branch.
 fn full_logic_tree(job: &PreparedJob, curves: &HazardCurves) -> Result<FullLogicTree, String> {
     let ini = &job.ini;
     let smlt_file = ini
@@ -144,22 +149,28 @@ fn full_logic_tree(job: &PreparedJob, curves: &HazardCurves) -> Result<FullLogic
             })
         })
         .collect();
-    let [only] = &source_model_lt[..] else {
-        return Err("the native engine stores one source model branch only".into());
-    };
-    let files: Vec<String> = only
-        .uvalue
-        .trim_matches('\'')
-        .split_whitespace()
-        .map(python_str_repr)
+    let sm_data: Vec<SmRealization> = job
+        .params
+        .source_models
+        .iter()
+        .map(|branch| {
+            let files: Vec<String> = branch
+                .files
+                .iter()
+                .filter_map(|f| Some(python_str_repr(&f.file_name()?.to_string_lossy())))
+                .collect();
+            SmRealization {
+                name: format!("[{}]", files.join(", ")),
+                weight: branch.weight as f32,
+                path: branch.id.clone(),
+                samples: curves
+                    .realizations
+                    .iter()
+                    .filter(|r| r.source_model == branch.id)
+                    .count() as u32,
+            }
+        })
         .collect();
-    let sm_data = vec![SmRealization {
-        name: format!("[{}]", files.join(", ")),
-        weight: only.weight as f32,
-        path: only.branch.clone(),
-        samples: curves.realizations.len() as u32,
-    }];
-
     let mut gsim_lt: Vec<GsimBranch> = Vec::new();
     for rlz in &curves.realizations {
         for (trt, branch) in &rlz.gsims {
@@ -195,11 +206,14 @@ fn full_logic_tree(job: &PreparedJob, curves: &HazardCurves) -> Result<FullLogic
                 .unwrap_or_default(),
         },
         source_model_lt_attrs: SmltAttrs {
-            branch_id: only.branch.clone(),
+            branch_id: source_model_lt
+                .first()
+                .map(|b| b.branch.clone())
+                .unwrap_or_default(),
             bsetdict: "{}".into(),
             filename: smlt_path.display().to_string(),
             is_source_specific: false,
-            num_paths: 1,
+            num_paths: sm_data.len() as i64,
             num_samples: 0,
             sampling_method: "early_weights".into(),
             seed,

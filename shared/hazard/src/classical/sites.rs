@@ -1,0 +1,320 @@
+//! The hazard sites of a job and their soil parameters, as OpenQuake 3.26 builds its site
+//! collection.
+//!
+//! - `sites = lon lat [depth], ...`: the points sorted by (lon, lat, depth);
+//! - `sites_csv`: OpenQuake reads it as a site model: rows `lon,lat[,depth]` without a
+//!   header are sorted likewise, a file with a header keeps its order; the job's reference
+//!   soil parameters apply to every site when `reference_vs30_value` is set, else the
+//!   file's own columns;
+//! - `site_model_file` (CSV with a header, or NRML `siteModel`) alone: its points, in file
+//!   order, with their parameters;
+//! - `sites` with a `site_model_file`: each site takes the parameters of the closest
+//!   site-model point (chord distance on the sphere), which must be within 8 km.
+//!
+//! Parameters a site model lacks come from the job's `reference_*` values. Longitudes and
+//! latitudes are rounded to 5 decimals.
+
+use std::path::Path;
+
+use oqcloud_model::jobini::JobIni;
+use oqcloud_nrml::Model;
+use oqcloud_nrml::site_model::Vs30Type;
+
+use super::{invalid, number, read_nrml, unsupported};
+use crate::geo::to_cartesian;
+use crate::{HazardError, Site};
+
+/// OpenQuake's largest distance (km) from a site to the site-model point it takes its
+/// parameters from (`ASSOC_DIST`).
+const ASSOC_DIST: f64 = 8.0;
+
+/// Soil parameters of one site; `None` where neither the site model nor the job gives one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SiteParams {
+    /// m/s.
+    pub vs30: Option<f64>,
+    pub vs30measured: bool,
+    /// m.
+    pub z1pt0: Option<f64>,
+    /// km.
+    pub z2pt5: Option<f64>,
+}
+
+/// A site-model point.
+struct ModelPoint {
+    site: Site,
+    params: SiteParams,
+}
+
+/// `x` rounded to 5 decimals as `numpy.round` does.
+fn round5(x: f64) -> f64 {
+    (x * 1e5).round_ties_even() / 1e5
+}
+
+/// The job's `reference_*` site parameters.
+fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
+    Ok(SiteParams {
+        vs30: number(ini, "reference_vs30_value")?,
+        vs30measured: ini.raw("reference_vs30_type").map(str::trim) == Some("measured"),
+        z1pt0: number(ini, "reference_depth_to_1pt0km_per_sec")?,
+        z2pt5: number(ini, "reference_depth_to_2pt5km_per_sec")?,
+    })
+}
+
+/// `sites = lon lat [depth], ...`, unsorted.
+fn parse_sites(text: &str) -> Result<Vec<Site>, HazardError> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            let xs = s
+                .split_whitespace()
+                .map(|x| x.parse::<f64>().map_err(|_| invalid(format!("site {s:?}"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            match xs[..] {
+                [lon, lat] => Ok(Site {
+                    lon,
+                    lat,
+                    depth: 0.0,
+                }),
+                [lon, lat, depth] => Ok(Site { lon, lat, depth }),
+                _ => Err(invalid(format!("site {s:?}"))),
+            }
+        })
+        .collect()
+}
+
+/// Sorts as Python sorts (lon, lat, depth) tuples.
+fn sort_sites(sites: &mut [Site]) {
+    sites.sort_by(|a, b| {
+        a.lon
+            .total_cmp(&b.lon)
+            .then(a.lat.total_cmp(&b.lat))
+            .then(a.depth.total_cmp(&b.depth))
+    });
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "measured" => Some(true),
+        "0" | "false" | "inferred" => Some(false),
+        _ => None,
+    }
+}
+
+/// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
+/// `z1pt0`, `z2pt5`; other columns ignored) its rows in file order, or without one
+/// `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
+fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let bad = |line: &str| invalid(format!("{}: bad line {line:?}", path.display()));
+    let first = lines
+        .next()
+        .ok_or_else(|| invalid(format!("{}: empty", path.display())))?;
+    let headerless = first
+        .split(',')
+        .next()
+        .is_some_and(|c| c.trim().parse::<f64>().is_ok());
+    if headerless {
+        let mut sites = std::iter::once(first)
+            .chain(lines)
+            .map(|line| parse_sites(&line.replace(',', " ")).map_err(|_| bad(line)))
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
+        sort_sites(&mut sites);
+        return Ok(sites
+            .into_iter()
+            .map(|site| ModelPoint {
+                site,
+                params: reference,
+            })
+            .collect());
+    }
+    let header: Vec<&str> = first.split(',').map(str::trim).collect();
+    let column = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(lon), Some(lat)) = (column("lon"), column("lat")) else {
+        return Err(invalid(format!("{}: no lon, lat columns", path.display())));
+    };
+    let (depth, vs30, measured) = (column("depth"), column("vs30"), column("vs30measured"));
+    let (z1pt0, z2pt5) = (column("z1pt0"), column("z2pt5"));
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            if cells.len() != header.len() {
+                return Err(bad(line));
+            }
+            let num = |i: usize| cells[i].trim().parse::<f64>().map_err(|_| bad(line));
+            let opt = |col: Option<usize>, default: Option<f64>| match col {
+                Some(i) => num(i).map(Some),
+                None => Ok(default),
+            };
+            Ok(ModelPoint {
+                site: Site {
+                    lon: round5(num(lon)?),
+                    lat: round5(num(lat)?),
+                    depth: opt(depth, Some(0.0))?.unwrap_or(0.0),
+                },
+                params: SiteParams {
+                    vs30: opt(vs30, reference.vs30)?,
+                    vs30measured: match measured {
+                        Some(i) => parse_bool(cells[i]).ok_or_else(|| bad(line))?,
+                        None => reference.vs30measured,
+                    },
+                    z1pt0: opt(z1pt0, reference.z1pt0)?,
+                    z2pt5: opt(z2pt5, reference.z2pt5)?,
+                },
+            })
+        })
+        .collect()
+}
+
+/// An NRML `siteModel`, in file order.
+fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
+    let Model::SiteModel(model) = read_nrml(path)? else {
+        return Err(invalid(format!("{}: not a site model", path.display())));
+    };
+    Ok(model
+        .sites
+        .iter()
+        .map(|s| ModelPoint {
+            site: Site {
+                lon: round5(s.lon),
+                lat: round5(s.lat),
+                depth: 0.0,
+            },
+            params: SiteParams {
+                vs30: Some(s.vs30),
+                vs30measured: s.vs30_type == Some(Vs30Type::Measured),
+                z1pt0: s.z1pt0.or(reference.z1pt0),
+                z2pt5: s.z2pt5.or(reference.z2pt5),
+            },
+        })
+        .collect())
+}
+
+/// The points of every file of `site_model_file`.
+fn read_site_model(
+    ini: &JobIni,
+    base_dir: &Path,
+    reference: SiteParams,
+) -> Result<Option<Vec<ModelPoint>>, HazardError> {
+    let Some(files) = ini.raw("site_model_file") else {
+        return Ok(None);
+    };
+    let mut points = Vec::new();
+    for file in files.split_whitespace() {
+        let path = base_dir.join(file);
+        points.extend(if file.ends_with(".xml") {
+            read_site_model_xml(&path, reference)?
+        } else {
+            read_site_csv(&path, reference)?
+        });
+    }
+    Ok(Some(points))
+}
+
+/// The parameters of the site-model point closest to `site`, within [`ASSOC_DIST`].
+fn associate(site: &Site, model: &[ModelPoint]) -> Result<SiteParams, HazardError> {
+    let xyz = to_cartesian(site.lon, site.lat, 0.0);
+    let (best, distance) = model
+        .iter()
+        .map(|p| {
+            let q = to_cartesian(p.site.lon, p.site.lat, p.site.depth);
+            let d2: f64 = (0..3).map(|k| (xyz[k] - q[k]).powi(2)).sum();
+            (p, d2.sqrt())
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .ok_or_else(|| invalid("empty site model"))?;
+    if distance > ASSOC_DIST {
+        return Err(invalid(format!(
+            "there is nothing closer than {ASSOC_DIST} km to site ({} {})",
+            site.lon, site.lat
+        )));
+    }
+    Ok(best.params)
+}
+
+/// The sites of the job and their parameters, in OpenQuake's order.
+pub(super) fn read_sites(
+    ini: &JobIni,
+    base_dir: &Path,
+) -> Result<(Vec<Site>, Vec<SiteParams>), HazardError> {
+    if ini.raw("region").is_some() || ini.raw("region_grid_spacing").is_some() {
+        return Err(unsupported("region and region_grid_spacing"));
+    }
+    let reference = reference_params(ini)?;
+    let site_model = read_site_model(ini, base_dir, reference)?;
+    let points = if let Some(text) = ini.raw("sites") {
+        let mut sites = parse_sites(text)?;
+        sort_sites(&mut sites);
+        sites
+            .into_iter()
+            .map(|site| {
+                let params = match &site_model {
+                    Some(model) => associate(&site, model)?,
+                    None => reference,
+                };
+                Ok(ModelPoint { site, params })
+            })
+            .collect::<Result<Vec<_>, HazardError>>()?
+    } else if let Some(file) = ini.raw("sites_csv") {
+        if site_model.is_some() {
+            return Err(invalid("sites_csv and site_model_file are exclusive"));
+        }
+        let mut points = read_site_csv(&base_dir.join(file.trim()), reference)?;
+        if reference.vs30.is_some() {
+            // OpenQuake prefers the job's parameters to the columns of sites_csv
+            for p in &mut points {
+                p.params = reference;
+            }
+        }
+        points
+    } else if let Some(points) = site_model {
+        points
+    } else {
+        return Err(invalid("missing sites, sites_csv or site_model_file"));
+    };
+    Ok(points
+        .into_iter()
+        .map(|p| {
+            let site = Site {
+                lon: round5(p.site.lon),
+                lat: round5(p.site.lat),
+                depth: p.site.depth,
+            };
+            (site, p.params)
+        })
+        .unzip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sites_sort_like_python_tuples() {
+        let mut sites = parse_sites("0.1 0.0, 0.0 0.2 1, 0.0 0.2, 0.0 -0.1").unwrap();
+        sort_sites(&mut sites);
+        let coords: Vec<_> = sites.iter().map(|s| (s.lon, s.lat, s.depth)).collect();
+        assert_eq!(
+            coords,
+            [
+                (0.0, -0.1, 0.0),
+                (0.0, 0.2, 0.0),
+                (0.0, 0.2, 1.0),
+                (0.1, 0.0, 0.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn rounding_is_half_even_on_the_scaled_value() {
+        assert_eq!(round5(15.123456), 15.12346);
+        assert_eq!(round5(-0.000004), -0.0);
+    }
+}
