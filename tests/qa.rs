@@ -4,14 +4,17 @@
 //! `cargo run -p oqcloud-tests --bin qa-status`) lists every case with its measured
 //! difference.
 
-use oqcloud_tests::qa::{classical_case, run_case};
+use oqcloud_tests::qa::{classical_case, oqcloud_case, run_case};
 
 macro_rules! qa_case {
     ($(#[$attr:meta])* $name:ident) => {
+        qa_case!($(#[$attr])* $name, classical_case);
+    };
+    ($(#[$attr:meta])* $name:ident, $dir:ident) => {
         $(#[$attr])*
         #[tokio::test(flavor = "multi_thread")]
         async fn $name() {
-            let report = run_case(&classical_case(stringify!($name))).await;
+            let report = run_case(&$dir(stringify!($name))).await;
             assert!(report.reproduced(), "{}", report.describe());
             println!("{}", report.describe());
         }
@@ -24,6 +27,9 @@ qa_case!(case_24);
 qa_case!(case_25);
 qa_case!(case_26);
 qa_case!(case_48);
+// two realizations, quantiles, maps and spectra (area and fault sources): every export of the
+// reference engine's run of the same job
+qa_case!(area_quantiles, oqcloud_case);
 qa_case!(
     #[ignore = "job.ini sets the misspelled `minimun_magnitude`: OpenQuake ignores it with a \
                 warning, oqcloud's job.ini validation rejects it"]

@@ -19,11 +19,17 @@ pub const RTOL: f64 = 1e-4;
 /// Absolute tolerance on every value.
 pub const ATOL: f64 = 1e-8;
 
-/// The directory of a classical QA case.
+/// The directory of a classical QA case of OpenQuake's.
 pub fn classical_case(case: &str) -> PathBuf {
     crate::repo_root()
         .join("tests/data/qa/classical")
         .join(case)
+}
+
+/// The directory of one of oqcloud's own cases (`tests/data/qa/oqcloud`), whose expected
+/// files were exported by the reference engine from its run of the same job.
+pub fn oqcloud_case(case: &str) -> PathBuf {
+    crate::repo_root().join("tests/data/qa/oqcloud").join(case)
 }
 
 /// How one expected file compares.

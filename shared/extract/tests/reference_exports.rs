@@ -86,6 +86,7 @@ fn outputs_listed_as_the_reference_lists_them() {
     assert_eq!(
         listed,
         [
+            ("fullreport", vec!["rst"]),
             ("hcurves", vec!["csv"]),
             ("hmaps", vec!["csv"]),
             ("uhs", vec!["csv"])
@@ -98,4 +99,34 @@ fn unsupported_format_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let err = export(&reference_datastore(), 7, "hcurves", "xml", dir.path()).unwrap_err();
     assert_eq!(err.to_string(), "cannot export hcurves in format xml");
+}
+
+#[test]
+fn full_report_summarises_the_calculation() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = export(&reference_datastore(), 7, "fullreport", "rst", dir.path()).unwrap();
+    let text = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(written[0].ends_with("report_7.rst"));
+    // the first sections of the reference's own report of this datastore
+    let reference_start = "\
+oqcloud datastore test: classical_area demo shrunk to 3 sites, with realizations and quantiles
+==============================================================================================
+
++----------------+---------------------+
+| checksum32     | 755_930_395         |
++----------------+---------------------+
+| date           | 2026-11-22T05:06:25 |
++----------------+---------------------+
+| engine_version | 3.26.2              |
++----------------+---------------------+
+| input_size     | 5_082               |
++----------------+---------------------+
+
+num_sites = 3, num_levels = 16, num_rlzs = 2
+";
+    assert!(text.starts_with(reference_start), "{text}");
+    assert!(
+        text.contains("| Active Shallow Crust | [BooreAtkinson2008] [ChiouYoungs2008] |"),
+        "{text}"
+    );
 }

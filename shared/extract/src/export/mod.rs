@@ -7,6 +7,7 @@
 mod csv;
 mod hazard;
 mod realizations;
+mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -42,9 +43,9 @@ pub struct OutputSpec {
     pub formats: Vec<&'static str>,
 }
 
-/// The outputs of a classical calculation as OpenQuake exposes them: hazard curves; hazard
-/// maps when `poes` are set and `hazard_maps` is on; uniform hazard spectra when `poes` are
-/// set and `uniform_hazard_spectra` is on.
+/// The outputs of a classical calculation as OpenQuake exposes them: the full report; hazard
+/// curves; hazard maps when `poes` are set and `hazard_maps` is on; uniform hazard spectra
+/// when `poes` are set and `uniform_hazard_spectra` is on.
 pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError> {
     let oq = ds.oqparam()?;
     let has_poes = !oq.poes()?.is_empty();
@@ -52,6 +53,7 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
         .iter()
         .any(|name| ds.contains(name));
     let wanted = [
+        ("fullreport", true),
         ("hcurves", has_curves),
         ("hmaps", has_curves && has_poes && flag(&oq, "hazard_maps")),
         (
@@ -77,7 +79,11 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
 
 /// Whether [`export`] writes `output_type` in `format`.
 fn writes(output_type: &str, format: &str) -> bool {
-    format == "csv" && matches!(output_type, "hcurves" | "hmaps" | "uhs" | "realizations")
+    match format {
+        "csv" => matches!(output_type, "hcurves" | "hmaps" | "uhs" | "realizations"),
+        "rst" => output_type == "fullreport",
+        _ => false,
+    }
 }
 
 /// Writes output `output_type` of calculation `calc_id` in `format` into `dir`; returns the
@@ -100,6 +106,7 @@ pub fn export(
         "hcurves" => hazard::export_curves(ds, &target)?,
         "hmaps" => hazard::export_maps(ds, &target)?,
         "uhs" => hazard::export_uhs(ds, &target)?,
+        "fullreport" => report::export(ds, &target)?,
         _ => realizations::export(ds, &target)?,
     };
     files.sort();

@@ -36,6 +36,7 @@
 pub mod maps;
 mod normal;
 mod sites;
+mod stats;
 
 use std::path::{Path, PathBuf};
 

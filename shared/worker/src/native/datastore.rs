@@ -14,6 +14,7 @@ use oqcloud_datastore::{
 };
 use oqcloud_hazard::classical::maps::hazard_map_value;
 use oqcloud_hazard::classical::{HazardCurves, Realization, SiteParams};
+use oqcloud_model::jobini::float_repr;
 use oqcloud_nrml::Model;
 use oqcloud_nrml::logic_tree::LogicTree;
 
@@ -270,8 +271,9 @@ fn check_realizations(ds: &Datastore, engine: &[Realization]) -> Result<(), Stri
     }
 }
 
-/// `hcurves-rlzs` (one realization, `individual_rlzs`, or no mean), `hcurves-stats` (the
-/// mean) and, with `poes`, the hazard maps of each.
+/// `hcurves-rlzs` (one realization, or `individual_rlzs`), `hcurves-stats` (the mean and
+/// quantiles asked for) and, with `poes`, the hazard maps of each (as OpenQuake's
+/// post-classical step writes them).
 fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, HazardDataset)> {
     let (n, r, m) = (
         curves.sites.len(),
@@ -280,43 +282,51 @@ fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, H
     );
     let l = curves.imts.first().map_or(0, |i| i.levels.len());
     let imts: Vec<&str> = curves.imts.iter().map(|i| i.name.as_str()).collect();
-    let with_rlzs = r == 1 || job.individual_rlzs || !job.mean;
     let poes = &job.poes;
-    let curve = |rlz: Option<usize>, site: usize, imt: usize| match rlz {
-        Some(r) => curves.curve(r, site, imt),
-        None => curves.mean_curve(site, imt),
-    };
-    let curves_array = |rlzs: &[Option<usize>]| {
-        Array4::from_shape_fn((n, rlzs.len(), m, l), |(s, k, i, j)| {
-            curve(rlzs[k], s, i)[j] as f32
+    // every curve set in the layout of `HazardCurves::mean`: site, IMT, level
+    let rlz_sets: Vec<&[f64]> = curves.poes.iter().map(Vec::as_slice).collect();
+    let mut stat_names: Vec<String> = Vec::new();
+    let mut stat_values: Vec<Vec<f64>> = Vec::new();
+    if job.mean {
+        stat_names.push("mean".into());
+        stat_values.push(curves.mean.clone());
+    }
+    for &q in &job.quantiles {
+        stat_names.push(format!("quantile-{}", float_repr(q)));
+        stat_values.push(curves.quantile(q));
+    }
+    let stat_sets: Vec<&[f64]> = stat_values.iter().map(Vec::as_slice).collect();
+    let offset = |site: usize, imt: usize| (site * m + imt) * l;
+    let curves_array = |sets: &[&[f64]]| {
+        Array4::from_shape_fn((n, sets.len(), m, l), |(s, k, i, j)| {
+            sets[k][offset(s, i) + j] as f32
         })
     };
-    let maps_array = |rlzs: &[Option<usize>]| {
-        Array4::from_shape_fn((n, rlzs.len(), m, poes.len()), |(s, k, i, p)| {
-            hazard_map_value(curve(rlzs[k], s, i), &curves.imts[i].levels, poes[p]) as f32
+    let maps_array = |sets: &[&[f64]]| {
+        Array4::from_shape_fn((n, sets.len(), m, poes.len()), |(s, k, i, p)| {
+            let levels = &curves.imts[i].levels;
+            let start = offset(s, i);
+            hazard_map_value(&sets[k][start..start + l], levels, poes[p]) as f32
         })
     };
     let mut arrays = Vec::new();
-    let stats = [None];
-    let rlzs: Vec<Option<usize>> = (0..r).map(Some).collect();
-    if with_rlzs {
-        arrays.push((HazardKind::CurvesRlzs, curves_array(&rlzs)));
-    }
-    if job.mean {
-        arrays.push((HazardKind::CurvesStats, curves_array(&stats)));
-    }
-    if !poes.is_empty() {
-        if with_rlzs {
-            arrays.push((HazardKind::MapsRlzs, maps_array(&rlzs)));
-        }
-        if job.mean {
-            arrays.push((HazardKind::MapsStats, maps_array(&stats)));
+    if r == 1 || job.individual_rlzs {
+        arrays.push((HazardKind::CurvesRlzs, curves_array(&rlz_sets)));
+        if !poes.is_empty() {
+            arrays.push((HazardKind::MapsRlzs, maps_array(&rlz_sets)));
         }
     }
+    if !stat_sets.is_empty() {
+        arrays.push((HazardKind::CurvesStats, curves_array(&stat_sets)));
+        if !poes.is_empty() {
+            arrays.push((HazardKind::MapsStats, maps_array(&stat_sets)));
+        }
+    }
+    let stat_labels: Vec<&str> = stat_names.iter().map(String::as_str).collect();
     arrays
         .into_iter()
         .map(|(kind, array)| {
-            let data = HazardDataset::new(kind, array, &["mean"], &imts, poes);
+            let data = HazardDataset::new(kind, array, &stat_labels, &imts, poes);
             (kind, data)
         })
         .collect()

@@ -20,9 +20,8 @@ use oqcloud_model::{LogLevel, LogRecord};
 use crate::engine::{Engine, EngineError, ExportedFile, ProducedOutput, RunContext, RunOutput};
 
 /// Statistics and output options the native engine does not compute yet, with the value
-/// OpenQuake takes by default (the only one accepted).
+/// OpenQuake takes by default (the only one accepted). The mean and quantiles are computed.
 const UNSUPPORTED_OPTIONS: &[(&str, &str)] = &[
-    ("quantiles", ""),
     ("std", "false"),
     ("max", "false"),
     ("hazard_curves", "true"),
@@ -101,6 +100,8 @@ struct PreparedJob {
     /// Whether every realization's curves are stored when there are several
     /// (`individual_rlzs`).
     individual_rlzs: bool,
+    /// `quantiles` (or its old name `quantile_hazard_curves`).
+    quantiles: Vec<f64>,
 }
 
 /// Reads the job and refuses what is not implemented natively.
@@ -125,14 +126,19 @@ fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
             "IMTs with different numbers of intensity levels".into(),
         ));
     }
-    let poes = match ini.raw("poes") {
-        Some(text) => text
-            .split_whitespace()
-            .map(|p| p.parse::<f64>())
+    let numbers = |key: &str| -> Result<Vec<f64>, EngineError> {
+        let Some(text) = ini.raw(key) else {
+            return Ok(Vec::new());
+        };
+        text.split([' ', ',', '\t', '\n'])
+            .filter(|p| !p.is_empty())
+            .map(str::parse::<f64>)
             .collect::<Result<_, _>>()
-            .map_err(|_| EngineError::Unsupported(format!("poes = {text}")))?,
-        None => Vec::new(),
+            .map_err(|_| EngineError::Unsupported(format!("{key} = {text}")))
     };
+    let poes = numbers("poes")?;
+    let mut quantiles = numbers("quantiles")?;
+    quantiles.extend(numbers("quantile_hazard_curves")?);
     let flag = |key: &str, default: bool| {
         ini.raw(key)
             .map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
@@ -140,6 +146,7 @@ fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
     Ok(PreparedJob {
         mean: flag("mean", true),
         individual_rlzs: flag("individual_rlzs", false),
+        quantiles,
         ini,
         params,
         poes,

@@ -5,6 +5,7 @@
 //! PATH) or in `.venv-openquake` at the workspace root, and print `SKIPPED: ...` without it.
 
 mod local;
+mod native;
 mod openquake;
 mod run_job;
 mod support;

@@ -1,0 +1,125 @@
+//! The native engine as an `Engine`, and the engine choice (`engine = auto|native|openquake`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use oqcloud_worker::native::NativeEngine;
+use oqcloud_worker::{Engine, EngineChoice, run_local};
+
+use crate::support::{Ending, FakeEngine};
+
+/// A classical QA case of the repository (`tests/data/qa/classical`).
+fn qa_case(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/qa/classical")
+        .join(name)
+        .join("job.ini")
+}
+
+/// case_03 copied into a scratch directory, with `extra` appended to its job.ini.
+fn case_03_with(extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = qa_case("case_03");
+    for entry in std::fs::read_dir(source.parent().unwrap()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let ini = dir.path().join("job.ini");
+    let text = std::fs::read_to_string(&ini).unwrap();
+    std::fs::write(&ini, format!("{text}\n{extra}\n")).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn the_native_engine_runs_a_classical_job_and_exports_it() {
+    let out = tempfile::tempdir().unwrap();
+    let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
+    let written = run_local(
+        &engines,
+        &qa_case("case_03"),
+        Some(EngineChoice::Native),
+        &["csv".into(), "rst".into()],
+        out.path(),
+    )
+    .await
+    .unwrap();
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["hazard_curve-mean-PGA_1.csv", "report_1.rst"]);
+    let csv = std::fs::read_to_string(&written[0]).unwrap();
+    let first = csv.lines().next().unwrap();
+    assert!(first.contains("generated_by='oqcloud "), "{first}");
+    assert!(
+        first.ends_with("kind='mean', investigation_time=50.0, imt='PGA'\""),
+        "{first}"
+    );
+}
+
+#[tokio::test]
+async fn engine_native_fails_naming_the_unsupported_feature() {
+    let out = tempfile::tempdir().unwrap();
+    let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
+    // case_69 uses the GSIM YuEtAl2013Ms, not implemented natively
+    let err = run_local(
+        &engines,
+        &qa_case("case_69"),
+        Some(EngineChoice::Native),
+        &[],
+        out.path(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "The native engine cannot run this job: not supported yet: GSIM YuEtAl2013Ms"
+    );
+}
+
+#[tokio::test]
+async fn auto_falls_back_to_the_next_engine_when_the_native_one_refuses() {
+    let out = tempfile::tempdir().unwrap();
+    let fallback = FakeEngine::new(Ending::Complete);
+    let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine), fallback.clone()];
+    run_local(&engines, &qa_case("case_69"), None, &[], out.path())
+        .await
+        .unwrap();
+    assert_eq!(fallback.runs(), 1);
+
+    // a job the native engine supports is not passed on
+    run_local(&engines, &qa_case("case_03"), None, &[], out.path())
+        .await
+        .unwrap();
+    assert_eq!(fallback.runs(), 1);
+}
+
+#[tokio::test]
+async fn the_engine_parameter_of_the_job_limits_the_engines() {
+    let out = tempfile::tempdir().unwrap();
+    let fallback = FakeEngine::new(Ending::Complete);
+    let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine), fallback.clone()];
+
+    let job = case_03_with("engine = openquake");
+    let err = run_local(&engines, &job.path().join("job.ini"), None, &[], out.path())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "The job asks for engine = openquake, which is not installed on this server"
+    );
+
+    // the command line's choice wins over the job's
+    run_local(
+        &engines,
+        &job.path().join("job.ini"),
+        Some(EngineChoice::Native),
+        &[],
+        out.path(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(fallback.runs(), 0);
+}
