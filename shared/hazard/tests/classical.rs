@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use oqcloud_hazard::classical::sites::read_sites;
 use oqcloud_hazard::classical::{
     ClassicalParams, HazardCurves, compute, compute_hazard_curves, compute_hazard_curves_from,
 };
@@ -305,4 +306,45 @@ fn case_83_simple_fault_sites_csv() {
 #[ignore = "needs GSIM NGAEastUSGSGMPE (HDF5 GMPE tables) with coastal-plains amplification"]
 fn case_87_site_model_csv() {
     run_case("case_87", |imt| format!("hazard_curve-mean-{imt}.csv"));
+}
+
+fn demo_dir(demo: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/qa/demos")
+        .join(demo)
+}
+
+/// The sites of `region` grids against OpenQuake 3.26's site collections, written by
+/// `tools/region_sites.py` into `tests/data/qa/demos/region_sites.csv` (`name,lon,lat`).
+#[test]
+fn region_grids_as_openquake() {
+    let table = std::fs::read_to_string(demo_dir("region_sites.csv")).unwrap();
+    let mut expected: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for line in table.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let site = (f[1].parse().unwrap(), f[2].parse().unwrap());
+        match expected.last_mut() {
+            Some((name, sites)) if name == f[0] => sites.push(site),
+            _ => expected.push((f[0].to_owned(), vec![site])),
+        }
+    }
+    assert!(expected.len() >= 2);
+    for (name, want) in expected {
+        let dir = if name.starts_with("case_") {
+            case_dir(&name)
+        } else {
+            demo_dir(&name)
+        };
+        let ini = JobIni::from_file(&dir.join("job.ini")).unwrap();
+        let (got, _) = read_sites(&ini, &dir).unwrap();
+        assert_eq!(got.len(), want.len(), "{name}");
+        for (s, (site, (lon, lat))) in got.iter().zip(&want).enumerate() {
+            assert!(
+                site.lon == *lon && site.lat == *lat,
+                "{name} site {s}: ({}, {}) vs ({lon}, {lat})",
+                site.lon,
+                site.lat
+            );
+        }
+    }
 }

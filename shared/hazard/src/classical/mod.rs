@@ -24,18 +24,18 @@
 //!   order of the GSIM logic tree (last set varying fastest); weights are products; the
 //!   mean is the weighted mean of the PoEs.
 //!
-//! Sites come from `sites`, `sites_csv` or `site_model_file`, with per-site soil parameters
-//! (see `sites.rs` for OpenQuake's order and association rules).
+//! Sites come from `sites`, a `region` grid, `sites_csv` or `site_model_file`, with
+//! per-site soil parameters (see `sites.rs` for OpenQuake's order and association rules).
 //!
 //! Not covered (errors): several source-model branch sets (source uncertainties such as
-//! `extendModel` or `abGRAbsolute`), `region` grids, magnitude-dependent or per-TRT
-//! `maximum_distance`, per-IMT GSIM weights, sampling, `minimum_distance`,
-//! `ps_grid_spacing` and a `pointsource_distance` below `maximum_distance` (OpenQuake's
-//! point-source approximations are not applied), mutex and cluster source groups.
+//! `extendModel` or `abGRAbsolute`), magnitude-dependent or per-TRT `maximum_distance`,
+//! per-IMT GSIM weights, sampling, `minimum_distance`, `ps_grid_spacing` and a
+//! `pointsource_distance` below `maximum_distance` (OpenQuake's point-source approximations
+//! are not applied), mutex and cluster source groups.
 
 pub mod maps;
 mod normal;
-mod sites;
+pub mod sites;
 
 use std::path::{Path, PathBuf};
 
