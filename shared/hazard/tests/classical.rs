@@ -348,3 +348,60 @@ fn region_grids_as_openquake() {
         }
     }
 }
+
+/// Runs the reduced job `job_test.ini` of a demo (see `tools/demo_tests.py`) and compares its
+/// mean curves with OpenQuake 3.26's in `expected/`.
+fn run_demo(demo: &str) -> f64 {
+    let dir = demo_dir(demo);
+    let curves = compute_hazard_curves(&dir.join("job_test.ini")).unwrap();
+    compare_curves(&dir, demo, &curves, None, |imt| {
+        format!("hazard_curve-mean-{imt}.csv")
+    })
+}
+
+#[test]
+fn demo_area_source() {
+    run_demo("AreaSourceClassicalPSHA");
+}
+
+#[test]
+#[ignore = "needs GSIM AtkinsonBoore2006Modified2011 (job_test.ini drops ps_grid_spacing)"]
+fn demo_multi_point_magnitude_dependent_distance() {
+    run_demo("MultiPointClassicalPSHA");
+}
+
+#[test]
+#[ignore = "1.2e-2 relative difference at high levels, sites near the fault"]
+fn demo_simple_fault() {
+    run_demo("SimpleFaultSourceClassicalPSHA");
+}
+
+#[test]
+#[ignore = "2.3e-2 relative difference at high levels, sites near the fault"]
+fn demo_complex_fault() {
+    run_demo("ComplexFaultSourceClassicalPSHA");
+}
+
+#[test]
+#[ignore = "needs characteristic faults of several planar surfaces"]
+fn demo_characteristic_fault_1() {
+    run_demo("CharacteristicFaultSourceCase1ClassicalPSHA");
+}
+
+#[test]
+#[ignore = "9.9e-3 relative difference at high levels, sites near the fault"]
+fn demo_characteristic_fault_2() {
+    run_demo("CharacteristicFaultSourceCase2ClassicalPSHA");
+}
+
+#[test]
+#[ignore = "1.7e-2 relative difference at high levels, sites near the fault"]
+fn demo_characteristic_fault_3() {
+    run_demo("CharacteristicFaultSourceCase3ClassicalPSHA");
+}
+
+#[test]
+#[ignore = "needs pointsource_distance = 100 < maximum_distance"]
+fn demo_point_source() {
+    run_demo("PointSourceClassicalPSHA");
+}
