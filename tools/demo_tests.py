@@ -7,7 +7,8 @@ For each `tests/data/qa/demos/<Demo>` holding a copy of the demo's inputs, write
 `job_test.ini`: the demo's job.ini with a coarser `region_grid_spacing` (25 km), at most
 four IMTs with 12 levels, no `ps_grid_spacing` and no maps nor spectra; then runs it with
 the reference engine (`oq engine --run job_test.ini --exports csv` in a scratch copy) and
-copies the mean curves into `expected/hazard_curve-mean-<IMT>.csv`. Run with the reference engine's Python.
+copies the mean curves into `expected/hazard_curve-mean-<IMT>.csv`. Run with the
+reference engine's Python.
 """
 
 import glob
