@@ -268,27 +268,161 @@ pub fn discretize_polygon(vertices: &[(f64, f64)], spacing: f64) -> Vec<(f64, f6
     if vertices.len() < 3 || spacing.is_nan() || spacing <= 0.0 {
         return Vec::new();
     }
-    let ring = resample_ring(vertices);
-    let projection = Projection::for_points(ring.iter().copied());
-    let (west, east, north, south) = bounding_box(ring.iter().copied());
-    let projected: Vec<(f64, f64)> = ring
-        .iter()
-        .map(|&(lon, lat)| projection.project(lon, lat))
-        .collect();
-    let mut out = Vec::new();
-    let mut lat = north;
-    while lat > south {
-        let mut lon = west;
-        while longitudinal_extent(lon, east) > 0.0 {
-            let (x, y) = projection.project(lon, lat);
-            if strictly_inside(&projected, x, y) {
-                out.push((lon, lat));
-            }
-            lon = point_at(lon, lat, 90.0, spacing).0;
-        }
-        lat = point_at(west, lat, 180.0, spacing).1;
+    ProjectedPolygon::new(vertices).discretize(spacing)
+}
+
+/// The hazard sites of `region` (distinct vertices, convex) with `region_grid_spacing`
+/// `spacing` km, unsorted: OpenQuake's `poly.dilate(spacing).discretize(spacing)`.
+///
+/// The dilation is GEOS's buffer of the projected polygon (round joins, 16 segments per
+/// quarter circle), reproduced vertex for vertex for convex polygons; `None` for a concave
+/// polygon, fewer than 3 vertices or a non-positive spacing.
+pub fn region_grid(vertices: &[(f64, f64)], spacing: f64) -> Option<Vec<(f64, f64)>> {
+    if vertices.len() < 3 || spacing.is_nan() || spacing <= 0.0 {
+        return None;
     }
-    out
+    let polygon = ProjectedPolygon::new(vertices);
+    let ring = buffer_convex_ring(&polygon.ring, spacing)?;
+    // the dilated polygon keeps the projection, its bounding box is that of its vertices
+    let bbox = bounding_box(
+        ring.iter()
+            .map(|&(x, y)| polygon.projection.unproject(x, y)),
+    );
+    let dilated = ProjectedPolygon {
+        projection: polygon.projection,
+        ring,
+        bbox,
+    };
+    Some(dilated.discretize(spacing))
+}
+
+/// A polygon as OpenQuake's `Polygon` tests containment: an orthographic projection, the
+/// projected ring and the spherical bounding box (west, east, north, south).
+struct ProjectedPolygon {
+    projection: Projection,
+    ring: Vec<(f64, f64)>,
+    bbox: (f64, f64, f64, f64),
+}
+
+impl ProjectedPolygon {
+    /// `vertices` with edges resampled every 100 km, projected from the middle of their
+    /// bounding box.
+    fn new(vertices: &[(f64, f64)]) -> Self {
+        let resampled = resample_ring(vertices);
+        let projection = Projection::for_points(resampled.iter().copied());
+        ProjectedPolygon {
+            projection,
+            ring: resampled
+                .iter()
+                .map(|&(lon, lat)| projection.project(lon, lat))
+                .collect(),
+            bbox: bounding_box(resampled.iter().copied()),
+        }
+    }
+
+    /// `Polygon.discretize`: see [`discretize_polygon`].
+    fn discretize(&self, spacing: f64) -> Vec<(f64, f64)> {
+        let (west, east, north, south) = self.bbox;
+        let mut out = Vec::new();
+        let mut lat = north;
+        while lat > south {
+            let mut lon = west;
+            while longitudinal_extent(lon, east) > 0.0 {
+                let (x, y) = self.projection.project(lon, lat);
+                if strictly_inside(&self.ring, x, y) {
+                    out.push((lon, lat));
+                }
+                lon = point_at(lon, lat, 90.0, spacing).0;
+            }
+            lat = point_at(west, lat, 180.0, spacing).1;
+        }
+        out
+    }
+}
+
+/// Sign of the turn p → q → r: 1 left (counter-clockwise), -1 right, 0 collinear.
+fn orientation(p: (f64, f64), q: (f64, f64), r: (f64, f64)) -> i32 {
+    let det = (q.0 - p.0) * (r.1 - q.1) - (q.1 - p.1) * (r.0 - q.0);
+    sign(det) as i32
+}
+
+/// The outward offset by `distance` of the segment a → b, whose outside is on the left for
+/// `left`.
+fn offset_segment(
+    a: (f64, f64),
+    b: (f64, f64),
+    left: bool,
+    distance: f64,
+) -> ((f64, f64), (f64, f64)) {
+    let side = if left { 1.0 } else { -1.0 };
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    let (ux, uy) = (side * distance * dx / len, side * distance * dy / len);
+    ((a.0 - uy, a.1 + ux), (b.0 - uy, b.1 + ux))
+}
+
+/// The exterior ring of GEOS's `buffer(distance)` (round joins, 16 segments per quarter
+/// circle) of a convex ring without closing repeat, as its offset curve builder makes it:
+/// each edge offset outwards, each vertex's offsets joined by an arc of evenly spaced points
+/// (unless they are closer than distance/1000), points closer than distance·1e-6 to the
+/// previous one dropped. `None` when a vertex turns inwards.
+fn buffer_convex_ring(ring: &[(f64, f64)], distance: f64) -> Option<Vec<(f64, f64)>> {
+    let n = ring.len();
+    let twice_area: f64 = (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum();
+    // the outside of a clockwise ring is on the left
+    let left = twice_area < 0.0;
+    let outside_turn = if left { -1 } else { 1 };
+    let quantum = FRAC_PI_2 / 16.0;
+    let min_gap = distance * 1e-6;
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(n * 4);
+    let mut add = |p: (f64, f64)| {
+        if let Some(last) = out.last()
+            && (p.0 - last.0).hypot(p.1 - last.1) < min_gap
+        {
+            return;
+        }
+        out.push(p);
+    };
+    for i in 0..n {
+        let (s0, s1, s2) = (ring[(i + n - 1) % n], ring[i], ring[(i + 1) % n]);
+        let turn = orientation(s0, s1, s2);
+        if turn == 0 {
+            // collinear: the offset line goes on
+            continue;
+        }
+        if turn != outside_turn {
+            return None;
+        }
+        let end0 = offset_segment(s0, s1, left, distance).1;
+        let start1 = offset_segment(s1, s2, left, distance).0;
+        add(end0);
+        if (end0.0 - start1.0).hypot(end0.1 - start1.1) < distance * 1e-3 {
+            continue;
+        }
+        let mut start = (end0.1 - s1.1).atan2(end0.0 - s1.0);
+        let end = (start1.1 - s1.1).atan2(start1.0 - s1.0);
+        let clockwise = turn == -1;
+        if clockwise && start <= end {
+            start += 2.0 * PI;
+        } else if !clockwise && start >= end {
+            start -= 2.0 * PI;
+        }
+        let total = (start - end).abs();
+        let segments = (total / quantum + 0.5) as usize;
+        let step = total / segments.max(1) as f64;
+        let direction = if clockwise { -1.0 } else { 1.0 };
+        for k in 0..segments {
+            let angle = start + direction * k as f64 * step;
+            add((s1.0 + distance * angle.cos(), s1.1 + distance * angle.sin()));
+        }
+        add(start1);
+    }
+    Some(out)
 }
 
 /// The polygon's vertices with every edge longer than 100 km split evenly.

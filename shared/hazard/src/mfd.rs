@@ -1,7 +1,7 @@
 //! Magnitude-frequency distributions evaluated to (magnitude, annual rate) bins exactly as
 //! OpenQuake's `openquake.hazardlib.mfd` bins them.
 
-use oqcloud_nrml::mfd::{Mfd, MfdKind, YoungsCoppersmithRate};
+use oqcloud_nrml::mfd::{Mfd, MfdKind, MultiMfd, YoungsCoppersmithRate};
 
 use crate::HazardError;
 use crate::geo::round_half_away;
@@ -49,6 +49,46 @@ pub enum BinnedMfd {
 }
 
 impl BinnedMfd {
+    /// The `index`-th MFD of a truncated Gutenberg-Richter `multiMFD` (each parameter given
+    /// once for all or once per MFD; `bin_width` defaults to `width_of_mfd_bin`), as
+    /// OpenQuake's `MultiMFD` iterates them.
+    pub fn from_multi(
+        multi: &MultiMfd,
+        index: usize,
+        width_of_mfd_bin: f64,
+    ) -> Result<Self, HazardError> {
+        if multi.kind != "truncGutenbergRichterMFD" {
+            return Err(HazardError::Unsupported(format!(
+                "multiMFD of {}",
+                multi.kind
+            )));
+        }
+        let param = |name: &str| {
+            let values = multi
+                .params
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_slice());
+            match values {
+                Some([one]) => Ok(*one),
+                Some(many) if index < many.len() => Ok(many[index]),
+                None if name == "bin_width" => Ok(width_of_mfd_bin),
+                _ => Err(HazardError::Invalid(format!(
+                    "multiMFD: no {name} for MFD {index}"
+                ))),
+            }
+        };
+        let bin_width = param("bin_width")?;
+        positive_width(bin_width)?;
+        Ok(BinnedMfd::TruncatedGr {
+            a: param("a_val")?,
+            b: param("b_val")?,
+            min_mag: param("min_mag")?,
+            max_mag: param("max_mag")?,
+            bin_width,
+        })
+    }
+
     /// The MFD of a source; Gutenberg-Richter kinds take `width_of_mfd_bin` as bin width.
     pub fn from_nrml(mfd: &Mfd, width_of_mfd_bin: f64) -> Result<Self, HazardError> {
         let unsupported = |what: &str| Err(HazardError::Unsupported(what.to_owned()));

@@ -16,6 +16,8 @@
 
 use std::sync::Arc;
 
+use oqcloud_nrml::mfd::MfdKind;
+
 use oqcloud_nrml::source::{
     AspectRatio, CharacteristicFaultSource, ComplexFaultGeometry, ComplexFaultSource, Point,
     Point3, PointParameters, SimpleFaultGeometry, SimpleFaultSource, Source, SourceKind,
@@ -169,7 +171,24 @@ impl RuptureSet {
                 point_ruptures(p, &mfd, &points)
             }
             SourceKind::SimpleFault(fault) => fault_ruptures(fault, params),
-            SourceKind::MultiPoint(_) => Err(HazardError::Unsupported("multiPointSource".into())),
+            SourceKind::MultiPoint(multi) => {
+                // point sources sharing parameters, one MFD each; OpenQuake keeps their
+                // locations in float32
+                let p = &multi.params;
+                let MfdKind::Multi(mfds) = &p.mfd.kind else {
+                    return Err(in_source(HazardError::Unsupported(
+                        "multiPointSource without multiMFD".into(),
+                    )));
+                };
+                let mut ruptures = Vec::new();
+                for (i, point) in multi.points.iter().enumerate() {
+                    let mfd = BinnedMfd::from_multi(mfds, i, params.width_of_mfd_bin)
+                        .map_err(in_source)?;
+                    let location = (point.lon as f32 as f64, point.lat as f32 as f64);
+                    ruptures.extend(point_ruptures(p, &mfd, &[location]).map_err(in_source)?);
+                }
+                Ok(ruptures)
+            }
             SourceKind::ComplexFault(fault) => complex_fault_ruptures(fault, params),
             SourceKind::CharacteristicFault(fault) => characteristic_ruptures(fault, params),
             SourceKind::NotRead => Err(HazardError::Unsupported("this source kind".into())),

@@ -12,8 +12,9 @@
 //! OpenQuake's conventions reproduced:
 //! - distance filter on **rrup**: kept when `rrup < maximum_distance` for point-like (planar)
 //!   ruptures, `rrup <= maximum_distance` for fault-mesh ruptures; ruptures with magnitude
-//!   outside `[minimum_magnitude (or 2.5), 10.2]` are dropped (where OpenQuake's
-//!   magnitude-dependent distance is 0);
+//!   outside the magnitudes of the integration distance are dropped; `maximum_distance`
+//!   may depend on the TRT and on the magnitude (pairs interpolated linearly, `magdist`),
+//!   cut below `minimum_magnitude` as OpenQuake does;
 //! - `truncation_level = 0` means 1e-9 (a step at the median); an absent one means 99
 //!   (untruncated);
 //! - the GSIMs get magnitudes rounded to 3 decimals (6.500000000000001 is 6.5);
@@ -24,18 +25,17 @@
 //!   order of the GSIM logic tree (last set varying fastest); weights are products; the
 //!   mean is the weighted mean of the PoEs.
 //!
-//! Sites come from `sites`, `sites_csv` or `site_model_file`, with per-site soil parameters
-//! (see `sites.rs` for OpenQuake's order and association rules).
+//! Sites come from `sites`, a `region` grid, `sites_csv` or `site_model_file`, with
+//! per-site soil parameters (see `sites.rs` for OpenQuake's order and association rules).
 //!
 //! Not covered (errors): several source-model branch sets (source uncertainties such as
-//! `extendModel` or `abGRAbsolute`), `region` grids, magnitude-dependent or per-TRT
-//! `maximum_distance`, per-IMT GSIM weights, sampling, `minimum_distance`,
+//! `extendModel` or `abGRAbsolute`), per-IMT GSIM weights, sampling, `minimum_distance`,
 //! `ps_grid_spacing` and a `pointsource_distance` below `maximum_distance` (OpenQuake's
 //! point-source approximations are not applied), mutex and cluster source groups.
 
 pub mod maps;
 mod normal;
-mod sites;
+pub mod sites;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -118,8 +118,10 @@ pub struct ClassicalParams {
     pub investigation_time: f64,
     /// As OpenQuake uses it: 1e-9 for 0, 99 when absent.
     pub truncation_level: f64,
-    /// km.
-    pub maximum_distance: f64,
+    /// `maximum_distance`: (TRT or `default`, increasing (magnitude, km) pairs) as OpenQuake's
+    /// `IntegrationDistance` holds it (a scalar `d` is `[(2.5, d), (10.2, d)]`), before
+    /// `minimum_magnitude` cuts it.
+    pub maximum_distance: Vec<(String, Vec<(f64, f64)>)>,
     /// `minimum_magnitude`: (TRT or `default`, magnitude).
     pub minimum_magnitude: Vec<(String, f64)>,
     pub erf: ErfParams,
@@ -383,11 +385,23 @@ impl ClassicalParams {
             .ok_or_else(|| invalid("missing investigation_time"))?;
         // JobIni reads 0 as 1e-9
         let truncation_level = ini.truncation_level().unwrap_or(99.0);
-        let maximum_distance = match ini.maximum_distance().as_deref() {
-            None => return Err(invalid("missing maximum_distance")),
-            Some([(trt, IntegrationDistance::Fixed(d))]) if trt == "default" => *d,
-            Some(other) => return Err(unsupported(format!("maximum_distance {other:?}"))),
-        };
+        let maximum_distance: Vec<(String, Vec<(f64, f64)>)> = ini
+            .maximum_distance()
+            .ok_or_else(|| invalid("missing maximum_distance"))?
+            .into_iter()
+            .map(|(trt, distance)| {
+                let pairs = match distance {
+                    IntegrationDistance::Fixed(d) => vec![(MIN_MAG, d), (MAX_MAG, d)],
+                    IntegrationDistance::Pairs(pairs) => pairs,
+                    IntegrationDistance::MagDist => vec![(3.0, 0.0), (6.0, 150.0), (10.0, 600.0)],
+                };
+                (trt, pairs)
+            })
+            .collect();
+        let upper_distance = maximum_distance
+            .iter()
+            .filter_map(|(_, pairs)| pairs.last().map(|p| p.1))
+            .fold(0.0, f64::max);
         // OpenQuake's point-source approximations are not applied: refuse jobs they affect
         for key in ["ps_grid_spacing", "minimum_distance"] {
             if number(ini, key)?.is_some_and(|v| v != 0.0) {
@@ -396,7 +410,7 @@ impl ClassicalParams {
         }
         if let Some(dict) = ini.pointsource_distance() {
             match default_number(dict) {
-                Some(d) if d < maximum_distance => {
+                Some(d) if d < upper_distance => {
                     return Err(unsupported("pointsource_distance below maximum_distance"));
                 }
                 Some(_) => {}
@@ -438,17 +452,77 @@ impl ClassicalParams {
         })
     }
 
-    /// The magnitude range kept for `trt` (OpenQuake's non-zero integration distance).
-    fn magnitude_range(&self, trt: &str) -> (f64, f64) {
+    /// The integration distance of `trt`: its (magnitude, km) pairs (or the `default` ones,
+    /// else those reaching farthest) cut at its minimum magnitude as OpenQuake's
+    /// `IntegrationDistance.cut` does: pairs below it dropped, one at it prepended.
+    fn integration_distance(&self, trt: &str) -> Vec<(f64, f64)> {
         let find = |key: &str| {
+            self.maximum_distance
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, pairs)| pairs)
+        };
+        let farthest = || {
+            self.maximum_distance
+                .iter()
+                .map(|(_, pairs)| pairs)
+                .max_by(|a, b| {
+                    let far = |p: &Vec<(f64, f64)>| p.iter().map(|x| x.1).fold(f64::MIN, f64::max);
+                    far(a).total_cmp(&far(b))
+                })
+        };
+        let Some(pairs) = find(trt).or_else(|| find("default")).or_else(farthest) else {
+            return Vec::new();
+        };
+        let magnitude = |key: &str| {
             self.minimum_magnitude
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, m)| *m)
         };
-        let min = find(trt).or_else(|| find("default")).unwrap_or(0.0);
-        (if min > 0.0 { min } else { MIN_MAG }, MAX_MAG)
+        let lowest = || {
+            self.minimum_magnitude
+                .iter()
+                .map(|(_, m)| *m)
+                .reduce(f64::min)
+        };
+        let min_mag = magnitude(trt)
+            .or_else(|| magnitude("default"))
+            .or_else(lowest)
+            .unwrap_or(0.0);
+        cut_distance(pairs, min_mag)
     }
+}
+
+/// `pairs` cut at `min_mag` (none when 0): pairs below it dropped, one at it prepended.
+fn cut_distance(pairs: &[(f64, f64)], min_mag: f64) -> Vec<(f64, f64)> {
+    if min_mag == 0.0 {
+        return pairs.to_vec();
+    }
+    let mut cut: Vec<(f64, f64)> = pairs.iter().copied().filter(|p| p.0 >= min_mag).collect();
+    if cut.first().is_none_or(|p| min_mag < p.0) {
+        cut.insert(0, (min_mag, interpolate(pairs, min_mag)));
+    }
+    cut
+}
+
+/// The distance of `pairs` (increasing magnitudes) at `mag`, linearly interpolated as
+/// `scipy.interpolate.interp1d` computes it; 0 outside the magnitude range.
+fn interpolate(pairs: &[(f64, f64)], mag: f64) -> f64 {
+    let (Some(first), Some(last)) = (pairs.first(), pairs.last()) else {
+        return 0.0;
+    };
+    if !(mag >= first.0 && mag <= last.0) {
+        return 0.0;
+    }
+    if pairs.len() == 1 {
+        return first.1;
+    }
+    let hi = pairs
+        .partition_point(|p| p.0 < mag)
+        .clamp(1, pairs.len() - 1);
+    let ((x0, y0), (x1, y1)) = (pairs[hi - 1], pairs[hi]);
+    (y1 - y0) / (x1 - x0) * (mag - x0) + y0
 }
 
 /// Ruptures of one tectonic region type.
@@ -640,8 +714,10 @@ fn trt_pnes(
         )));
     }
     let phi_b = normal::ndtr(params.truncation_level);
-    let (min_mag, max_mag) = params.magnitude_range(trt);
-    let maxdist = params.maximum_distance;
+    let distances = params.integration_distance(trt);
+    let (Some(&(min_mag, _)), Some(&(max_mag, _))) = (distances.first(), distances.last()) else {
+        return Ok(pne);
+    };
     let mut chunk = Chunk::default();
     let no_mesh = |what: &str| unsupported(format!("{what} for fault-mesh ruptures"));
     for r in 0..rups.len() {
@@ -651,6 +727,7 @@ fn trt_pnes(
         }
         // OpenQuake gives the GSIMs the magnitude rounded to 3 decimals (`numpy.round`)
         let gsim_mag = (mag * 1e3).round_ties_even() / 1e3;
+        let maxdist = interpolate(&distances, mag);
         let planar = matches!(rups.surface[r], RuptureSurface::Planar(_));
         for (s, site) in params.sites.iter().enumerate() {
             let d = rups
@@ -834,4 +911,24 @@ pub fn compute(params: &ClassicalParams) -> Result<HazardCurves, HazardError> {
         poes,
         mean,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integration_distances_as_openquake() {
+        // OpenQuake's IntegrationDistance.cut doctests
+        let pairs = [(4.0, 50.0), (8.0, 200.0)];
+        assert_eq!(cut_distance(&pairs, 5.0), [(5.0, 87.5), (8.0, 200.0)]);
+        let scalar = [(MIN_MAG, 200.0), (MAX_MAG, 200.0)];
+        assert_eq!(cut_distance(&scalar, 5.2), [(5.2, 200.0), (MAX_MAG, 200.0)]);
+        assert_eq!(cut_distance(&scalar, 0.0), scalar);
+        let pairs = [(4.0, 20.0), (5.0, 50.0), (6.0, 100.0)];
+        assert_eq!(interpolate(&pairs, 5.5), 75.0);
+        assert_eq!(interpolate(&pairs, 5.0), 50.0);
+        assert_eq!(interpolate(&pairs, 3.9), 0.0);
+        assert_eq!(interpolate(&pairs, 6.1), 0.0);
+    }
 }

@@ -9,7 +9,11 @@
 //! - `site_model_file` (CSV with a header, or NRML `siteModel`) alone: its points, in file
 //!   order, with their parameters;
 //! - `sites` with a `site_model_file`: each site takes the parameters of the closest
-//!   site-model point (chord distance on the sphere), which must be within 8 km.
+//!   site-model point (chord distance on the sphere), which must be within 8 km;
+//! - `region` (or `region_constraint`) with `region_grid_spacing`: the grid of the region
+//!   dilated by the spacing (see [`region_grid`]), sorted by (lon, lat); with a
+//!   `site_model_file`, each site takes the parameters of the closest site-model point,
+//!   however far.
 //!
 //! Parameters a site model lacks come from the job's `reference_*` values. Longitudes and
 //! latitudes are rounded to 5 decimals.
@@ -21,7 +25,7 @@ use oqcloud_nrml::Model;
 use oqcloud_nrml::site_model::Vs30Type;
 
 use super::{invalid, number, read_nrml, unsupported};
-use crate::geo::to_cartesian;
+use crate::geo::{region_grid, to_cartesian};
 use crate::{HazardError, Site};
 
 /// OpenQuake's largest distance (km) from a site to the site-model point it takes its
@@ -218,37 +222,76 @@ fn read_site_model(
     Ok(Some(points))
 }
 
-/// The parameters of the site-model point closest to `site`, within [`ASSOC_DIST`].
-fn associate(site: &Site, model: &[ModelPoint]) -> Result<SiteParams, HazardError> {
+/// The parameters of the site-model point closest to `site` (chord distance, km) and that
+/// distance.
+fn closest(site: &Site, model: &[ModelPoint]) -> Result<(SiteParams, f64), HazardError> {
     let xyz = to_cartesian(site.lon, site.lat, 0.0);
-    let (best, distance) = model
+    model
         .iter()
         .map(|p| {
             let q = to_cartesian(p.site.lon, p.site.lat, p.site.depth);
             let d2: f64 = (0..3).map(|k| (xyz[k] - q[k]).powi(2)).sum();
-            (p, d2.sqrt())
+            (p.params, d2.sqrt())
         })
         .min_by(|a, b| a.1.total_cmp(&b.1))
-        .ok_or_else(|| invalid("empty site model"))?;
+        .ok_or_else(|| invalid("empty site model"))
+}
+
+/// The parameters of the site-model point closest to `site`, within [`ASSOC_DIST`].
+fn associate(site: &Site, model: &[ModelPoint]) -> Result<SiteParams, HazardError> {
+    let (params, distance) = closest(site, model)?;
     if distance > ASSOC_DIST {
         return Err(invalid(format!(
             "there is nothing closer than {ASSOC_DIST} km to site ({} {})",
             site.lon, site.lat
         )));
     }
-    Ok(best.params)
+    Ok(params)
+}
+
+/// `site` with its coordinates rounded to 5 decimals.
+fn rounded(site: Site) -> Site {
+    Site {
+        lon: round5(site.lon),
+        lat: round5(site.lat),
+        depth: site.depth,
+    }
+}
+
+/// The grid of `region = lon lat, ...` with `region_grid_spacing` km, sorted by (lon, lat)
+/// as OpenQuake's `Mesh.from_coords`.
+fn region_sites(region: &str, spacing: f64) -> Result<Vec<Site>, HazardError> {
+    let vertices: Vec<(f64, f64)> = parse_sites(region)?
+        .iter()
+        .map(|s| (s.lon, s.lat))
+        .collect();
+    let grid = region_grid(&vertices, spacing)
+        .ok_or_else(|| unsupported("a region that is not a convex polygon"))?;
+    if grid.is_empty() {
+        return Err(invalid(format!(
+            "could not discretize region with grid spacing {spacing}"
+        )));
+    }
+    let mut sites: Vec<Site> = grid
+        .into_iter()
+        .map(|(lon, lat)| Site {
+            lon,
+            lat,
+            depth: 0.0,
+        })
+        .collect();
+    sort_sites(&mut sites);
+    Ok(sites)
 }
 
 /// The sites of the job and their parameters, in OpenQuake's order.
-pub(super) fn read_sites(
+pub fn read_sites(
     ini: &JobIni,
     base_dir: &Path,
 ) -> Result<(Vec<Site>, Vec<SiteParams>), HazardError> {
-    if ini.raw("region").is_some() || ini.raw("region_grid_spacing").is_some() {
-        return Err(unsupported("region and region_grid_spacing"));
-    }
     let reference = reference_params(ini)?;
     let site_model = read_site_model(ini, base_dir, reference)?;
+    let spacing = number(ini, "region_grid_spacing")?;
     let points = if let Some(text) = ini.raw("sites") {
         let mut sites = parse_sites(text)?;
         sort_sites(&mut sites);
@@ -257,6 +300,22 @@ pub(super) fn read_sites(
             .map(|site| {
                 let params = match &site_model {
                     Some(model) => associate(&site, model)?,
+                    None => reference,
+                };
+                Ok(ModelPoint { site, params })
+            })
+            .collect::<Result<Vec<_>, HazardError>>()?
+    } else if let Some(spacing) = spacing {
+        let region = ini
+            .raw("region")
+            .or_else(|| ini.raw("region_constraint"))
+            .ok_or_else(|| unsupported("region_grid_spacing without region"))?;
+        region_sites(region, spacing)?
+            .into_iter()
+            .map(|site| {
+                // OpenQuake associates the rounded sites to the closest point, however far
+                let params = match &site_model {
+                    Some(model) => closest(&rounded(site), model)?.0,
                     None => reference,
                 };
                 Ok(ModelPoint { site, params })
@@ -281,14 +340,7 @@ pub(super) fn read_sites(
     };
     Ok(points
         .into_iter()
-        .map(|p| {
-            let site = Site {
-                lon: round5(p.site.lon),
-                lat: round5(p.site.lat),
-                depth: p.site.depth,
-            };
-            (site, p.params)
-        })
+        .map(|p| (rounded(p.site), p.params))
         .unzip())
 }
 
