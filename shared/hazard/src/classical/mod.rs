@@ -659,6 +659,7 @@ fn accumulate(
         buf.resize(n, 0.0);
     }
     let t = params.investigation_time;
+    let truncation = params.truncation_level;
     for (g, gsim) in gsims.iter().enumerate() {
         let out = &mut pne[g];
         let mut offset = 0;
@@ -677,8 +678,17 @@ fn accumulate(
                 let col = offset + k;
                 for i in 0..n {
                     let x = (ln_iml - chunk.mean[i]) / chunk.sig[i];
-                    // OpenQuake keeps PoEs in float32
-                    let poe = normal::truncnorm_sf(phi_b, x) as f32 as f64;
+                    // beyond the truncation the PoE is exactly 0 (no factor) or, in float32,
+                    // exactly 1
+                    if x >= truncation {
+                        continue;
+                    }
+                    let poe = if x <= -truncation {
+                        1.0
+                    } else {
+                        // OpenQuake keeps PoEs in float32
+                        normal::truncnorm_sf(phi_b, x) as f32 as f64
+                    };
                     out[chunk.site[i] * num_levels + col] *= (-chunk.rate[i] * t * poe).exp();
                 }
             }
