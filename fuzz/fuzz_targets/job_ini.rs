@@ -25,12 +25,12 @@ const INPUT_FILES: &[&str] = &[
     "ssmLT.xml",
 ];
 
-/// A directory of empty input files, made once per process: `*_file` values are resolved
-/// against it (only their existence is checked).
+/// A directory of empty input files, the same for every run and process: `*_file` values
+/// are resolved against it (only their existence is checked).
 fn base_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("oqcloud-fuzz-job-ini-{}", std::process::id()));
+        let dir = std::env::temp_dir().join("oqcloud-fuzz-job-ini");
         std::fs::create_dir_all(&dir).expect("cannot make the base directory");
         for name in INPUT_FILES {
             std::fs::write(dir.join(name), "").expect("cannot write an input file");
