@@ -2,7 +2,7 @@
 //!
 //! GSIM names in `gmpeModel` branches are not checked against the GSIM library here.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::error::NodeResult;
 use crate::origin::Origin;
@@ -137,21 +137,28 @@ impl BranchSet {
                 .origin
                 .error("a gmpeModel branch set needs applyToTectonicRegionType"));
         }
-        sum_is_one(self.branches.iter().map(|b| b.weight)).map_err(|sum| {
+        let total: f64 = self.branches.iter().map(|b| b.weight).sum();
+        sum_is_one(std::iter::once(total)).map_err(|sum| {
             self.origin
                 .error(format!("the branch weights sum up to {sum}, not 1"))
         })?;
-        let imts: BTreeSet<&str> = self
-            .branches
-            .iter()
-            .flat_map(|b| b.imt_weights.iter().map(|(imt, _)| imt.as_str()))
-            .collect();
-        for imt in imts {
-            sum_is_one(self.branches.iter().map(|b| b.weight_for(imt))).map_err(|sum| {
-                self.origin.error(format!(
-                    "the branch weights for {imt} sum up to {sum}, not 1"
-                ))
-            })?;
+        // The sum for an IMT is `total` corrected by the branches with a weight for it: linear
+        // in the weights, where summing every branch for each IMT is quadratic. Only when that
+        // sum is off are the branches summed, in order, for the exact sum.
+        let mut corrections: BTreeMap<&str, f64> = BTreeMap::new();
+        for branch in &self.branches {
+            for (imt, weight) in &branch.imt_weights {
+                *corrections.entry(imt).or_default() += weight - branch.weight;
+            }
+        }
+        for (imt, correction) in corrections {
+            if sum_is_one([total, correction].into_iter()).is_err() {
+                sum_is_one(self.branches.iter().map(|b| b.weight_for(imt))).map_err(|sum| {
+                    self.origin.error(format!(
+                        "the branch weights for {imt} sum up to {sum}, not 1"
+                    ))
+                })?;
+            }
         }
         Ok(())
     }

@@ -217,20 +217,25 @@ fn check_rates(rates: &[f64]) -> Result<(), String> {
 
 impl MultiMfd {
     fn check(&self) -> Result<(), String> {
-        let lengths = match self.lengths.as_deref() {
-            Some([one]) => vec![*one; self.size],
-            Some(lengths) if lengths.len() == self.size => lengths.to_vec(),
+        // the sum of the lengths (a single length stands for each of the `size` MFDs), `None`
+        // when it does not fit: both come from the document
+        let expected = match self.lengths.as_deref() {
+            Some([one]) => one.checked_mul(self.size),
+            Some(lengths) if lengths.len() == self.size => lengths
+                .iter()
+                .try_fold(0usize, |sum, &length| sum.checked_add(length)),
             Some(lengths) => {
                 return Err(format!("{} lengths for size {}", lengths.len(), self.size));
             }
-            None => Vec::new(),
+            None => Some(0),
         };
         for (name, values) in &self.params {
             if matches!(*name, "occurRates" | "magnitudes") {
-                let expected: usize = lengths.iter().sum();
-                if values.len() != expected {
+                if Some(values.len()) != expected {
+                    let sum =
+                        expected.map_or(format!("more than {}", usize::MAX), |n| n.to_string());
                     return Err(format!(
-                        "{name} has {} values, the lengths add up to {expected}",
+                        "{name} has {} values, the lengths add up to {sum}",
                         values.len()
                     ));
                 }

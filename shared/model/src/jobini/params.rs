@@ -9,7 +9,8 @@ pub(crate) use super::table::{
     ALIASES, DISAGG_OUTPUTS, IMT_NAMES, KNOWN_INPUTS, PARAMS, RENAMED_PERILS, SECONDARY_PERILS,
 };
 
-/// Most levels a `logscale`/`linscale` may generate (an oqcloud bound against huge inputs).
+/// Most levels the `logscale`/`linscale` calls of one value may generate together (an
+/// oqcloud bound against huge inputs).
 const MAX_LEVELS: i64 = 100_000;
 
 /// The oqcloud extension choosing the engine that runs the job.
@@ -376,7 +377,7 @@ pub(crate) fn py_str(value: &Py) -> String {
 }
 
 /// OpenQuake's `dictionary`: a Python dict literal, `logscale(...)`/`linscale(...)` values
-/// expanded.
+/// expanded (at most [`MAX_LEVELS`] levels in all).
 fn dictionary(value: &str) -> Result<Vec<(Py, Py)>, String> {
     if value.is_empty() {
         return Ok(vec![]);
@@ -387,12 +388,20 @@ fn dictionary(value: &str) -> Result<Vec<(Py, Py)>, String> {
     let mut dict = literal_eval(&text)
         .and_then(Py::into_dict)
         .map_err(|_| format!("{} is not a valid Python dictionary", str_repr(&text)))?;
+    let mut generated = 0;
     for (_, val) in &mut dict {
         if let Py::Tuple(items) = val {
             match items.first() {
                 None => return Err("tuple index out of range".into()),
                 Some(Py::Str(f)) if f == "logscale" || f == "linscale" => {
-                    *val = Py::List(scale(f, &items[1..])?.into_iter().map(Py::Float).collect());
+                    let levels = scale(f, &items[1..])?;
+                    generated += levels.len();
+                    if generated > MAX_LEVELS as usize {
+                        return Err(format!(
+                            "the logscale/linscale levels add up to more than {MAX_LEVELS}"
+                        ));
+                    }
+                    *val = Py::List(levels.into_iter().map(Py::Float).collect());
                 }
                 Some(_) => {}
             }
@@ -1070,6 +1079,11 @@ mod tests {
         );
         assert!(
             e("{'PGA': logscale(0.1, 1, 10000000000)}").starts_with("n must be at most 100000")
+        );
+        // many scales, each within the bound, took gigabytes (a job_ini fuzz target input)
+        assert!(
+            e("{'PGA': logscale(0.1, 1, 60000), 'MMI': linscale(1, 10, 60000)}")
+                .starts_with("the logscale/linscale levels add up to more than 100000")
         );
         assert!(
             e("{'PGA': logscale(1, 0.1, 5)}")

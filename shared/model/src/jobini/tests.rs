@@ -712,3 +712,23 @@ fn oqparam_json_as_openquake_stores_it() {
         ["base_path", "inputs", "description", "calculation_mode"]
     );
 }
+
+/// The inputs that made the `job_ini` fuzz target crash (`fuzz/corpus-regressions/job_ini`)
+/// are rejected or accepted without a panic.
+#[test]
+fn fuzz_regressions() {
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus-regressions/job_ini");
+    let files = std::fs::read_dir(&corpus)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", corpus.display()));
+    let dir = Dir::with(&INPUTS);
+    let mut count = 0;
+    for file in files {
+        let bytes = std::fs::read(file.expect("a directory entry").path()).expect("a file");
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = JobIni::parse(text, "fuzz.ini", dir.path()).map(|ini| ini.imtls().is_some());
+            count += 1;
+        }
+    }
+    assert!(count > 0, "no regression inputs in {}", corpus.display());
+}

@@ -1,5 +1,7 @@
 //! `logicTree` -> [`LogicTree`].
 
+use std::collections::HashSet;
+
 use super::value::{Conv, NON_EMPTY, PROBABILITY, UNCERTAINTY_TYPE};
 use super::xml::Elem;
 use crate::error::NodeResult;
@@ -89,9 +91,10 @@ fn branch(elem: Elem, uncertainty_type: &str) -> NodeResult<Branch> {
         return Err(first.error("the first uncertaintyWeight must not have an imt attribute"));
     }
     let mut imt_weights: Vec<(String, f64)> = Vec::new();
+    let mut imts = HashSet::new();
     for weight in weights {
         let imt = weight.required_attr("imt")?;
-        if imt_weights.iter().any(|(i, _)| i == imt) {
+        if !imts.insert(imt) {
             return Err(weight.error(format!("a second weight for {imt}")));
         }
         imt_weights.push((imt.to_owned(), weight.text_as(PROBABILITY)?));

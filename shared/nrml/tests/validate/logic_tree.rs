@@ -281,3 +281,32 @@ fn variants_openquake_accepts() {
     ));
     assert_valid(&GSIM_TREE.replace(r#" branchID="g1""#, ""));
 }
+
+/// Many IMT weights, in one branch or one in each branch, are checked in linear time
+/// (checking each IMT against every branch took seconds for a megabyte).
+#[test]
+fn many_imt_weights() {
+    let pga = r#"<uncertaintyWeight imt="PGA">0.2</uncertaintyWeight>"#;
+    let weights: String = (0..20_000)
+        .map(|i| format!(r#"<uncertaintyWeight imt="SA({i})">0.5</uncertaintyWeight>"#))
+        .collect();
+    assert_valid(&replace(GSIM_TREE, pga, &format!("{pga}{weights}")));
+
+    // 2^14 branches, each weighing 2^-14 (exactly) for every IMT
+    let n = 1 << 14;
+    let branches: String = (0..n)
+        .map(|i| {
+            format!(
+                r#"<logicTreeBranch><uncertaintyModel>Campbell2003</uncertaintyModel>
+                <uncertaintyWeight>{w}</uncertaintyWeight>
+                <uncertaintyWeight imt="SA({i})">{w}</uncertaintyWeight></logicTreeBranch>"#,
+                w = 1.0 / f64::from(n)
+            )
+        })
+        .collect();
+    let one = r#"<logicTreeBranch branchID="g1">
+        <uncertaintyModel>Campbell2003</uncertaintyModel>
+        <uncertaintyWeight>1.0</uncertaintyWeight>
+      </logicTreeBranch>"#;
+    assert_valid(&replace(GSIM_TREE, one, &branches));
+}

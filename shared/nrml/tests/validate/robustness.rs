@@ -137,3 +137,23 @@ fn garbage() {
         check(text);
     }
 }
+
+/// The inputs that made the `nrml` fuzz target crash (`fuzz/corpus-regressions/nrml`) are
+/// answered without a panic.
+#[test]
+fn fuzz_regressions() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus-regressions/nrml");
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let mut count = 0;
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        let bytes = std::fs::read(&path).expect("a readable file");
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            check(text);
+            count += 1;
+        }
+    }
+    assert!(count > 0, "no regression inputs in {}", dir.display());
+}

@@ -566,3 +566,35 @@ fn nrml_0_4_sources_are_grouped_by_tectonic_region() {
         "node pointSource: missing attribute tectonicRegion",
     );
 }
+
+/// Crashed the `nrml` fuzz target: a `multiMFD` whose `size` or `lengths` are too large to
+/// count made the check allocate them all or overflow their sum.
+#[test]
+fn multi_mfd_lengths_too_large_to_count_are_errors() {
+    let gr = r#"<truncGutenbergRichterMFD aValue="3.0" bValue="1.0" minMag="5.0" maxMag="6.5"/>"#;
+    let max = usize::MAX;
+    for (size, lengths, sum) in [
+        (max.to_string(), "1".to_owned(), max.to_string()),
+        (max.to_string(), "2".to_owned(), format!("more than {max}")),
+        (
+            "2".to_owned(),
+            format!("{max} 1"),
+            format!("more than {max}"),
+        ),
+        (
+            "100000000000".to_owned(),
+            "1".to_owned(),
+            "100000000000".to_owned(),
+        ),
+    ] {
+        let multi = format!(
+            r#"<multiMFD kind="arbitraryMFD" size="{size}"><magnitudes>5</magnitudes>
+               <occurRates>1</occurRates><lengths>{lengths}</lengths></multiMFD>"#
+        );
+        assert_invalid(
+            &replace(ALL_SOURCES, gr, &multi),
+            15,
+            &format!("node multiMFD: magnitudes has 1 values, the lengths add up to {sum}"),
+        );
+    }
+}
