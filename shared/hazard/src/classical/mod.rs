@@ -45,6 +45,7 @@ use oqcloud_model::jobini::{IntegrationDistance, JobIni, Py};
 use oqcloud_nrml::logic_tree::LogicTree;
 use oqcloud_nrml::source::SourceModel;
 use oqcloud_nrml::{Model, read};
+use rayon::prelude::*;
 
 pub use sites::SiteParams;
 
@@ -698,6 +699,49 @@ fn accumulate(
     Ok(())
 }
 
+/// Most sites a tile holds: bounds the memory of a tile's contexts and balances the threads.
+const TILE_SITES: usize = 512;
+
+/// [`trt_pnes`] over tiles of sites in parallel (rayon), stitched back in site order: the same
+/// numbers, since the curve of a site depends only on its own contexts.
+fn tiled_pnes(
+    rups: &RuptureSet,
+    trt: &str,
+    gsims: &[Box<dyn Gsim>],
+    params: &ClassicalParams,
+) -> Result<Vec<Vec<f64>>, HazardError> {
+    let n = params.sites.len();
+    let tile = n
+        .div_ceil(rayon::current_num_threads())
+        .clamp(1, TILE_SITES);
+    if tile >= n {
+        return trt_pnes(rups, trt, gsims, params);
+    }
+    let tiles: Vec<ClassicalParams> = (0..n)
+        .step_by(tile)
+        .map(|start| {
+            let sites = start..(start + tile).min(n);
+            ClassicalParams {
+                sites: params.sites[sites.clone()].to_vec(),
+                site_params: params.site_params[sites].to_vec(),
+                ..params.clone()
+            }
+        })
+        .collect();
+    let parts = tiles
+        .par_iter()
+        .map(|sub| trt_pnes(rups, trt, gsims, sub))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((0..gsims.len())
+        .map(|g| {
+            parts
+                .iter()
+                .flat_map(|part| part[g].iter().copied())
+                .collect()
+        })
+        .collect())
+}
+
 /// Probabilities of no exceedance for one TRT, one array per GSIM.
 fn trt_pnes(
     rups: &RuptureSet,
@@ -858,7 +902,7 @@ pub fn compute(params: &ClassicalParams) -> Result<HazardCurves, HazardError> {
                 .iter()
                 .map(|b| gsim_by_name(&b.gsim, &b.params).map_err(gsim_error))
                 .collect::<Result<Vec<_>, _>>()?;
-            per_trt[t] = Some(trt_pnes(&group.ruptures, &group.trt, &gsims, params)?);
+            per_trt[t] = Some(tiled_pnes(&group.ruptures, &group.trt, &gsims, params)?);
         }
         pnes.push(per_trt);
     }
