@@ -1,11 +1,15 @@
-//! A job's whole life over a real socket, run by the reference OpenQuake engine:
-//! submit, watch `created -> executing -> complete`, read the log while it runs, list and
-//! export results, download the datastore; abort a long job; remove a job.
-//! Skipped, with a visible message, where the reference engine is not installed.
+//! A job's whole life over a real socket. Run by the reference OpenQuake engine (the jobs ask
+//! for `engine = openquake`, since the native engine would finish them before they can be
+//! watched or aborted): submit, watch `created -> executing -> complete`, read the log while
+//! it runs, list and export results, download the datastore; abort a long job; remove a job.
+//! Those are skipped, with a visible message, where the reference engine is not installed.
+//! Run by the native engine: the same job completes and serves the same kinds of results.
 
 use std::time::Duration;
 
-use oqcloud_tests::{TestServer, demo, failing_job, files_under, openquake_available};
+use oqcloud_tests::{
+    TestServer, demo, demo_on_engine, failing_job, files_under, openquake_available,
+};
 use serde_json::Value;
 
 const LONG: Duration = Duration::from_secs(600);
@@ -16,7 +20,8 @@ async fn a_job_runs_to_completion_and_serves_its_results() {
         return;
     }
     let server = TestServer::start().await;
-    let response = server.submit_dir(&demo("classical_area")).await;
+    let job = demo_on_engine("classical_area", "openquake");
+    let response = server.submit_dir(job.path()).await;
     assert_eq!(response.status().as_u16(), 200);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let body: Value = response.json().await.unwrap();
@@ -130,7 +135,8 @@ async fn aborting_a_running_job_stops_every_process() {
         return;
     }
     let server = TestServer::start().await;
-    let id = server.submit_ok(&demo("classical_large")).await;
+    let job = demo_on_engine("classical_large", "openquake");
+    let id = server.submit_ok(job.path()).await;
     server.wait_for(id, LONG, |s| s == "executing").await;
     // Wait for the engine's processes, then let it start its own worker processes.
     let data_dir = server.data_dir.path().to_string_lossy().into_owned();
@@ -181,6 +187,67 @@ async fn aborting_a_running_job_stops_every_process() {
         body,
         serde_json::json!({"error": format!("Job {id} is not running")})
     );
+}
+
+#[tokio::test]
+async fn a_native_job_completes_and_serves_its_results() {
+    let server = TestServer::start().await;
+    let job = demo_on_engine("classical_area", "native");
+    let id = server.submit_ok(job.path()).await;
+    let seen = server
+        .wait_for(id, LONG, |s| s == "complete" || s == "failed")
+        .await;
+    let (_, log) = server.get_json(&format!("/v1/calc/{id}/log/:")).await;
+    assert_eq!(seen.last().map(String::as_str), Some("complete"), "{log}");
+    let engine_line = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row[3].as_str())
+        .find(|message| message.contains("with the native engine"));
+    assert!(engine_line.is_some(), "{log}");
+
+    let (code, results) = server.get_json(&format!("/v1/calc/{id}/results")).await;
+    assert_eq!(code, 200);
+    let results = results.as_array().unwrap();
+    let types: Vec<&str> = results
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    for expected in ["fullreport", "hcurves", "hmaps", "uhs"] {
+        assert!(types.contains(&expected), "{types:?}");
+    }
+    for result in results {
+        let rid = result["id"].as_i64().unwrap();
+        let export = server
+            .get(&format!("/v1/calc/result/{rid}?export_type=csv"))
+            .await;
+        if result["type"] == "fullreport" {
+            continue;
+        }
+        assert_eq!(export.status().as_u16(), 200, "{result}");
+        // One CSV, or a zip of one CSV per IMT, each starting with the metadata line.
+        let bytes = export.bytes().await.unwrap();
+        let csvs: Vec<Vec<u8>> = if bytes.starts_with(b"PK") {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            (0..archive.len())
+                .map(|i| {
+                    let mut member = Vec::new();
+                    std::io::Read::read_to_end(&mut archive.by_index(i).unwrap(), &mut member)
+                        .unwrap();
+                    member
+                })
+                .collect()
+        } else {
+            vec![bytes.to_vec()]
+        };
+        for csv in csvs {
+            assert!(csv.starts_with(b"#,"), "{}", String::from_utf8_lossy(&csv));
+        }
+    }
+    let datastore = server.get(&format!("/v1/calc/{id}/datastore")).await;
+    assert_eq!(datastore.status().as_u16(), 200);
+    assert_eq!(&datastore.bytes().await.unwrap()[..8], b"\x89HDF\r\n\x1a\n");
 }
 
 #[tokio::test]

@@ -39,6 +39,24 @@ pub fn openquake_available(test: &str) -> bool {
     found
 }
 
+/// A copy of the demo `name` whose job.ini asks for `engine`: the reference OpenQuake
+/// engine (`openquake`) or oqcloud's own (`native`).
+pub fn demo_on_engine(name: &str, engine: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(demo(name)).expect("demo dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("file name")))
+                .expect("copy demo file");
+        }
+    }
+    let job_ini = dir.path().join("job.ini");
+    let mut text = std::fs::read_to_string(&job_ini).expect("demo job.ini");
+    text.push_str(&format!("\n[oqcloud]\nengine = {engine}\n"));
+    std::fs::write(&job_ini, text).expect("write job.ini");
+    dir
+}
+
 /// A copy of `demos/classical_area` without its source model: accepted (the logic tree that
 /// names it is there), then failed at run time when the source model is read.
 pub fn failing_job() -> tempfile::TempDir {
