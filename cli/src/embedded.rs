@@ -108,12 +108,12 @@ impl EmbeddedServer {
     /// jobs end `aborted`), waits for that up to a minute, and stops the workers.
     pub async fn stop(self) {
         self.server.abort();
-        let aborted = self.stores.queue.abort_all();
+        let aborted = self.stores.queue.runs.abort_all();
         if aborted > 0 {
             tracing::info!("aborting {aborted} running job(s)");
         }
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-        while self.stores.queue.running() > 0 && tokio::time::Instant::now() < deadline {
+        while self.stores.queue.runs.running() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         for worker in self.workers {
@@ -123,7 +123,7 @@ impl EmbeddedServer {
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     let mut terminate =
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -150,7 +150,7 @@ pub fn available_engines() -> Vec<Arc<dyn Engine>> {
     engines
 }
 
-fn gethostname() -> String {
+pub(crate) fn gethostname() -> String {
     std::fs::read_to_string("/etc/hostname")
         .map(|name| name.trim().to_owned())
         .ok()
@@ -159,13 +159,13 @@ fn gethostname() -> String {
 }
 
 /// [`EngineInfo`] over the installed engines; the GSIM list is computed once.
-struct InstalledEngines {
+pub(crate) struct InstalledEngines {
     openquake: Option<OpenQuakeEngine>,
     gsims: OnceCell<Vec<String>>,
 }
 
 impl InstalledEngines {
-    fn discover() -> Self {
+    pub(crate) fn discover() -> Self {
         InstalledEngines {
             openquake: OpenQuakeEngine::discover(),
             gsims: OnceCell::new(),

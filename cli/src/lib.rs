@@ -1,4 +1,5 @@
-//! The `oqcloud` command's library: how the embedded server is put together, so the
-//! binary and the end-to-end tests start exactly the same thing.
+//! The `oqcloud` command's library: how the embedded server and the local AWS mode are put
+//! together, so the binary and the end-to-end tests start exactly the same thing.
 
+pub mod aws;
 pub mod embedded;

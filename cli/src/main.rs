@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use oqcloud::aws::{AwsServer, AwsServerOptions};
 use oqcloud::embedded::{EmbeddedServer, ServerOptions, available_engines};
+use oqcloud_store_aws::AwsStores;
 
 #[derive(Parser)]
 #[command(
@@ -20,11 +22,19 @@ struct Cli {
 enum Command {
     /// Serve the OpenQuake REST API with an in-process worker pool.
     Serve {
+        /// Where jobs and files are stored: `local` (SQLite and files under the data
+        /// directory) or `aws` (DynamoDB, S3, SQS and SES named by the environment, at
+        /// `AWS_ENDPOINT_URL` when set; the workers poll the SQS queue).
+        #[arg(long, default_value = "local", value_parser = ["local", "aws"])]
+        backend: String,
+        /// With `--backend aws`: run no worker here (AWS Batch or another process runs jobs).
+        #[arg(long)]
+        no_worker: bool,
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
         #[arg(long, default_value_t = 8800)]
         port: u16,
-        /// Where jobs, inputs and datastores are kept.
+        /// Where jobs, inputs and datastores are kept (`aws`: local scratch space only).
         #[arg(long, env = "OQCLOUD_DATA_DIR", default_value = "oqdata")]
         data_dir: PathBuf,
         /// Jobs run at once.
@@ -65,12 +75,39 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Serve {
+            backend,
+            no_worker,
             host,
             port,
             data_dir,
             workers,
             max_upload_mb,
             default_user,
+        } if backend == "aws" => {
+            let stores = AwsStores::from_env().await?;
+            let server = AwsServer::start(
+                stores,
+                AwsServerOptions {
+                    host,
+                    port,
+                    workers: if no_worker { 0 } else { workers },
+                    max_upload_bytes: max_upload_mb * 1024 * 1024,
+                    default_user,
+                    scratch_dir: data_dir,
+                },
+            )
+            .await?;
+            tracing::info!("oqcloud serving on http://{} (AWS backend)", server.addr);
+            server.serve_until_signal().await
+        }
+        Command::Serve {
+            host,
+            port,
+            data_dir,
+            workers,
+            max_upload_mb,
+            default_user,
+            ..
         } => {
             let server = EmbeddedServer::start(ServerOptions {
                 host,

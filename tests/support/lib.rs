@@ -7,7 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use oqcloud::aws::{AwsServer, AwsServerOptions};
 use oqcloud::embedded::{EmbeddedServer, ServerOptions};
+use oqcloud_store_aws::moto::TestEnv;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
@@ -71,12 +73,20 @@ pub fn failing_job() -> tempfile::TempDir {
     dir
 }
 
-/// An embedded server on a free loopback port over a temporary data directory.
+/// A server on a free loopback port: the embedded one over a temporary data directory, or
+/// the local AWS mode over fresh resources of a moto server.
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
+    /// The data directory (embedded) or the scratch directory (AWS mode).
     pub data_dir: tempfile::TempDir,
-    pub server: Option<EmbeddedServer>,
+    pub backend: Backend,
+}
+
+/// What a [`TestServer`] runs on.
+pub enum Backend {
+    Embedded(EmbeddedServer),
+    Aws { server: AwsServer, env: TestEnv },
 }
 
 impl TestServer {
@@ -102,7 +112,42 @@ impl TestServer {
             base: format!("http://{}", server.addr),
             client: reqwest::Client::new(),
             data_dir,
-            server: Some(server),
+            backend: Backend::Embedded(server),
+        }
+    }
+
+    /// Starts a server in local AWS mode over fresh resources of a moto server, with
+    /// `workers` queue-polling workers; `None` (after printing SKIPPED) when moto is not
+    /// installed.
+    pub async fn start_aws(test: &str, workers: usize) -> Option<TestServer> {
+        let env = TestEnv::new(test).await?;
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let server = AwsServer::start(
+            env.stores.clone(),
+            AwsServerOptions {
+                host: "127.0.0.1".into(),
+                port: 0,
+                workers,
+                max_upload_bytes: 5 * 1024 * 1024,
+                default_user: "tester".into(),
+                scratch_dir: data_dir.path().to_path_buf(),
+            },
+        )
+        .await
+        .expect("server starts");
+        Some(TestServer {
+            base: format!("http://{}", server.addr),
+            client: reqwest::Client::new(),
+            data_dir,
+            backend: Backend::Aws { server, env },
+        })
+    }
+
+    /// The AWS-mode server and its emulator resources (panics for an embedded server).
+    pub fn aws(&mut self) -> (&mut AwsServer, &TestEnv) {
+        match &mut self.backend {
+            Backend::Aws { server, env } => (server, env),
+            Backend::Embedded(_) => panic!("not an AWS-mode server"),
         }
     }
 

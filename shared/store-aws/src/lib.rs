@@ -25,6 +25,8 @@
 
 mod dynamo;
 mod filter;
+#[cfg(feature = "moto")]
+pub mod moto;
 mod s3;
 mod ses;
 mod sqs;
@@ -37,7 +39,7 @@ use oqcloud_store::{StoreError, StoreResult};
 pub use dynamo::DynamoJobRepo;
 pub use s3::{PRESIGNED_URL_VALIDITY, S3BlobStore};
 pub use ses::SesMailer;
-pub use sqs::SqsRunQueue;
+pub use sqs::{Delivery, SqsRunQueue};
 
 /// Environment variable naming the DynamoDB jobs table.
 pub const JOBS_TABLE_VAR: &str = "OQCLOUD_JOBS_TABLE";

@@ -48,6 +48,15 @@ impl SesMailer {
     }
 }
 
+/// The address mail to `user` goes to: the user name when it is an address, else the user
+/// name at the sender's domain (user names of the OpenQuake server are often plain names).
+fn recipient(user: &str, from: &str) -> String {
+    match (user.contains('@'), from.rsplit_once('@')) {
+        (false, Some((_, domain))) => format!("{user}@{domain}"),
+        _ => user.to_owned(),
+    }
+}
+
 /// UTF-8 text content.
 fn content(data: &str) -> StoreResult<Content> {
     Content::builder()
@@ -59,7 +68,8 @@ fn content(data: &str) -> StoreResult<Content> {
 
 #[async_trait]
 impl Mailer for SesMailer {
-    /// `sent_at` is not sent: SES dates the message itself.
+    /// `sent_at` is not sent: SES dates the message itself. `to` is a user name (see
+    /// [`recipient`]).
     async fn send(&self, mail: &Mail) -> StoreResult<()> {
         let message = Message::builder()
             .subject(content(&mail.subject)?)
@@ -68,11 +78,26 @@ impl Mailer for SesMailer {
         self.client
             .send_email()
             .from_email_address(&self.from)
-            .destination(Destination::builder().to_addresses(&mail.to).build())
+            .destination(
+                Destination::builder()
+                    .to_addresses(recipient(&mail.to, &self.from))
+                    .build(),
+            )
             .content(EmailContent::builder().simple(message).build())
             .send()
             .await
             .map_err(|err| aws_error(format!("mailing {}", mail.to), err))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recipient;
+
+    #[test]
+    fn plain_user_names_get_the_sender_domain() {
+        assert_eq!(recipient("alice", "oq@example.com"), "alice@example.com");
+        assert_eq!(recipient("bob@uni.edu", "oq@example.com"), "bob@uni.edu");
     }
 }

@@ -2,8 +2,6 @@
 //! tests, plus what only the AWS side has (presigned URLs, SQS messages, SES mail).
 //! Every test prints `SKIPPED` and passes when `moto_server` is not installed.
 
-mod support;
-
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +16,7 @@ use oqcloud_store::{
     OrderBy, RunQueue, StoreError, TransitionFields,
 };
 use oqcloud_store_aws::DynamoJobRepo;
-use support::TestEnv;
+use oqcloud_store_aws::moto::TestEnv;
 
 macro_rules! env_or_skip {
     ($name:literal) => {
@@ -844,32 +842,52 @@ async fn presigned_urls_are_fetchable() {
 }
 
 #[tokio::test]
-async fn enqueued_ids_are_received() {
-    let env = env_or_skip!("enqueued_ids_are_received");
+async fn enqueued_ids_are_received_and_deleted() {
+    let env = env_or_skip!("enqueued_ids_are_received_and_deleted");
     let queue = &env.stores.queue;
     for id in [3, 1, 2] {
         queue.enqueue(id).await.unwrap();
     }
-    let mut bodies = HashSet::new();
+    let mut ids = HashSet::new();
     for _ in 0..10 {
-        let received = queue
-            .client()
-            .receive_message()
-            .queue_url(queue.queue_url())
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .unwrap();
-        for message in received.messages.unwrap_or_default() {
-            bodies.insert(message.body.unwrap());
+        if let Some(delivery) = queue.receive(1, 30).await.unwrap() {
+            ids.insert(delivery.calc_id.unwrap());
+            queue.delete(&delivery).await.unwrap();
         }
-        if bodies.len() == 3 {
+        if ids.len() == 3 {
             break;
         }
     }
-    assert_eq!(bodies, HashSet::from(["1".into(), "2".into(), "3".into()]));
+    assert_eq!(ids, HashSet::from([1, 2, 3]));
+    assert_eq!(queue.receive(0, 30).await.unwrap(), None, "all deleted");
+    assert_eq!(queue.pending().await.unwrap(), 0);
     assert_eq!(queue.abort(1).await.unwrap(), AbortOutcome::NotFound);
+}
+
+#[tokio::test]
+async fn an_undeleted_message_comes_back_unless_extended() {
+    let env = env_or_skip!("an_undeleted_message_comes_back_unless_extended");
+    let queue = &env.stores.queue;
+    queue.enqueue(5).await.unwrap();
+    let first = queue.receive(1, 1).await.unwrap().expect("a delivery");
+    assert_eq!(first.receive_count, 1);
+    assert_eq!(queue.pending().await.unwrap(), 1, "in flight");
+    // Extended (a heartbeat): hidden for longer than it was received for.
+    queue.extend(&first, 3).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(queue.receive(0, 1).await.unwrap(), None, "still hidden");
+    // Not extended again (a worker that died): delivered again.
+    let mut again = None;
+    for _ in 0..5 {
+        again = queue.receive(1, 30).await.unwrap();
+        if again.is_some() {
+            break;
+        }
+    }
+    let again = again.expect("redelivered after the visibility timeout");
+    assert_eq!(again.calc_id, Some(5));
+    assert_eq!(again.receive_count, 2);
+    assert_ne!(again.receipt_handle, first.receipt_handle);
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@
 
 pub mod blob_keys;
 pub mod local;
+pub mod runs;
 
 use std::path::{Path, PathBuf};
 

@@ -29,4 +29,4 @@ pub use engine::{
 };
 pub use local::run_local;
 pub use pool::spawn_pool;
-pub use run::{EngineChoice, WorkerDeps, run_job};
+pub use run::{EngineChoice, WorkerDeps, fail_abandoned, run_job};

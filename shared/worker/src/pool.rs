@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 use crate::run::{WorkerDeps, run_job};
 
 /// Starts `workers` tasks, each running one job at a time from `queue` until the queue
-/// closes. A job's abort reaches its run through the token [`LocalQueue::start_run`]
+/// closes. A job's abort reaches its run through the token [`RunRegistry::start_run`](oqcloud_store::runs::RunRegistry::start_run)
 /// registers.
 pub fn spawn_pool(
     deps: Arc<WorkerDeps>,
@@ -22,7 +22,7 @@ pub fn spawn_pool(
             let queue = queue.clone();
             tokio::spawn(async move {
                 while let Some(id) = queue.next().await {
-                    let cancel = queue.start_run(id);
+                    let cancel = queue.runs.start_run(id);
                     match run_job(&deps, id, cancel).await {
                         Ok(Some(status)) => {
                             tracing::debug!("worker {worker}: calculation {id} ended {status}");
@@ -34,7 +34,7 @@ pub fn spawn_pool(
                             tracing::error!("worker {worker}: calculation {id}: {err:#}");
                         }
                     }
-                    queue.finish_run(id);
+                    queue.runs.finish_run(id);
                 }
             })
         })

@@ -84,6 +84,25 @@ pub async fn run_job(
     Ok(Some(done.status))
 }
 
+/// Ends `failed` a job left `executing` by a worker that stopped without settling it (on AWS,
+/// its queue message came back because the worker's heartbeat stopped), with `why` as its
+/// traceback, and mails the owner. Returns whether the job was failed here.
+pub async fn fail_abandoned(deps: &WorkerDeps, id: CalcId, why: &str) -> anyhow::Result<bool> {
+    match deps.jobs.get_job(id).await? {
+        Some(job) if job.status == JobStatus::Executing => {}
+        _ => return Ok(false),
+    }
+    let (to, fields) = failed(deps, id, vec![why.to_owned()]).await;
+    match deps.jobs.transition(id, to, fields).await? {
+        Some(done) => {
+            tracing::warn!("calculation {id} failed: {why}");
+            notify(deps, &done).await;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
 /// Fetches the inputs and runs the job with the first engine that accepts it, forwarding
 /// its log rows to the job repository as they come.
 async fn execute(

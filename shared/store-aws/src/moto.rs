@@ -1,4 +1,5 @@
-//! A moto server for the tests of this binary, and a fresh set of AWS resources per test.
+//! Test support (feature `moto`): a moto server (the AWS-API emulator), and a fresh set of
+//! AWS resources on it per test.
 //!
 //! One `moto_server` runs per test process, on a free loopback port. It is started through
 //! `sh`, which kills it when the test process exits (its stdin pipe closes then). Each test
@@ -11,9 +12,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::{AwsSettings, AwsStores};
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_dynamodb::config::Credentials;
-use oqcloud_store_aws::{AwsSettings, AwsStores};
 
 /// Account id moto puts in queue URLs.
 const MOTO_ACCOUNT: &str = "123456789012";
@@ -23,6 +24,7 @@ const SCRIPT: &str = r#"moto_server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 & pid=$
 read -r _ || true
 kill "$pid""#;
 
+/// A running `moto_server`.
 pub struct Moto {
     pub endpoint: String,
     _child: Child,
@@ -65,6 +67,7 @@ fn start() -> Option<Moto> {
 
 /// Stores over fresh resources of a shared moto server.
 pub struct TestEnv {
+    /// The emulator's URL.
     pub endpoint: String,
     pub settings: AwsSettings,
     pub stores: AwsStores,
