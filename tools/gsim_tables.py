@@ -28,13 +28,18 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'Atkinson2015AltDistSat'] + [
              'YuEtAl2013M%s%s' % (m, r) for m in 'sw'
              for r in ('', 'Tibet', 'Eastern', 'Stable')] + [
-             'ZhaoEtAl2016SSlab', 'ZhaoEtAl2016SSlabSiteSigma',
-             'ZhaoEtAl2016SSlabPErg']
+             'ZhaoEtAl2016' + m for m in (
+                 'Asc', 'AscSiteSigma', 'UpperMantle', 'UpperMantleSiteSigma',
+                 'SInter', 'SInterSiteSigma', 'SSlab', 'SSlabSiteSigma',
+                 'SSlabPErg')]
 #: NGA-West2 models: finite-fault contexts with consistent geometry
 NGA_WEST2 = {'ChiouYoungs2014', 'CampbellBozorgnia2014', 'AbrahamsonEtAl2014'}
 #: GSIMs called one magnitude at a time, as OpenQuake's classical calculator
 #: calls them (YuEtAl2013Ms uses the last magnitude of a multi-magnitude call)
 PER_MAGNITUDE = {g for g in GSIMS if g.startswith('YuEtAl2013')}
+#: subduction models with depth-dependent terms: contexts with deeper ruptures
+DEEP = {'ZhaoEtAl2016' + m for m in ('SInter', 'SInterSiteSigma', 'SSlab',
+                                     'SSlabSiteSigma', 'SSlabPErg')}
 #: vs30 open intervals a GSIM refuses (EC8 class C): replaced in its contexts
 VS30_EXCLUDED = {'TusaLanger2016Rhypo': (180.0, 360.0)}
 ROWS = 2200        # rows per file, shared by its IMTs
@@ -192,6 +197,18 @@ def with_extra(make, seed):
     return make_with_extra
 
 
+def deeper(make):
+    """The context maker `make` with half the ruptures' ztor between 20 and
+    150 km (across the 25, 50 and 100 km thresholds of subduction models)."""
+    def make_deeper(rng, n):
+        c = make(rng, n)
+        deep = rng.random(n) < 0.5
+        c.ztor[deep] = np.round(rng.uniform(20, 150, deep.sum()), 2)
+        c.ztor[rng.random(n) < 0.03] = 25.0
+        return c
+    return make_deeper
+
+
 def compute(gsim, ctx, imt, per_magnitude=False):
     n = len(ctx)
     out = np.zeros((4, 1, n))
@@ -245,6 +262,8 @@ def write(name):
                   else (contexts, ROWS))
     if {'azimuth', 'rvolc'} & set(cols):
         make = with_extra(make, sum(map(ord, name)) + 1)
+    if name in DEEP:
+        make = deeper(make)
     if name in VS30_EXCLUDED:
         make = avoiding_vs30(make, *VS30_EXCLUDED[name])
     imts = supported_imts(gsim, rng, make)

@@ -64,12 +64,24 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("YuEtAl2013MwEastern", |p| yu("YuEtAl2013MwEastern", p)),
     ("YuEtAl2013MwStable", |p| yu("YuEtAl2013MwStable", p)),
     ("YuEtAl2013MwTibet", |p| yu("YuEtAl2013MwTibet", p)),
-    ("ZhaoEtAl2016SSlab", |p| {
-        plain(zhao_2016::ZhaoEtAl2016SSlab::main(), p)
+    ("ZhaoEtAl2016Asc", |p| zhao("ZhaoEtAl2016Asc", p)),
+    ("ZhaoEtAl2016AscSiteSigma", |p| {
+        zhao("ZhaoEtAl2016AscSiteSigma", p)
     }),
+    ("ZhaoEtAl2016SInter", |p| zhao("ZhaoEtAl2016SInter", p)),
+    ("ZhaoEtAl2016SInterSiteSigma", |p| {
+        zhao("ZhaoEtAl2016SInterSiteSigma", p)
+    }),
+    ("ZhaoEtAl2016SSlab", |p| zhao("ZhaoEtAl2016SSlab", p)),
     ("ZhaoEtAl2016SSlabPErg", zhao_path_corrected),
     ("ZhaoEtAl2016SSlabSiteSigma", |p| {
-        plain(zhao_2016::ZhaoEtAl2016SSlab::site_sigma(), p)
+        zhao("ZhaoEtAl2016SSlabSiteSigma", p)
+    }),
+    ("ZhaoEtAl2016UpperMantle", |p| {
+        zhao("ZhaoEtAl2016UpperMantle", p)
+    }),
+    ("ZhaoEtAl2016UpperMantleSiteSigma", |p| {
+        zhao("ZhaoEtAl2016UpperMantleSiteSigma", p)
     }),
 ];
 
@@ -86,7 +98,14 @@ fn zhao_path_corrected(params: &[(String, String)]) -> Result<Box<dyn Gsim>, Gsi
         }
         file = Some(value.clone());
     }
-    Ok(Box::new(zhao_2016::ZhaoEtAl2016SSlab::path_corrected(file)))
+    Ok(Box::new(zhao_2016::ZhaoEtAl2016::path_corrected(file)))
+}
+
+/// A parameterless model of the Zhao et al. (2016) family by name.
+fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = zhao_2016::ZhaoEtAl2016::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Zhao et al. (2016) model {name}")))?;
+    plain(model, params)
 }
 
 /// A model of the Yu et al. (2013) family by name.
