@@ -18,6 +18,10 @@
 //! - `truncation_level = 0` means 1e-9 (a step at the median); an absent one means 99
 //!   (untruncated);
 //! - the GSIMs get magnitudes rounded to 3 decimals (6.500000000000001 is 6.5);
+//! - `shift_hypo = true` moves point-rupture hypocentres (in depth) with their surfaces;
+//! - `rvolc` is 0 unless a GSIM names volcanic zones (`volc_arc_file`, relative to the GSIM
+//!   logic tree): then it is measured from the site to the nearest node of a fault-mesh
+//!   rupture (point ruptures are refused); the GSIMs of one TRT must share those zones;
 //! - PoEs are rounded to single precision before the Poisson product, as OpenQuake stores
 //!   them in `float32`;
 //! - realizations: for each source-model branch (in file order), the cartesian product of
