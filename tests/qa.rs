@@ -26,7 +26,14 @@ qa_case!(case_04);
 qa_case!(case_24);
 qa_case!(case_25);
 qa_case!(case_26);
+// shift_hypo; `expected-3.26/` is OpenQuake 3.26.2's export of this job.ini (the case's
+// `expected/hazard_curve-mean-PGA.csv` was computed without shift_hypo)
+qa_case!(case_44);
 qa_case!(case_48);
+// YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)
+qa_case!(case_69);
+// ZhaoEtAl2016SSlabPErg: rvolc measured in the volcanic zones of its volc_arc_file
+qa_case!(case_83);
 // two realizations, quantiles, maps and spectra (area and fault sources): every export of the
 // reference engine's run of the same job
 qa_case!(area_quantiles, oqcloud_case);

@@ -24,9 +24,22 @@ from openquake.hazardlib.gsim import get_available_gsims
 GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'AkkarBommer2010', 'ToroEtAl2002', 'BooreEtAl2014',
          'AkkarEtAlRjb2014', 'ChiouYoungs2014', 'CampbellBozorgnia2014',
-         'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo']
+         'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo', 'Atkinson2015',
+         'Atkinson2015AltDistSat'] + [
+             'YuEtAl2013M%s%s' % (m, r) for m in 'sw'
+             for r in ('', 'Tibet', 'Eastern', 'Stable')] + [
+             'ZhaoEtAl2016' + m for m in (
+                 'Asc', 'AscSiteSigma', 'UpperMantle', 'UpperMantleSiteSigma',
+                 'SInter', 'SInterSiteSigma', 'SSlab', 'SSlabSiteSigma',
+                 'SSlabPErg')]
 #: NGA-West2 models: finite-fault contexts with consistent geometry
 NGA_WEST2 = {'ChiouYoungs2014', 'CampbellBozorgnia2014', 'AbrahamsonEtAl2014'}
+#: GSIMs called one magnitude at a time, as OpenQuake's classical calculator
+#: calls them (YuEtAl2013Ms uses the last magnitude of a multi-magnitude call)
+PER_MAGNITUDE = {g for g in GSIMS if g.startswith('YuEtAl2013')}
+#: subduction models with depth-dependent terms: contexts with deeper ruptures
+DEEP = {'ZhaoEtAl2016' + m for m in ('SInter', 'SInterSiteSigma', 'SSlab',
+                                     'SSlabSiteSigma', 'SSlabPErg')}
 #: vs30 open intervals a GSIM refuses (EC8 class C): replaced in its contexts
 VS30_EXCLUDED = {'TusaLanger2016Rhypo': (180.0, 360.0)}
 ROWS = 2200        # rows per file, shared by its IMTs
@@ -36,7 +49,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                    '..', 'tests', 'data', 'gsim')
 FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
-          'rhypo', 'repi']
+          'rhypo', 'repi', 'azimuth', 'rvolc']
 RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
          150, 180]
 VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
@@ -166,10 +179,47 @@ def avoiding_vs30(make, lo, hi):
     return make_avoiding
 
 
-def compute(gsim, ctx, imt):
+def with_extra(make, seed):
+    """The context maker `make` with the columns added after the first
+    tables were written (azimuth in degrees from the strike, rvolc in km, 0 for
+    a third of the rows) drawn from their own stream, so the other columns stay
+    those of `make`."""
+    extra = np.random.default_rng(seed)
+
+    def make_with_extra(rng, n):
+        c = make(rng, n)
+        c.azimuth = np.where(extra.random(n) < 0.1,
+                             extra.choice([0, 90, 180, 270], n),
+                             np.round(extra.uniform(0, 360, n), 2))
+        c.rvolc = np.where(extra.random(n) < 0.3, 0.0,
+                           np.round(extra.uniform(12, 80, n), 2))
+        return c
+    return make_with_extra
+
+
+def deeper(make):
+    """The context maker `make` with half the ruptures' ztor between 20 and
+    150 km (across the 25, 50 and 100 km thresholds of subduction models)."""
+    def make_deeper(rng, n):
+        c = make(rng, n)
+        deep = rng.random(n) < 0.5
+        c.ztor[deep] = np.round(rng.uniform(20, 150, deep.sum()), 2)
+        c.ztor[rng.random(n) < 0.03] = 25.0
+        return c
+    return make_deeper
+
+
+def compute(gsim, ctx, imt, per_magnitude=False):
     n = len(ctx)
     out = np.zeros((4, 1, n))
-    gsim.compute(ctx, [imt], out[0], out[1], out[2], out[3])
+    if per_magnitude:
+        for mag in np.unique(ctx.mag):
+            idx = ctx.mag == mag
+            sub = np.zeros((4, 1, idx.sum()))
+            gsim.compute(ctx[idx], [imt], sub[0], sub[1], sub[2], sub[3])
+            out[:, :, idx] = sub
+    else:
+        gsim.compute(ctx, [imt], out[0], out[1], out[2], out[3])
     return out[:, 0]
 
 
@@ -210,6 +260,10 @@ def write(name):
     cols = [f for f in FIELDS if f in req]
     make, rows = ((nga_contexts, NGA_ROWS) if name in NGA_WEST2
                   else (contexts, ROWS))
+    if {'azimuth', 'rvolc'} & set(cols):
+        make = with_extra(make, sum(map(ord, name)) + 1)
+    if name in DEEP:
+        make = deeper(make)
     if name in VS30_EXCLUDED:
         make = avoiding_vs30(make, *VS30_EXCLUDED[name])
     imts = supported_imts(gsim, rng, make)
@@ -219,7 +273,8 @@ def write(name):
         f.write(','.join(['imt'] + cols + ['mean', 'sig', 'tau', 'phi']) + '\n')
         for imt in imts:
             ctx = make(rng, per)
-            mean, sig, tau, phi = compute(gsim, ctx, imt)
+            mean, sig, tau, phi = compute(gsim, ctx, imt,
+                                          name in PER_MAGNITUDE)
             for i in range(per):
                 ins = [str(int(ctx[c][i])) if c == 'vs30measured'
                        else fmt(ctx[c][i]) for c in cols]

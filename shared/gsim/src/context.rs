@@ -47,6 +47,12 @@ pub enum DistanceParam {
     Rhypo,
     /// Epicentral distance.
     Repi,
+    /// Azimuth of the site from the rupture (degrees clockwise from the strike, in
+    /// `[0, 360)`), as OpenQuake's `azimuth`.
+    Azimuth,
+    /// Length of the straight path from the site to the closest point of the rupture
+    /// that lies in volcanic zones, km (0 when the job defines none).
+    Rvolc,
 }
 
 impl RuptureParam {
@@ -85,6 +91,8 @@ impl DistanceParam {
             Self::Ry0 => "ry0",
             Self::Rhypo => "rhypo",
             Self::Repi => "repi",
+            Self::Azimuth => "azimuth",
+            Self::Rvolc => "rvolc",
         }
     }
 }
@@ -137,6 +145,10 @@ pub struct Contexts {
     pub rhypo: Vec<f64>,
     /// Epicentral distance, km.
     pub repi: Vec<f64>,
+    /// Azimuth relative to the strike, degrees.
+    pub azimuth: Vec<f64>,
+    /// Path length in volcanic zones, km.
+    pub rvolc: Vec<f64>,
 }
 
 impl Contexts {
@@ -159,6 +171,8 @@ impl Contexts {
             self.ry0.len(),
             self.rhypo.len(),
             self.repi.len(),
+            self.azimuth.len(),
+            self.rvolc.len(),
         ]
         .into_iter()
         .max()
@@ -191,6 +205,8 @@ impl Contexts {
             DistanceParam::Ry0 => &self.ry0,
             DistanceParam::Rhypo => &self.rhypo,
             DistanceParam::Repi => &self.repi,
+            DistanceParam::Azimuth => &self.azimuth,
+            DistanceParam::Rvolc => &self.rvolc,
         }
     }
 

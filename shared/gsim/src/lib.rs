@@ -86,6 +86,12 @@ pub trait Gsim: Send + Sync {
     /// period range of its coefficient tables.
     fn supported_imts(&self) -> &'static [ImtKind];
 
+    /// The GeoJSON file of volcanic zones (OpenQuake's `volc_arc_file` parameter) in
+    /// which the engine measures [`DistanceParam::Rvolc`]; `None`: rvolc is 0.
+    fn volc_arc_file(&self) -> Option<&str> {
+        None
+    }
+
     /// Computes, for every context, the ln-mean and the total, inter-event and
     /// intra-event sigmas of `imt` into the four output slices.
     fn compute(

@@ -20,7 +20,9 @@ fn ctx_with(n: usize, value: f64) -> Contexts {
         rx: col.clone(),
         ry0: col.clone(),
         rhypo: col.clone(),
-        repi: col,
+        repi: col.clone(),
+        azimuth: col.clone(),
+        rvolc: col,
     }
 }
 

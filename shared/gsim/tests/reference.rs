@@ -58,6 +58,8 @@ fn read_cases(name: &str) -> Cases {
                 "ry0" => &mut ctx.ry0,
                 "rhypo" => &mut ctx.rhypo,
                 "repi" => &mut ctx.repi,
+                "azimuth" => &mut ctx.azimuth,
+                "rvolc" => &mut ctx.rvolc,
                 "mean" | "sig" | "tau" | "phi" => continue,
                 other => panic!("unknown column {other}"),
             };

@@ -39,6 +39,9 @@ pub struct Distances {
     pub azimuth: Option<f64>,
     /// Depth of the top of the rupture (site-independent, repeated for convenience).
     pub ztor: f64,
+    /// (lon, lat) of the rupture point closest to the site: the nearest mesh node of a
+    /// fault-mesh rupture (OpenQuake's `clon`, `clat`); `None` for planar ruptures.
+    pub closest: Option<(f64, f64)>,
 }
 
 impl RuptureSet {
@@ -74,15 +77,20 @@ impl RuptureSet {
                     360.0,
                 )),
                 ztor,
+                closest: None,
             },
             RuptureSurface::Mesh(m) => {
                 let strike = self.strike[index];
                 let middle = m.middle_point();
+                // the first nearest node, as numpy's argmin
+                let (rrup, nearest) =
+                    m.points()
+                        .fold((f64::INFINITY, [f64::NAN; 3]), |(best, at), p| {
+                            let d = chord(to_cartesian(p[0], p[1], p[2]), xyz);
+                            if d < best { (d, p) } else { (best, at) }
+                        });
                 Distances {
-                    rrup: m
-                        .points()
-                        .map(|p| chord(to_cartesian(p[0], p[1], p[2]), xyz))
-                        .fold(f64::INFINITY, f64::min),
+                    rrup,
                     rjb: Some(mesh_rjb(m, site)),
                     rx: Some(mesh_rx(m, site)),
                     ry0: Some(mesh_ry0(m, strike, site)),
@@ -93,6 +101,7 @@ impl RuptureSet {
                         360.0,
                     )),
                     ztor,
+                    closest: Some((nearest[0], nearest[1])),
                 }
             }
         })

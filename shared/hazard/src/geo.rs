@@ -298,7 +298,7 @@ pub fn region_grid(vertices: &[(f64, f64)], spacing: f64) -> Option<Vec<(f64, f6
 
 /// A polygon as OpenQuake's `Polygon` tests containment: an orthographic projection, the
 /// projected ring and the spherical bounding box (west, east, north, south).
-struct ProjectedPolygon {
+pub(crate) struct ProjectedPolygon {
     projection: Projection,
     ring: Vec<(f64, f64)>,
     bbox: (f64, f64, f64, f64),
@@ -307,7 +307,7 @@ struct ProjectedPolygon {
 impl ProjectedPolygon {
     /// `vertices` with edges resampled every 100 km, projected from the middle of their
     /// bounding box.
-    fn new(vertices: &[(f64, f64)]) -> Self {
+    pub(crate) fn new(vertices: &[(f64, f64)]) -> Self {
         let resampled = resample_ring(vertices);
         let projection = Projection::for_points(resampled.iter().copied());
         ProjectedPolygon {
@@ -318,6 +318,12 @@ impl ProjectedPolygon {
                 .collect(),
             bbox: bounding_box(resampled.iter().copied()),
         }
+    }
+
+    /// Whether (lon, lat) is inside the polygon or on its boundary (`Polygon.intersects`).
+    pub(crate) fn intersects(&self, lon: f64, lat: f64) -> bool {
+        let (x, y) = self.projection.project(lon, lat);
+        on_boundary(&self.ring, x, y) || strictly_inside(&self.ring, x, y)
     }
 
     /// `Polygon.discretize`: see [`discretize_polygon`].
@@ -444,17 +450,23 @@ fn resample_ring(vertices: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
+/// Whether (x, y) lies on an edge of the ring: collinear with it and within its extent.
+fn on_boundary(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
+    ring.iter().enumerate().any(|(i, &(x1, y1))| {
+        let (x2, y2) = ring[(i + 1) % ring.len()];
+        let cross = (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1);
+        cross == 0.0 && x >= x1.min(x2) && x <= x1.max(x2) && y >= y1.min(y2) && y <= y1.max(y2)
+    })
+}
+
 /// Whether (x, y) is strictly inside the polygon (even-odd rule; boundary points are out).
 fn strictly_inside(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
+    if on_boundary(ring, x, y) {
+        return false;
+    }
     let mut inside = false;
     for (i, &(x1, y1)) in ring.iter().enumerate() {
         let (x2, y2) = ring[(i + 1) % ring.len()];
-        // on the edge: collinear and within its extent
-        let cross = (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1);
-        if cross == 0.0 && x >= x1.min(x2) && x <= x1.max(x2) && y >= y1.min(y2) && y <= y1.max(y2)
-        {
-            return false;
-        }
         if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
             inside = !inside;
         }

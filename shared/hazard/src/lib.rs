@@ -13,6 +13,7 @@
 //! - [`surface`]: planar surfaces, simple and complex fault meshes;
 //! - [`rupture`]: sources to a column-wise [`RuptureSet`];
 //! - [`distance`]: rrup, rjb, rx, ry0, rhypo, repi, azimuth, ztor;
+//! - [`volcanic`]: volcanic zones and the path length through them (rvolc);
 //! - [`classical`]: hazard curves of a classical job.ini.
 
 pub mod classical;
@@ -22,6 +23,7 @@ pub mod mfd;
 pub mod msr;
 pub mod rupture;
 pub mod surface;
+pub mod volcanic;
 
 pub use distance::{Distances, Site};
 pub use rupture::{ErfParams, RuptureSet, RuptureSurface};

@@ -41,6 +41,10 @@ pub struct ErfParams {
     pub area_source_discretization: Option<f64>,
     /// `complex_fault_mesh_spacing`, km: needed by complex fault geometries.
     pub complex_fault_mesh_spacing: Option<f64>,
+    /// `shift_hypo`: the hypocentre of a point rupture moves (in depth) with its surface
+    /// when the surface is shifted into the seismogenic layer, instead of staying at the
+    /// depth of the hypocentral depth distribution.
+    pub shift_hypo: bool,
 }
 
 /// The surface of a rupture.
@@ -138,7 +142,7 @@ impl RuptureSet {
                 let p = &point.params;
                 let mfd =
                     BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin).map_err(in_source)?;
-                point_ruptures(p, &mfd, &[lon_lat(&point.location)])
+                point_ruptures(p, &mfd, &[lon_lat(&point.location)], params.shift_hypo)
             }
             SourceKind::Area(area) => {
                 let p = &area.params;
@@ -168,7 +172,7 @@ impl RuptureSet {
                 let mfd = BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin)
                     .and_then(|m| m.divided(points.len()))
                     .map_err(in_source)?;
-                point_ruptures(p, &mfd, &points)
+                point_ruptures(p, &mfd, &points, params.shift_hypo)
             }
             SourceKind::SimpleFault(fault) => fault_ruptures(fault, params),
             SourceKind::MultiPoint(multi) => {
@@ -185,7 +189,10 @@ impl RuptureSet {
                     let mfd = BinnedMfd::from_multi(mfds, i, params.width_of_mfd_bin)
                         .map_err(in_source)?;
                     let location = (point.lon as f32 as f64, point.lat as f32 as f64);
-                    ruptures.extend(point_ruptures(p, &mfd, &[location]).map_err(in_source)?);
+                    ruptures.extend(
+                        point_ruptures(p, &mfd, &[location], params.shift_hypo)
+                            .map_err(in_source)?,
+                    );
                 }
                 Ok(ruptures)
             }
@@ -268,6 +275,7 @@ fn point_ruptures(
     p: &PointParameters,
     mfd: &BinnedMfd,
     locations: &[(f64, f64)],
+    shift_hypo: bool,
 ) -> Result<Vec<Rupture>, HazardError> {
     let msr = Msr::from_nrml(&p.mag_scale_rel)?;
     let ratio = aspect_ratio(p.rupt_aspect_ratio)?;
@@ -292,7 +300,7 @@ fn point_ruptures(
             for &(plane_prob, (strike, dip, rake)) in &planes {
                 let area = msr.median_area(mag, Some(rake));
                 for &(depth_prob, depth) in &depths {
-                    let planar = surface::point_rupture_surface(&PointRuptureGeometry {
+                    let (planar, centre) = surface::point_rupture_surface(&PointRuptureGeometry {
                         lon,
                         lat,
                         depth,
@@ -310,7 +318,7 @@ fn point_ruptures(
                         dip,
                         ztor: planar.corners[0][2],
                         width: planar.width,
-                        hypo: [lon, lat, depth],
+                        hypo: [lon, lat, if shift_hypo { centre } else { depth }],
                         rate: mag_rate * (plane_prob * depth_prob),
                         surface: RuptureSurface::Planar(planar),
                     });

@@ -114,9 +114,10 @@ pub fn rupture_dimensions(usd: f64, lsd: f64, aspect_ratio: f64, area: f64, dip:
     [length, width * cos_dip, width * sin_dip]
 }
 
-/// The planar surface of a point rupture: centred on the hypocentre, moved up or down dip
-/// just enough to lie within the seismogenic layer; corners are reached along the diagonals.
-pub fn point_rupture_surface(g: &PointRuptureGeometry) -> PlanarSurface {
+/// The planar surface of a point rupture and the depth of its centre: centred on the
+/// hypocentre, moved up or down dip just enough to lie within the seismogenic layer; corners
+/// are reached along the diagonals.
+pub fn point_rupture_surface(g: &PointRuptureGeometry) -> (PlanarSurface, f64) {
     let [length, hwidth, height] = rupture_dimensions(
         g.upper_seismogenic_depth,
         g.lower_seismogenic_depth,
@@ -163,7 +164,7 @@ pub fn point_rupture_surface(g: &PointRuptureGeometry) -> PlanarSurface {
         corner(strike + 180.0 - theta, depth + half_height),
         corner(strike + theta, depth + half_height),
     ];
-    PlanarSurface::from_corners(corners, strike, g.dip)
+    (PlanarSurface::from_corners(corners, strike, g.dip), depth)
 }
 
 /// A rectangular mesh of points (lon, lat, depth), row-major: rows go down dip, columns
@@ -683,7 +684,8 @@ mod tests {
             strike: 0.0,
             dip: 90.0,
         };
-        let s = point_rupture_surface(&g);
+        let (s, depth) = point_rupture_surface(&g);
+        assert_eq!(depth, 5.0);
         assert!(s.corners[0][2].abs() < 1e-12 && (s.corners[2][2] - 10.0).abs() < 1e-12);
         // measured in the plane: the bottom edge is shorter, nearer the Earth's centre
         assert!((s.width - 10.0).abs() < 1e-3 && (s.length - 10.0).abs() < 1e-2);

@@ -54,6 +54,7 @@ fn summary() -> HashMap<String, Case> {
                     width_of_mfd_bin: num(f[5]),
                     area_source_discretization: optional(f[6]),
                     complex_fault_mesh_spacing: optional(f[7]),
+                    shift_hypo: false,
                 },
                 sites: coords
                     .chunks(2)

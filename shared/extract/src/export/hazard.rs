@@ -98,16 +98,18 @@ impl Arrays {
     }
 }
 
-/// Site columns: an optional `custom_site_id`, lon, lat and (when asked or not every site is
-/// at sea level) depth.
+/// Site columns: an optional `custom_site_id`, lon, lat and (for curves, or when not every
+/// site is at sea level) depth. Curves write the coordinates through float32, as OpenQuake
+/// does (144.708 as 144.70799).
 struct Sites {
     custom_ids: Option<Vec<String>>,
     sitecol: SiteCollection,
     with_depth: bool,
+    single_precision: bool,
 }
 
 impl Sites {
-    fn read(ds: &Datastore, always_depth: bool) -> Result<Self, ExportError> {
+    fn read(ds: &Datastore, curves: bool) -> Result<Self, ExportError> {
         let sitecol = ds.sitecol()?;
         let custom_ids = sitecol
             .extra
@@ -115,11 +117,12 @@ impl Sites {
             .find(|(name, _)| name == "custom_site_id")
             .map(|(_, column)| column.to_strings("sitecol/custom_site_id"))
             .transpose()?;
-        let with_depth = always_depth || sitecol.depth.iter().any(|&d| d != 0.0);
+        let with_depth = curves || sitecol.depth.iter().any(|&d| d != 0.0);
         Ok(Sites {
             custom_ids,
             sitecol,
             with_depth,
+            single_precision: curves,
         })
     }
 
@@ -140,10 +143,17 @@ impl Sites {
         if let Some(ids) = &self.custom_ids {
             cells.push(ids[site].clone());
         }
-        cells.push(coordinate(self.sitecol.lon[site]));
-        cells.push(coordinate(self.sitecol.lat[site]));
+        let coord = |x: f64| {
+            coordinate(if self.single_precision {
+                x as f32 as f64
+            } else {
+                x
+            })
+        };
+        cells.push(coord(self.sitecol.lon[site]));
+        cells.push(coord(self.sitecol.lat[site]));
         if self.with_depth {
-            cells.push(coordinate(self.sitecol.depth[site]));
+            cells.push(coord(self.sitecol.depth[site]));
         }
         cells
     }

@@ -6,6 +6,7 @@ use crate::{Gsim, GsimError};
 pub mod abrahamson_2014;
 pub mod akkar_2014;
 pub mod akkar_bommer_2010;
+pub mod atkinson_2015;
 pub mod boore_2014;
 pub mod boore_atkinson_2008;
 pub mod campbell_bozorgnia_2014;
@@ -14,6 +15,8 @@ pub mod chiou_youngs_2014;
 pub mod sadigh_1997;
 pub mod toro_2002;
 pub mod tusa_langer_2016;
+pub mod yu_2013;
+pub mod zhao_2016;
 
 /// Builds a GSIM from its `key=value` parameters.
 type Builder = fn(&[(String, String)]) -> Result<Box<dyn Gsim>, GsimError>;
@@ -28,6 +31,12 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("AkkarEtAlRjb2014", |p| {
         plain(akkar_2014::AkkarEtAlRjb2014, p)
+    }),
+    ("Atkinson2015", |p| {
+        plain(atkinson_2015::Atkinson2015::DEFAULT, p)
+    }),
+    ("Atkinson2015AltDistSat", |p| {
+        plain(atkinson_2015::Atkinson2015::ALT_DIST_SAT, p)
     }),
     ("BooreAtkinson2008", |p| {
         plain(boore_atkinson_2008::BooreAtkinson2008, p)
@@ -47,7 +56,64 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("TusaLanger2016Rhypo", |p| {
         plain(tusa_langer_2016::TusaLanger2016Rhypo, p)
     }),
+    ("YuEtAl2013Ms", |p| yu("YuEtAl2013Ms", p)),
+    ("YuEtAl2013MsEastern", |p| yu("YuEtAl2013MsEastern", p)),
+    ("YuEtAl2013MsStable", |p| yu("YuEtAl2013MsStable", p)),
+    ("YuEtAl2013MsTibet", |p| yu("YuEtAl2013MsTibet", p)),
+    ("YuEtAl2013Mw", |p| yu("YuEtAl2013Mw", p)),
+    ("YuEtAl2013MwEastern", |p| yu("YuEtAl2013MwEastern", p)),
+    ("YuEtAl2013MwStable", |p| yu("YuEtAl2013MwStable", p)),
+    ("YuEtAl2013MwTibet", |p| yu("YuEtAl2013MwTibet", p)),
+    ("ZhaoEtAl2016Asc", |p| zhao("ZhaoEtAl2016Asc", p)),
+    ("ZhaoEtAl2016AscSiteSigma", |p| {
+        zhao("ZhaoEtAl2016AscSiteSigma", p)
+    }),
+    ("ZhaoEtAl2016SInter", |p| zhao("ZhaoEtAl2016SInter", p)),
+    ("ZhaoEtAl2016SInterSiteSigma", |p| {
+        zhao("ZhaoEtAl2016SInterSiteSigma", p)
+    }),
+    ("ZhaoEtAl2016SSlab", |p| zhao("ZhaoEtAl2016SSlab", p)),
+    ("ZhaoEtAl2016SSlabPErg", zhao_path_corrected),
+    ("ZhaoEtAl2016SSlabSiteSigma", |p| {
+        zhao("ZhaoEtAl2016SSlabSiteSigma", p)
+    }),
+    ("ZhaoEtAl2016UpperMantle", |p| {
+        zhao("ZhaoEtAl2016UpperMantle", p)
+    }),
+    ("ZhaoEtAl2016UpperMantleSiteSigma", |p| {
+        zhao("ZhaoEtAl2016UpperMantleSiteSigma", p)
+    }),
 ];
+
+/// `ZhaoEtAl2016SSlabPErg`, whose only parameter is `volc_arc_file`.
+fn zhao_path_corrected(params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let mut file = None;
+    for (name, value) in params {
+        if name != "volc_arc_file" || file.is_some() {
+            return Err(GsimError::InvalidParameter {
+                gsim: "ZhaoEtAl2016SSlabPErg".to_string(),
+                name: name.clone(),
+                value: value.clone(),
+            });
+        }
+        file = Some(value.clone());
+    }
+    Ok(Box::new(zhao_2016::ZhaoEtAl2016::path_corrected(file)))
+}
+
+/// A parameterless model of the Zhao et al. (2016) family by name.
+fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = zhao_2016::ZhaoEtAl2016::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Zhao et al. (2016) model {name}")))?;
+    plain(model, params)
+}
+
+/// A model of the Yu et al. (2013) family by name.
+fn yu(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = yu_2013::YuEtAl2013::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Yu et al. (2013) model {name}")))?;
+    plain(model, params)
+}
 
 /// Boxes a model that takes no parameters, rejecting any given.
 fn plain<G: Gsim + 'static>(

@@ -18,6 +18,10 @@
 //! - `truncation_level = 0` means 1e-9 (a step at the median); an absent one means 99
 //!   (untruncated);
 //! - the GSIMs get magnitudes rounded to 3 decimals (6.500000000000001 is 6.5);
+//! - `shift_hypo = true` moves point-rupture hypocentres (in depth) with their surfaces;
+//! - `rvolc` is 0 unless a GSIM names volcanic zones (`volc_arc_file`, relative to the GSIM
+//!   logic tree): then it is measured from the site to the nearest node of a fault-mesh
+//!   rupture (point ruptures are refused); the GSIMs of one TRT must share those zones;
 //! - PoEs are rounded to single precision before the Poisson product, as OpenQuake stores
 //!   them in `float32`;
 //! - realizations: for each source-model branch (in file order), the cartesian product of
@@ -49,6 +53,7 @@ use rayon::prelude::*;
 
 pub use sites::SiteParams;
 
+use crate::volcanic::VolcanicZones;
 use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
 
 /// OpenQuake's magnitude bounds of the integration distance (`MINMAG`, `MAXMAG`).
@@ -227,6 +232,16 @@ fn number(ini: &JobIni, key: &str) -> Result<Option<f64>, HazardError> {
         .transpose()
 }
 
+/// A boolean parameter as OpenQuake's `valid.boolean` reads it (`1`, `true`, `yes`, `on`,
+/// any case), false when absent.
+fn boolean(ini: &JobIni, key: &str) -> bool {
+    ini.raw(key).is_some_and(|v| {
+        ["1", "true", "yes", "on"]
+            .iter()
+            .any(|t| v.trim().eq_ignore_ascii_case(t))
+    })
+}
+
 /// A number written as one (`True` is not taken for 1).
 fn py_num(v: &Py) -> Option<f64> {
     match v {
@@ -281,7 +296,7 @@ fn parse_gsim_branch(
         while i < tokens.len() {
             match (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
                 (Some(k), Some(&"="), Some(v)) => {
-                    params.push((k.to_string(), v.trim_matches('"').to_string()));
+                    params.push((k.to_string(), v.trim_matches(['"', '\'']).to_string()));
                     i += 3;
                 }
                 _ => return Err(unsupported(format!("GSIM parameters {body:?}"))),
@@ -344,7 +359,9 @@ impl ClassicalParams {
 
         // GSIM logic tree, or `gsim = Name` for every TRT
         let gsim_branch_sets = if let Some(file) = ini.raw("gsim_logic_tree_file") {
-            let tree = read_logic_tree(&base_dir.join(file.trim()))?;
+            let path = base_dir.join(file.trim());
+            let tree = read_logic_tree(&path)?;
+            let tree_dir = path.parent().unwrap_or(base_dir);
             tree.branch_sets
                 .iter()
                 .map(|set| {
@@ -361,7 +378,14 @@ impl ClassicalParams {
                             if !b.imt_weights.is_empty() {
                                 return Err(unsupported("per-IMT GSIM weights"));
                             }
-                            parse_gsim_branch(b.id.clone(), &b.model, b.weight)
+                            let mut branch = parse_gsim_branch(b.id.clone(), &b.model, b.weight)?;
+                            // file parameters are relative to the logic tree, as in OpenQuake
+                            for (key, value) in &mut branch.params {
+                                if key.ends_with("_file") {
+                                    *value = tree_dir.join(&*value).display().to_string();
+                                }
+                            }
+                            Ok(branch)
                         })
                         .collect::<Result<Vec<_>, _>>()?;
                     let trt = set
@@ -438,6 +462,7 @@ impl ClassicalParams {
             width_of_mfd_bin: number(ini, "width_of_mfd_bin")?.unwrap_or(f64::NAN),
             area_source_discretization: number(ini, "area_source_discretization")?,
             complex_fault_mesh_spacing: number(ini, "complex_fault_mesh_spacing")?,
+            shift_hypo: boolean(ini, "shift_hypo"),
         };
         Ok(Self {
             sites,
@@ -628,6 +653,8 @@ impl Chunk {
             &mut c.ry0,
             &mut c.rhypo,
             &mut c.repi,
+            &mut c.azimuth,
+            &mut c.rvolc,
         ] {
             col.clear();
         }
@@ -708,6 +735,7 @@ fn tiled_pnes(
     rups: &RuptureSet,
     trt: &str,
     gsims: &[Box<dyn Gsim>],
+    zones: Option<&VolcanicZones>,
     params: &ClassicalParams,
 ) -> Result<Vec<Vec<f64>>, HazardError> {
     let n = params.sites.len();
@@ -715,7 +743,7 @@ fn tiled_pnes(
         .div_ceil(rayon::current_num_threads())
         .clamp(1, TILE_SITES);
     if tile >= n {
-        return trt_pnes(rups, trt, gsims, params);
+        return trt_pnes(rups, trt, gsims, zones, params);
     }
     let tiles: Vec<ClassicalParams> = (0..n)
         .step_by(tile)
@@ -730,7 +758,7 @@ fn tiled_pnes(
         .collect();
     let parts = tiles
         .par_iter()
-        .map(|sub| trt_pnes(rups, trt, gsims, sub))
+        .map(|sub| trt_pnes(rups, trt, gsims, zones, sub))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((0..gsims.len())
         .map(|g| {
@@ -742,11 +770,13 @@ fn tiled_pnes(
         .collect())
 }
 
-/// Probabilities of no exceedance for one TRT, one array per GSIM.
+/// Probabilities of no exceedance for one TRT, one array per GSIM; `zones` are the
+/// volcanic zones rvolc is measured in (rvolc is 0 without them).
 fn trt_pnes(
     rups: &RuptureSet,
     trt: &str,
     gsims: &[Box<dyn Gsim>],
+    zones: Option<&VolcanicZones>,
     params: &ClassicalParams,
 ) -> Result<Vec<Vec<f64>>, HazardError> {
     let num_levels: usize = params.imts.iter().map(|i| i.levels.len()).sum();
@@ -823,6 +853,18 @@ fn trt_pnes(
                     DistanceParam::Ry0 => c.ry0.push(d.ry0.ok_or_else(|| no_mesh("ry0"))?),
                     DistanceParam::Rhypo => c.rhypo.push(d.rhypo),
                     DistanceParam::Repi => c.repi.push(d.repi),
+                    DistanceParam::Azimuth => {
+                        c.azimuth.push(d.azimuth.ok_or_else(|| invalid("azimuth"))?)
+                    }
+                    DistanceParam::Rvolc => c.rvolc.push(match zones {
+                        None => 0.0,
+                        Some(zones) => {
+                            let (clon, clat) = d
+                                .closest
+                                .ok_or_else(|| unsupported("rvolc for point-source ruptures"))?;
+                            zones.rvolc(site.lon, site.lat, clon, clat)
+                        }
+                    }),
                 }
             }
             chunk.site.push(s);
@@ -835,6 +877,30 @@ fn trt_pnes(
     }
     accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut pne)?;
     Ok(pne)
+}
+
+/// The volcanic zones of the GSIMs that measure rvolc, read from their `volc_arc_file`;
+/// `None` when they have none. GSIMs of one TRT measuring it in different zones are refused.
+fn volcanic_zones(gsims: &[Box<dyn Gsim>]) -> Result<Option<VolcanicZones>, HazardError> {
+    let mut files = gsims
+        .iter()
+        .filter(|g| g.requires().distance.contains(&DistanceParam::Rvolc))
+        .map(|g| g.volc_arc_file());
+    let Some(first) = files.next() else {
+        return Ok(None);
+    };
+    if files.any(|f| f != first) {
+        return Err(unsupported(
+            "GSIMs of one tectonic region type with different volc_arc_file",
+        ));
+    }
+    first
+        .map(|file| {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| invalid(format!("volc_arc_file {file}: {e}")))?;
+            VolcanicZones::from_geojson(&text, file)
+        })
+        .transpose()
 }
 
 /// The GSIM branch set applying to `trt` (the one for all TRTs, `*`, included).
@@ -902,7 +968,14 @@ pub fn compute(params: &ClassicalParams) -> Result<HazardCurves, HazardError> {
                 .iter()
                 .map(|b| gsim_by_name(&b.gsim, &b.params).map_err(gsim_error))
                 .collect::<Result<Vec<_>, _>>()?;
-            per_trt[t] = Some(tiled_pnes(&group.ruptures, &group.trt, &gsims, params)?);
+            let zones = volcanic_zones(&gsims)?;
+            per_trt[t] = Some(tiled_pnes(
+                &group.ruptures,
+                &group.trt,
+                &gsims,
+                zones.as_ref(),
+                params,
+            )?);
         }
         pnes.push(per_trt);
     }

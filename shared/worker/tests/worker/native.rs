@@ -63,10 +63,10 @@ async fn the_native_engine_runs_a_classical_job_and_exports_it() {
 async fn engine_native_fails_naming_the_unsupported_feature() {
     let out = tempfile::tempdir().unwrap();
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
-    // case_69 uses the GSIM YuEtAl2013Ms, not implemented natively
+    // case_43 sets ps_grid_spacing (collapsing point sources), not implemented natively
     let err = run_local(
         &engines,
-        &qa_case("case_69"),
+        &qa_case("case_43"),
         Some(EngineChoice::Native),
         &[],
         out.path(),
@@ -75,7 +75,7 @@ async fn engine_native_fails_naming_the_unsupported_feature() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "The native engine cannot run this job: not supported yet: GSIM YuEtAl2013Ms"
+        "The native engine cannot run this job: not supported yet: ps_grid_spacing"
     );
 }
 
@@ -84,7 +84,7 @@ async fn auto_falls_back_to_the_next_engine_when_the_native_one_refuses() {
     let out = tempfile::tempdir().unwrap();
     let fallback = FakeEngine::new(Ending::Complete);
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine), fallback.clone()];
-    run_local(&engines, &qa_case("case_69"), None, &[], out.path())
+    run_local(&engines, &qa_case("case_43"), None, &[], out.path())
         .await
         .unwrap();
     assert_eq!(fallback.runs(), 1);
