@@ -65,7 +65,7 @@ fn family(ds: &Datastore, query: &Query, family: Family) -> ExtractResult {
         &["kind", "imt", "site_id"]
     };
     query.only(family.spec(), known)?;
-    if query.pairs.is_empty() {
+    if query.is_empty() {
         qgis(ds, family)
     } else {
         selected(ds, query, family)
@@ -203,14 +203,18 @@ fn selected(ds: &Datastore, query: &Query, family: Family) -> ExtractResult {
             i..i + 1
         }
     };
-    // as the reference, only the first site_id counts
-    let site_id = query.all("site_id").first().copied();
-    let sites = match site_id {
+    let site_ids = query
+        .all("site_id")
+        .into_iter()
+        .map(|text| {
+            text.parse::<i64>()
+                .map_err(|_| bad(format!("site_id: '{text}' is not an integer")))
+        })
+        .collect::<ExtractResult<Vec<i64>>>()?;
+    // as the reference, only the first site_id counts (all are echoed)
+    let sites = match site_ids.first() {
         None => 0..n,
-        Some(text) => {
-            let id: i64 = text
-                .parse()
-                .map_err(|_| bad(format!("site_id: '{text}' is not an integer")))?;
+        Some(&id) => {
             // Python indexing: -1 is the last site
             let index = if id < 0 { n as i64 + id } else { id };
             if !(0..n as i64).contains(&index) {
@@ -248,12 +252,8 @@ fn selected(ds: &Datastore, query: &Query, family: Family) -> ExtractResult {
     if let Some(imt) = imt {
         npz.add("imt", NpyArray::unicode(&[imt]));
     }
-    if let Some(text) = site_id {
-        // parsed above
-        npz.add(
-            "site_id",
-            NpyArray::i64s(&[text.parse().unwrap_or_default()]),
-        );
+    if !site_ids.is_empty() {
+        npz.add("site_id", NpyArray::i64s(&site_ids));
     }
     let ks: Vec<i64> = selected.iter().map(|sel| sel.k as i64).collect();
     npz.add("k", NpyArray::i64s(&ks));

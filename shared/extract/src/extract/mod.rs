@@ -157,6 +157,11 @@ impl<'a> Query<'a> {
         }
     }
 
+    /// True when no parameter was given.
+    fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
     /// Every value of `name`, in order.
     fn all(&self, name: &str) -> Vec<&'a str> {
         self.pairs
