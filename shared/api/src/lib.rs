@@ -57,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/calc/{id}/results", get(results::results))
         .route("/v1/calc/{id}/result/list", get(results::results))
         .route("/v1/calc/{id}/datastore", cors(get(results::datastore)))
+        .route("/v1/calc/{id}/extract/{*spec}", cors(get(results::extract)))
         .route("/v1/calc/{id}/abort", cors(post(manage::abort)))
         .route("/v1/calc/{id}/remove", cors(post(manage::remove)))
         .fallback(not_found)

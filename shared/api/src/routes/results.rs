@@ -1,4 +1,4 @@
-//! Outputs of a calculation: the results list, exports and the datastore (spec §6).
+//! Outputs of a calculation: the results list, exports, extracts and the datastore (spec §6).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -152,5 +152,202 @@ async fn send_blob(
             let len = bytes.len() as u64;
             Ok(attachment(content_type, filename, Body::from(bytes), len))
         }
+    }
+}
+
+/// Specs every user who may read a calculation may extract (the reference's
+/// `EXTRACTABLE_RESOURCES`); the others need level 2.
+const EXTRACTABLE: &[&str] = &[
+    "agg_curves",
+    "agg_damages",
+    "agg_losses",
+    "agg_risk",
+    "aggrisk_tags",
+    "asset_risk",
+    "asset_tags",
+    "composite_risk_model",
+    "damages-rlzs",
+    "damages-stats",
+    "disagg_layer",
+    "events",
+    "exposure_metadata",
+    "exposure_by_location",
+    "exposure_by_lse?secondary_peril=liquefaction",
+    "exposure_by_lse?secondary_peril=landslide",
+    "gmf_data",
+    "hcurves",
+    "hmaps",
+    "losses_by_asset",
+    "losses_by_location",
+    "losses_by_site",
+    "mmi_tags",
+    "oqparam",
+    "realizations",
+    "risk_by_event",
+    "rupture_info",
+    "sitecol",
+    "uhs",
+];
+
+/// Whether the caller may extract `resource` (the spec, with or without its query): it is
+/// one of [`EXTRACTABLE`] or below one (`/` or `.` separated), or the caller is advanced.
+fn can_extract(caller: &Caller, resource: &str) -> bool {
+    caller.is_advanced()
+        || EXTRACTABLE.iter().any(|allowed| {
+            resource == *allowed
+                || resource
+                    .strip_prefix(allowed)
+                    .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('.'))
+        })
+}
+
+/// `GET|HEAD /v1/calc/:id/extract/*spec`: named arrays read from the datastore, as an `.npz`
+/// archive (`application/x-zip`, `<spec>XXXXXXXX.npz` as the reference names it). A bad spec
+/// or parameter is a 400 naming it (the reference answers 500); a job without a datastore
+/// is a 404.
+pub async fn extract(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, what)): Path<(String, String)>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> ApiResult {
+    let job = readable_job(&state, &caller, parse_calc_id(&id)?).await?;
+    // the reference's route pattern for the spec: [-/_.\w]+
+    if what.is_empty()
+        || !what
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '/' | '_' | '.'))
+    {
+        return Err(ApiError::NotFound);
+    }
+    let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let with_query = if query.is_empty() {
+        what.clone()
+    } else {
+        format!("{what}?{}", query.join("&"))
+    };
+    if !can_extract(&caller, &what) && !can_extract(&caller, &with_query) {
+        return Err(ApiError::Forbidden);
+    }
+    let key = blob_keys::datastore_key(job.id);
+    // the datastore as a local file: the embedded store's own, or a temporary copy
+    let (path, _copy) = match state.blobs.locate(&key).await? {
+        Some(BlobLocation::File(path)) => (path, None),
+        _ => {
+            let bytes = state.blobs.get(&key).await?.ok_or(ApiError::NotFound)?;
+            let copy = tempfile::NamedTempFile::new_in(&state.config.scratch_dir)
+                .and_then(|mut file| file.write_all(&bytes).map(|()| file))
+                .map_err(|e| ApiError::Internal(format!("copying the datastore: {e}")))?;
+            (copy.path().to_path_buf(), Some(copy))
+        }
+    };
+    if !path.is_file() {
+        return Err(ApiError::NotFound);
+    }
+    let spec = what.clone();
+    let extracted = tokio::task::spawn_blocking(move || {
+        let ds = oqcloud_datastore::Datastore::open(&path)?;
+        let npz = oqcloud_extract::extract(&ds, &spec, &params)?;
+        npz.to_bytes()
+            .map_err(|e| ApiError::Internal(format!("writing the npz: {e}")))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("extracting: {e}")))?;
+    let bytes = extracted?;
+    let filename = format!("{}{}.npz", what.replace('/', "-"), random_suffix());
+    let len = bytes.len() as u64;
+    Ok(attachment(
+        "application/x-zip",
+        &filename,
+        Body::from(bytes),
+        len,
+    ))
+}
+
+impl From<oqcloud_datastore::Error> for ApiError {
+    fn from(error: oqcloud_datastore::Error) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<oqcloud_extract::ExtractError> for ApiError {
+    fn from(error: oqcloud_extract::ExtractError) -> Self {
+        use oqcloud_extract::ExtractError;
+        match error {
+            ExtractError::BadRequest(_) | ExtractError::Unsupported(_) => {
+                ApiError::BadRequest(error.to_string())
+            }
+            ExtractError::Datastore(error) => ApiError::Internal(error.to_string()),
+        }
+    }
+}
+
+/// Eight characters of `[a-z0-9_]`, as Python's `tempfile.mkstemp` puts in its names.
+fn random_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789_";
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    let mut bits = hasher.finish();
+    (0..8)
+        .map(|_| {
+            let c = CHARS[(bits % CHARS.len() as u64) as usize];
+            bits /= CHARS.len() as u64;
+            char::from(c)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(level: u8) -> Caller {
+        Caller {
+            user_name: "carol".into(),
+            is_superuser: false,
+            level,
+            valid_users: vec!["carol".into()],
+        }
+    }
+
+    #[test]
+    fn extract_permissions_are_the_references() {
+        let simplified = caller(1);
+        for allowed in [
+            "realizations",
+            "events",
+            "hcurves",
+            "agg_losses/structural",
+            "composite_risk_model.attrs",
+            "exposure_by_lse?secondary_peril=landslide",
+        ] {
+            assert!(can_extract(&simplified, allowed), "{allowed}");
+        }
+        for refused in [
+            "assets",
+            "hcurves-stats",
+            "weights",
+            "eventsx",
+            "exposure_by_lse",
+        ] {
+            assert!(!can_extract(&simplified, refused), "{refused}");
+        }
+        assert!(can_extract(&caller(2), "assets"));
+    }
+
+    #[test]
+    fn npz_names_carry_eight_random_characters() {
+        let suffix = random_suffix();
+        assert_eq!(suffix.len(), 8);
+        assert!(
+            suffix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        );
     }
 }

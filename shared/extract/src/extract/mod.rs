@@ -1,0 +1,196 @@
+//! The extract API (`GET /v1/calc/:id/extract/<spec>`): named arrays read from a datastore,
+//! returned as an `.npz` archive with the reference's member names, dtypes and shapes.
+//!
+//! [`extract`] dispatches a spec as OpenQuake 3.26's `Extractor` does: `key/argument`,
+//! `key?query`, a bare registered key, or else a raw datastore path (a top-level dataset or
+//! group). One module per family: [`metadata`] (`oqparam`, `realizations`, `weights`,
+//! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`datastore_path`]
+//! (raw paths and their `.attrs`).
+//!
+//! Differences from the reference, on purpose: a bad spec or parameter is an
+//! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
+//! answers 500); strings are never pickled (`gsims_by_trt` holds `<U` arrays).
+
+mod datastore_path;
+mod hazard;
+mod metadata;
+pub mod npz;
+
+use oqcloud_datastore::Datastore;
+
+pub use npz::{NpyArray, Npz};
+
+/// Why an extraction failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// The spec or one of its parameters is wrong, or names something this calculation does
+    /// not have (HTTP 400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// A spec of the reference's registry that oqcloud does not implement (HTTP 400).
+    #[error("unsupported extract spec: {0}")]
+    Unsupported(String),
+    /// The datastore is unreadable or inconsistent (HTTP 500).
+    #[error(transparent)]
+    Datastore(#[from] oqcloud_datastore::Error),
+}
+
+/// Result of an extractor.
+pub type ExtractResult<T = Npz> = Result<T, ExtractError>;
+
+fn bad(message: impl Into<String>) -> ExtractError {
+    ExtractError::BadRequest(message.into())
+}
+
+fn malformed(path: &str, reason: &str) -> ExtractError {
+    ExtractError::Datastore(oqcloud_datastore::Error::Malformed {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    })
+}
+
+/// The keys of OpenQuake 3.26.2's extract registry that oqcloud does not implement.
+const UNSUPPORTED: &[&str] = &[
+    "agg_curves",
+    "agg_damages",
+    "agg_losses",
+    "aggexp_tags",
+    "aggregate",
+    "aggrisk_tags",
+    "asset_risk",
+    "asset_tags",
+    "assets",
+    "avg_gmf",
+    "avg_losses_by",
+    "composite_risk_model.attrs",
+    "csq_curves",
+    "damages-rlzs",
+    "damages-stats",
+    "disagg",
+    "disagg_layer",
+    "ebruptures",
+    "effect",
+    "eids_by_gsim",
+    "event_based_mfd",
+    "events",
+    "exposure_by_location",
+    "exposure_by_lse",
+    "exposure_metadata",
+    "gmf_data",
+    "gmf_scenario",
+    "gridded_sources",
+    "high_sites",
+    "losses_by_asset",
+    "losses_by_location",
+    "losses_by_site",
+    "mean_by_rup",
+    "mean_rates_by_src",
+    "med_gmv",
+    "median_spectra",
+    "mmi_tags",
+    "num_events",
+    "relevant_gmfs",
+    "risk_stats",
+    "rup_ids",
+    "rupids",
+    "rups_by_mag_dist",
+    "rupture_info",
+    "ruptures",
+    "ruptures_within",
+    "source_data",
+    "sources",
+    "task_info",
+];
+
+/// Extracts `what` (the URL path after `/extract/`) with the decoded query parameters, in
+/// request order (repeated names allowed).
+pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> ExtractResult {
+    let query = Query::new(params);
+    let (key, argument) = match what.split_once('/') {
+        Some((key, argument)) => (key, Some(argument)),
+        None => (what, None),
+    };
+    let implemented = |name: &str| -> Option<fn(&Datastore, &Query) -> ExtractResult> {
+        Some(match name {
+            "oqparam" => metadata::oqparam,
+            "realizations" => metadata::realizations,
+            "weights" => metadata::weights,
+            "gsims_by_trt" => metadata::gsims_by_trt,
+            "sitecol" => metadata::sitecol,
+            "hcurves" => hazard::hcurves,
+            "hmaps" => hazard::hmaps,
+            "uhs" => hazard::uhs,
+            _ => return None,
+        })
+    };
+    if let Some(extractor) = implemented(key) {
+        if let Some(argument) = argument.filter(|a| !a.is_empty()) {
+            return Err(bad(format!(
+                "extract/{key} takes no path argument (got '{argument}')"
+            )));
+        }
+        return extractor(ds, &query);
+    }
+    if UNSUPPORTED.contains(&key) {
+        return Err(ExtractError::Unsupported(key.to_owned()));
+    }
+    if argument.is_some() || !params.is_empty() {
+        return Err(bad(format!("unknown extract spec '{key}'")));
+    }
+    datastore_path::extract(ds, what)
+}
+
+/// The query parameters of a spec: `name=value` pairs, blank values dropped (as Python's
+/// `parse_qs`).
+pub(crate) struct Query<'a> {
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Query<'a> {
+    fn new(params: &'a [(String, String)]) -> Query<'a> {
+        Query {
+            pairs: params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }
+    }
+
+    /// True when no parameter was given.
+    fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Every value of `name`, in order.
+    fn all(&self, name: &str) -> Vec<&'a str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+            .collect()
+    }
+
+    /// The value of `name` given at most once.
+    fn one(&self, name: &str) -> ExtractResult<Option<&'a str>> {
+        match self.all(name).as_slice() {
+            [] => Ok(None),
+            [value] => Ok(Some(value)),
+            _ => Err(bad(format!("{name}: give one value only"))),
+        }
+    }
+
+    /// A 400 naming the first parameter not in `known`.
+    fn only(&self, spec: &str, known: &[&str]) -> ExtractResult<()> {
+        match self.pairs.iter().find(|(k, _)| !known.contains(k)) {
+            None => Ok(()),
+            Some((k, _)) if known.is_empty() => Err(bad(format!(
+                "extract/{spec} takes no parameters (got '{k}')"
+            ))),
+            Some((k, _)) => Err(bad(format!(
+                "unknown parameter '{k}' for extract/{spec} (expected {})",
+                known.join(", ")
+            ))),
+        }
+    }
+}

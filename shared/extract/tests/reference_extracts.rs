@@ -1,0 +1,355 @@
+//! Our extracts against the reference engine's (`tools/reference_extracts.py`, in
+//! `tests/data/extract`): on the reference's own datastore of a classical job with two
+//! realizations, mean and quantiles (same members, dtypes, shapes and bytes), and on a
+//! native run of the same job (same members, dtypes and shapes; values within [`RTOL`]).
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use ndarray_npy::npy::header::Header;
+use oqcloud_datastore::Datastore;
+use oqcloud_extract::{ExtractError, extract};
+use oqcloud_worker::{Engine, RunContext, native::NativeEngine};
+use py_literal::Value as PyValue;
+
+/// Absolute tolerance on native values (PoEs below it are noise), as the QA cases.
+const ATOL: f64 = 1e-8;
+/// Relative tolerance on native values: the tolerance of the QA cases (the native engine
+/// reproduces this job's curves to about 1e-5 of the reference's).
+const RTOL: f64 = 1e-4;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixtures() -> PathBuf {
+    root().join("tests/data/extract")
+}
+
+/// File name → spec, as the tool wrote them.
+fn specs() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(fixtures().join("specs.json")).unwrap();
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+    map.into_iter()
+        .map(|(file, spec)| (file, spec.as_str().unwrap().to_owned()))
+        .collect()
+}
+
+/// Extracts `spec` (`what?k=v&k=v`) as the API does.
+fn ours(ds: &Datastore, spec: &str) -> Result<BTreeMap<String, Member>, ExtractError> {
+    let (what, query) = spec.split_once('?').unwrap_or((spec, ""));
+    let params: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            (k.to_owned(), v.to_owned())
+        })
+        .collect();
+    let npz = extract(ds, what, &params)?;
+    Ok(read_npz(&npz.to_bytes().unwrap()))
+}
+
+/// One `.npy` member: its dtype, shape and bytes.
+#[derive(Debug, PartialEq)]
+struct Member {
+    descr: PyValue,
+    shape: Vec<usize>,
+    data: Vec<u8>,
+}
+
+fn read_npz(bytes: &[u8]) -> BTreeMap<String, Member> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut members = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().strip_suffix(".npy").unwrap().to_owned();
+        let header = Header::from_reader(&mut file).unwrap();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        members.insert(
+            name,
+            Member {
+                descr: header.type_descriptor,
+                shape: header.shape,
+                data,
+            },
+        );
+    }
+    members
+}
+
+fn theirs(file: &str) -> BTreeMap<String, Member> {
+    read_npz(&std::fs::read(fixtures().join(file)).unwrap())
+}
+
+/// The (offset, kind, size) of every scalar of a dtype, and the item size.
+fn leaves(descr: &PyValue, base: usize, out: &mut Vec<(usize, char, usize)>) -> usize {
+    match descr {
+        PyValue::String(code) => {
+            let kind = code.chars().nth(1).unwrap();
+            let n: usize = code[2..].parse().unwrap();
+            let size = if kind == 'U' { 4 * n } else { n };
+            out.push((base, kind, size));
+            size
+        }
+        PyValue::List(fields) => {
+            let mut offset = 0;
+            for field in fields {
+                let PyValue::Tuple(parts) = field else {
+                    panic!("{field:?}")
+                };
+                offset += leaves(&parts[1], base + offset, out);
+            }
+            offset
+        }
+        other => panic!("unexpected descr {other:?}"),
+    }
+}
+
+/// Same values, floats within `ATOL + rtol * |expected|` (`rtol` 0: the same bytes); returns
+/// the largest relative difference of the floats above `ATOL`.
+fn assert_close(spec: &str, name: &str, ours: &Member, theirs: &Member, rtol: f64) -> f64 {
+    let mut scalars = Vec::new();
+    let itemsize = leaves(&theirs.descr, 0, &mut scalars);
+    assert_eq!(ours.data.len(), theirs.data.len(), "{spec}: {name}");
+    if rtol == 0.0 {
+        assert!(ours.data == theirs.data, "{spec}: {name} differs");
+        return 0.0;
+    }
+    let mut largest: f64 = 0.0;
+    for (item, (a, b)) in ours
+        .data
+        .chunks(itemsize)
+        .zip(theirs.data.chunks(itemsize))
+        .enumerate()
+    {
+        for &(offset, kind, size) in &scalars {
+            let (x, y) = (&a[offset..offset + size], &b[offset..offset + size]);
+            if kind != 'f' {
+                assert_eq!(x, y, "{spec}: {name}[{item}] at byte {offset}");
+                continue;
+            }
+            let float = |bytes: &[u8]| match size {
+                4 => f64::from(f32::from_le_bytes(bytes.try_into().unwrap())),
+                _ => f64::from_le_bytes(bytes.try_into().unwrap()),
+            };
+            let (x, y) = (float(x), float(y));
+            assert!(
+                (x - y).abs() <= ATOL + rtol * y.abs(),
+                "{spec}: {name}[{item}] at byte {offset}: {x} != {y}"
+            );
+            if y.abs() > ATOL {
+                largest = largest.max((x - y).abs() / y.abs());
+            }
+        }
+    }
+    largest
+}
+
+/// The kind of a dtype without string widths (`|S1664` and `|S1700` are both `|S`).
+fn without_widths(descr: &PyValue) -> String {
+    let text = format!("{descr:?}");
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == 'S' || c == 'U' {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn extracts_of_the_reference_datastore_are_the_references() {
+    let ds = Datastore::open(fixtures().join("calc.hdf5")).unwrap();
+    for (file, spec) in specs() {
+        let ours = ours(&ds, &spec).unwrap_or_else(|e| panic!("{spec}: {e}"));
+        let theirs = theirs(&file);
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>(),
+            "{spec}: members"
+        );
+        for (name, expected) in &theirs {
+            let got = &ours[name];
+            assert_eq!(got.descr, expected.descr, "{spec}: {name} dtype");
+            assert_eq!(got.shape, expected.shape, "{spec}: {name} shape");
+            let _ = assert_close(&spec, name, got, expected, 0.0);
+        }
+    }
+}
+
+/// Runs the job of the fixtures with the native engine; returns the scratch directory and
+/// the datastore in it.
+fn native_run() -> (tempfile::TempDir, PathBuf) {
+    let scratch = tempfile::tempdir().unwrap();
+    let work_dir = scratch.path().join("work");
+    std::fs::create_dir_all(&work_dir).unwrap();
+    let job_ini = root().join("tests/data/qa/oqcloud/area_quantiles/job.ini");
+    let (log, _rows) = tokio::sync::mpsc::unbounded_channel();
+    let ctx = RunContext {
+        calc_id: 1,
+        input_dir: job_ini.parent().unwrap().to_path_buf(),
+        job_ini,
+        work_dir,
+        log,
+        cancel: tokio_util::sync::CancellationToken::new(),
+        parent: None,
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let output = runtime.block_on(NativeEngine.run(ctx)).unwrap();
+    (scratch, output.datastore)
+}
+
+#[test]
+fn extracts_of_a_native_run_match_the_references() {
+    let (_scratch, path) = native_run();
+    let ds = Datastore::open(path).unwrap();
+    let mut largest: f64 = 0.0;
+    for (file, spec) in specs() {
+        let ours = ours(&ds, &spec).unwrap_or_else(|e| panic!("{spec}: {e}"));
+        let theirs = theirs(&file);
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>(),
+            "{spec}: members"
+        );
+        for (name, expected) in &theirs {
+            let got = &ours[name];
+            if spec == "oqparam" {
+                // the job parameters as each engine records them (paths, defaults)
+                assert_eq!(without_widths(&got.descr), without_widths(&expected.descr));
+                assert_eq!(got.shape, expected.shape, "{spec}: {name} shape");
+                continue;
+            }
+            if spec == "sitecol" && name == "array" {
+                // the native engine stores every site parameter, the reference only those
+                // its GSIMs need: the reference's columns come first, in its order
+                let (PyValue::List(ours), PyValue::List(reference)) = (&got.descr, &expected.descr)
+                else {
+                    panic!("sitecol: not records")
+                };
+                assert_eq!(
+                    &ours[..reference.len()],
+                    reference.as_slice(),
+                    "sitecol dtype"
+                );
+                assert_eq!(got.shape, expected.shape, "{spec}: {name} shape");
+                continue;
+            }
+            assert_eq!(got.descr, expected.descr, "{spec}: {name} dtype");
+            assert_eq!(got.shape, expected.shape, "{spec}: {name} shape");
+            largest = largest.max(assert_close(&spec, name, got, expected, RTOL));
+        }
+    }
+    println!("largest relative difference: {largest:.2e}");
+}
+
+fn bad_request(spec: &str) -> String {
+    let ds = Datastore::open(fixtures().join("calc.hdf5")).unwrap();
+    match ours(&ds, spec) {
+        Err(ExtractError::BadRequest(message)) => message,
+        Err(ExtractError::Unsupported(key)) => format!("unsupported extract spec: {key}"),
+        other => panic!("{spec}: {other:?}"),
+    }
+}
+
+#[test]
+fn bad_specs_and_parameters_are_named() {
+    for (spec, message) in [
+        (
+            "hcurves?kind=foo",
+            "kind: unknown 'foo' (expected one of mean, quantile-0.15, quantile-0.85, stats, rlzs, rlz-<n>)",
+        ),
+        ("hcurves?imt=PGA", "extract/hcurves: kind is required"),
+        (
+            "hcurves?kind=mean&imt=XXX",
+            "imt: 'XXX' is not one of the calculation's (PGA, SA(0.1))",
+        ),
+        (
+            "hcurves?kind=mean&imt=PGA&imt=SA(0.1)",
+            "imt: give one value only",
+        ),
+        (
+            "hcurves?kind=mean&site_id=3",
+            "site_id: 3 is out of range (the calculation has 3 sites)",
+        ),
+        (
+            "hcurves?kind=mean&site_id=x",
+            "site_id: 'x' is not an integer",
+        ),
+        (
+            "hcurves?kind=rlz-2",
+            "kind: no realization 2 (the calculation has 2)",
+        ),
+        (
+            "hcurves?kind=rlz-0&kind=mean",
+            "kind: realizations and statistics cannot be mixed",
+        ),
+        (
+            "hmaps?kind=mean&foo=1",
+            "unknown parameter 'foo' for extract/hmaps (expected kind, imt, site_id)",
+        ),
+        (
+            "uhs?kind=mean&imt=PGA",
+            "unknown parameter 'imt' for extract/uhs (expected kind, site_id)",
+        ),
+        (
+            "sitecol?field=xxx",
+            "field: the site collection has no 'xxx'",
+        ),
+        (
+            "oqparam?x=1",
+            "extract/oqparam takes no parameters (got 'x')",
+        ),
+        ("events", "unsupported extract spec: events"),
+        (
+            "agg_losses/structural",
+            "unsupported extract spec: agg_losses",
+        ),
+        (
+            "foo",
+            "unknown extract spec 'foo': neither an extractor nor a datastore path",
+        ),
+        ("foo?x=1", "unknown extract spec 'foo'"),
+        (
+            "hcurves/PGA",
+            "extract/hcurves takes no path argument (got 'PGA')",
+        ),
+    ] {
+        assert_eq!(bad_request(spec), message, "{spec}");
+    }
+}
+
+#[test]
+fn negative_site_ids_count_from_the_end() {
+    let ds = Datastore::open(fixtures().join("calc.hdf5")).unwrap();
+    let last = ours(&ds, "hcurves?kind=mean&site_id=-1").unwrap();
+    let third = ours(&ds, "hcurves?kind=mean&site_id=2").unwrap();
+    assert_eq!(last["mean"], third["mean"]);
+}
+
+#[test]
+fn attrs_suffix_gives_the_attributes_only() {
+    let ds = Datastore::open(fixtures().join("calc.hdf5")).unwrap();
+    let attrs = ours(&ds, "hcurves-stats.attrs").unwrap();
+    assert_eq!(attrs.keys().collect::<Vec<_>>(), ["extra", "json"]);
+    let full = ours(&ds, "hcurves-stats").unwrap();
+    assert_eq!(attrs["json"], full["json"]);
+}
+
+#[test]
+fn a_group_gives_its_member_names() {
+    let ds = Datastore::open(fixtures().join("calc.hdf5")).unwrap();
+    let group = ours(&ds, "full_lt").unwrap();
+    let array = &group["array"];
+    assert_eq!(array.descr, PyValue::String("<U15".into()));
+    // gsim_lt, sm_data, source_data, source_model_lt
+    assert_eq!(array.shape, [4]);
+    assert!(group.contains_key("seed") && group.contains_key("trts"));
+}

@@ -1,0 +1,107 @@
+"""Runs a small classical job with the reference OpenQuake engine and saves what its extract
+API returns for each spec oqcloud implements, as the fixtures of oqcloud's extract tests.
+
+Usage: python tools/reference_extracts.py [JOB_INI [OUT_DIR]]
+
+Defaults: tests/data/qa/oqcloud/area_quantiles/job.ini (3 sites, 2 realizations, mean and
+quantiles, maps and spectra) and tests/data/extract. Run with the reference engine's Python
+(.venv-openquake/bin/python). Writes into OUT_DIR:
+
+* `calc.hdf5`: the reference datastore of the run (small: the tests read it);
+* `<name>.npz`: `Extractor(calc).get(spec)` saved as the reference server saves it
+  (`hdf5.save_npz`), one file per spec; object arrays of strings (the reference pickles
+  them) are saved as `<U` arrays, as oqcloud writes them;
+* `specs.json`: file name -> spec, in the order of SPECS.
+
+REUSE_DATASTORE=1 keeps an existing OUT_DIR/calc.hdf5 and only extracts again.
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy
+from openquake.baselib import hdf5
+from openquake.calculators.extract import extract
+from openquake.commonlib import datastore
+
+OQ = os.path.join(os.path.dirname(sys.executable), "oq")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SPECS = [
+    "oqparam",
+    "realizations",
+    "weights",
+    "gsims_by_trt",
+    "sitecol",
+    "sitecol?field=vs30",
+    "hcurves",
+    "hcurves?kind=mean&imt=PGA",
+    "hcurves?kind=mean&site_id=0",
+    "hcurves?kind=rlzs",
+    "hcurves?kind=stats",
+    "hcurves?kind=rlz-1&imt=SA(0.1)&site_id=2",
+    "hcurves?kind=quantile-0.15&kind=mean",
+    "hmaps",
+    "hmaps?kind=mean",
+    "hmaps?kind=rlzs&imt=PGA",
+    "hmaps?kind=stats&site_id=1",
+    "uhs",
+    "uhs?kind=mean",
+    "uhs?kind=rlzs&site_id=0",
+    "uhs?kind=stats",
+    "hcurves-stats",
+    "hcurves-rlzs",
+    "hmaps-stats",
+    "hmaps-rlzs",
+]
+
+
+def file_name(spec):
+    """`hcurves?kind=mean&imt=PGA` -> `hcurves_kind-mean_imt-PGA.npz`."""
+    return re.sub(r"[?&]", "_", spec).replace("=", "-").replace("(", "").replace(")", "") + ".npz"
+
+
+def run(job_ini, scratch):
+    env = dict(os.environ, OQ_DATADIR=os.path.join(scratch, "data"), CI="1",
+               OQ_DATABASE="127.0.0.1")
+    subprocess.run([OQ, "engine", "--run", os.path.abspath(job_ini)],
+                   cwd=os.path.dirname(os.path.abspath(job_ini)), env=env, check=True)
+    [path] = glob.glob(os.path.join(scratch, "data", "calc_*.hdf5"))
+    return path
+
+
+def unpickled(aw):
+    """Object arrays of strings as `<U` arrays, as oqcloud writes them."""
+    for key, val in list(vars(aw).items()):
+        if isinstance(val, (list, numpy.ndarray)) and numpy.asarray(val).dtype == object:
+            setattr(aw, key, numpy.array([str(v) for v in val]))
+    return aw
+
+
+def main(job_ini=os.path.join(ROOT, "tests/data/qa/oqcloud/area_quantiles/job.ini"),
+         out=os.path.join(ROOT, "tests/data/extract")):
+    os.makedirs(out, exist_ok=True)
+    calc = os.path.join(out, "calc.hdf5")
+    if os.environ.get("REUSE_DATASTORE") != "1" or not os.path.exists(calc):
+        with tempfile.TemporaryDirectory() as scratch:
+            shutil.copy(run(job_ini, scratch), calc)
+    index = {}
+    with datastore.read(calc) as ds:
+        for spec in SPECS:
+            name = file_name(spec)
+            hdf5.save_npz(unpickled(extract(ds, spec)), os.path.join(out, name))
+            index[name] = spec
+            print(spec, "->", name)
+    with open(os.path.join(out, "specs.json"), "w") as f:
+        json.dump(index, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
