@@ -53,6 +53,14 @@ async fn a_job_runs_serves_results_mails_and_is_removed() {
     assert_eq!(export.status().as_u16(), 200);
     assert!(export.text().await.unwrap().starts_with("#,"));
 
+    // Extract reads the datastore from S3.
+    let extract = server
+        .get(&format!("/v1/calc/{id}/extract/hcurves?kind=mean&imt=PGA"))
+        .await;
+    assert_eq!(extract.status().as_u16(), 200);
+    assert_eq!(extract.headers()["content-type"], "application/x-zip");
+    assert!(extract.bytes().await.unwrap().starts_with(b"PK"));
+
     // The datastore is a redirect to a presigned S3 URL, which serves the HDF5 file.
     let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
