@@ -84,7 +84,7 @@ async fn auto_falls_back_to_the_next_engine_when_the_native_one_refuses() {
     let out = tempfile::tempdir().unwrap();
     let fallback = FakeEngine::new(Ending::Complete);
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine), fallback.clone()];
-    run_local(&engines, &qa_case("case_43"), None, &[], out.path())
+    run_local(&engines, &qa_case("case_12"), None, &[], out.path())
         .await
         .unwrap();
     assert_eq!(fallback.runs(), 1);
