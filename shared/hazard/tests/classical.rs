@@ -405,3 +405,18 @@ fn demo_characteristic_fault_3() {
 fn demo_point_source() {
     run_demo("PointSourceClassicalPSHA");
 }
+
+/// A GSIM the native engine does not have is named with the file and line of its branch.
+#[test]
+fn unknown_gsims_are_named_where_they_are_written() {
+    let dir = case_dir("case_77");
+    let ini = JobIni::from_file(&dir.join("job.ini")).unwrap();
+    let err = ClassicalParams::from_ini(&ini, &dir)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("not supported yet: GSIM NBCC2015_AA13")
+            && err.contains("gmmLT_tab.xml, line "),
+        "{err}"
+    );
+}

@@ -187,6 +187,15 @@ fn gsim_error(err: oqcloud_gsim::GsimError) -> HazardError {
     }
 }
 
+/// `error` located at `line` of `file`.
+fn at_line(error: HazardError, file: &Path, line: u32) -> HazardError {
+    let place = format!("{}, line {line}", file.display());
+    match error {
+        HazardError::Unsupported(what) => unsupported(format!("{what} ({place})")),
+        other => invalid(format!("{place}: {other}")),
+    }
+}
+
 /// Reads `job_ini` (validated by [`JobIni`]) and computes its hazard curves.
 pub fn compute_hazard_curves(job_ini: &Path) -> Result<HazardCurves, HazardError> {
     let ini = JobIni::from_file(job_ini).map_err(|e| invalid(e.to_string()))?;
@@ -385,6 +394,9 @@ impl ClassicalParams {
                                     *value = tree_dir.join(&*value).display().to_string();
                                 }
                             }
+                            // an unknown GSIM or a bad parameter, named where it is written
+                            gsim_by_name(&branch.gsim, &branch.params)
+                                .map_err(|err| at_line(gsim_error(err), &path, b.origin.line))?;
                             Ok(branch)
                         })
                         .collect::<Result<Vec<_>, _>>()?;
