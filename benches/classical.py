@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Benchmark of the native classical engine against the reference OpenQuake engine (a
+benchmark, not a test): the same job.ini files run by both in one run, wall time and peak
+memory (resident set of the whole process tree, sampled every 20 ms), and the ratios.
+
+Jobs: the reference wheel's classical demos that the native engine supports (the others are
+listed as skipped, with the reason), `demos/classical_area`, and a grid of sites over the
+same sources (`--grid N`: N x N sites, default 30) to show scaling. Each run's mean hazard
+curves are compared, so a fast wrong answer shows up.
+
+usage: benches/classical.py [--oqcloud target/release/oqcloud] [--oq .venv-openquake/bin/oq]
+                            [--grid 30] [--only NAME ...]
+Prints a table (and writes it as markdown with --markdown FILE)."""
+import argparse
+import csv
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OQ_DEMOS = ["AreaSourceClassicalPSHA", "CharacteristicFaultSourceCase1ClassicalPSHA",
+            "CharacteristicFaultSourceCase2ClassicalPSHA",
+            "CharacteristicFaultSourceCase3ClassicalPSHA", "ComplexFaultSourceClassicalPSHA",
+            "LogicTreeCase1ClassicalPSHA", "LogicTreeCase2ClassicalPSHA",
+            "LogicTreeCase3ClassicalPSHA", "MultiPointClassicalPSHA",
+            "PointSourceClassicalPSHA", "SimpleFaultSourceClassicalPSHA"]
+
+
+def tree_rss_kb(root_pid):
+    """Resident memory of a process and all its descendants, in kB."""
+    children = {}
+    rss = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ppid = int(fields[1])
+            with open(f"/proc/{entry}/status") as f:
+                kb = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = kb
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(cmd, env=None, cwd=None):
+    """Runs cmd; returns (exit code, seconds, peak tree RSS in MB, stderr tail)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    lines = err.strip().splitlines()
+    errors = [line for line in lines if line.startswith("Error:")]
+    return proc.returncode, elapsed, peak[0] / 1024, (errors or lines)[-3:]
+
+
+def mean_curves(export_dir):
+    """(lon, lat, imt) -> list of PoEs from hazard_curve-mean-*.csv files."""
+    curves = {}
+    for path in pathlib.Path(export_dir).glob("hazard_curve-mean-*.csv"):
+        imt = path.name[len("hazard_curve-mean-"):].rsplit("_", 1)[0]
+        with open(path) as f:
+            rows = list(csv.reader(f))[2:]
+        for row in rows:
+            curves[(row[0], row[1], imt)] = [float(x) for x in row[3:]]
+    return curves
+
+
+def max_rel_diff(ours, theirs):
+    worst = 0.0
+    for key, expected in theirs.items():
+        if key not in ours:
+            return float("inf")
+        for a, b in zip(ours[key], expected):
+            if abs(b) > 1e-8:
+                worst = max(worst, abs(a - b) / abs(b))
+    return worst
+
+
+def grid_job(base, n, dest):
+    """demos/classical_area with an n x n grid of sites over its sources (sites_csv)."""
+    shutil.copytree(base, dest)
+    ini = (dest / "job.ini").read_text().splitlines()
+    ini = [line for line in ini if not line.strip().startswith("sites")]
+    out = []
+    for line in ini:
+        out.append(line)
+        if line.strip() == "[geometry]":
+            out.append("sites_csv = sites.csv")
+    (dest / "job.ini").write_text("\n".join(out) + "\n")
+    with open(dest / "sites.csv", "w") as f:
+        for i in range(n):
+            for j in range(n):
+                f.write(f"{19.5 + 2.5 * i / (n - 1):.4f},{-46.0 + 3.0 * j / (n - 1):.4f}\n")
+    return dest / "job.ini"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--oqcloud", default=str(ROOT / "target/release/oqcloud"))
+    ap.add_argument("--oq", default=str(ROOT / ".venv-openquake/bin/oq"))
+    ap.add_argument("--grid", type=int, default=30)
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--markdown")
+    args = ap.parse_args()
+    oq = pathlib.Path(args.oq).resolve()
+    demos_dir = oq.parent.parent / "demos" / "hazard"
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="oqcloud-bench-"))
+    jobs = [(d, demos_dir / d / "job.ini") for d in OQ_DEMOS]
+    jobs.append(("demos/classical_area", ROOT / "demos/classical_area/job.ini"))
+    jobs.append((f"classical_area grid {args.grid}x{args.grid}",
+                 grid_job(ROOT / "demos/classical_area", args.grid, scratch / "grid")))
+    if args.only:
+        jobs = [(n, j) for n, j in jobs if any(o in n for o in args.only)]
+
+    rows = []
+    for name, job in jobs:
+        ours_dir = scratch / f"ours-{len(rows)}"
+        code, t_ours, m_ours, err = measure(
+            [args.oqcloud, "engine", "--run", str(job), "--engine", "native",
+             "--exports", "csv", "--export-dir", str(ours_dir)])
+        if code != 0:
+            rows.append((name, None, err[-1] if err else f"exit {code}"))
+            print(f"{name}: skipped ({rows[-1][2]})", flush=True)
+            continue
+        ref_dir = scratch / f"ref-{len(rows)}"
+        env = dict(os.environ, OQ_DATADIR=str(scratch / f"oqdata-{len(rows)}"), CI="1")
+        work = scratch / f"refjob-{len(rows)}"
+        shutil.copytree(job.parent, work)
+        code, t_ref, m_ref, err = measure(
+            [str(oq), "engine", "--run", "job.ini", "--exports", "csv",
+             "-p", f"export_dir={ref_dir}"],
+            env=env, cwd=work)
+        if code != 0:
+            rows.append((name, None, "reference failed: " + (err[-1] if err else "")))
+            print(f"{name}: reference failed {err}", flush=True)
+            continue
+        diff = max_rel_diff(mean_curves(ours_dir), mean_curves(ref_dir))
+        rows.append((name, (t_ref, t_ours, m_ref, m_ours, diff), None))
+        print(f"{name}: OQ {t_ref:.2f} s {m_ref:.0f} MB, oqcloud {t_ours:.3f} s {m_ours:.0f} MB, "
+              f"x{t_ref / t_ours:.0f} time, x{m_ref / max(m_ours, 1):.0f} memory, "
+              f"max rel diff {diff:.1e}", flush=True)
+
+    lines = ["| job | OpenQuake s | oqcloud s | time ratio | OpenQuake MB | oqcloud MB "
+             "| memory ratio | max rel. diff of mean curves |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, numbers, why in rows:
+        if numbers is None:
+            lines.append(f"| {name} | | | | | | | not run natively: {why} |")
+            continue
+        t_ref, t_ours, m_ref, m_ours, diff = numbers
+        lines.append(f"| {name} | {t_ref:.2f} | {t_ours:.3f} | {t_ref / t_ours:.0f}x | "
+                     f"{m_ref:.0f} | {m_ours:.0f} | {m_ref / max(m_ours, 1):.0f}x | {diff:.1e} |")
+    table = "\n".join(lines)
+    print(table)
+    if args.markdown:
+        pathlib.Path(args.markdown).write_text(table + "\n")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
