@@ -21,10 +21,10 @@ use oqcloud_store::runs::RunRegistry;
 use oqcloud_store::{AbortOutcome, JobRepo, RunQueue, StoreResult};
 use oqcloud_store_aws::{AwsStores, Delivery, SqsRunQueue};
 use oqcloud_worker::{WorkerDeps, fail_abandoned, run_job};
-use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::embedded::{InstalledEngines, available_engines, gethostname, shutdown_signal};
+use crate::embedded::{InstalledEngines, available_engines, gethostname};
+use crate::serving;
 
 /// How long a received run message stays hidden from other workers without a heartbeat.
 pub const VISIBILITY_SECONDS: i32 = 30;
@@ -90,16 +90,7 @@ impl AwsServer {
                 scratch_dir: scratch_dir.join("uploads"),
             }),
         };
-        let listener = TcpListener::bind((options.host.as_str(), options.port))
-            .await
-            .with_context(|| format!("binding {}:{}", options.host, options.port))?;
-        let addr = listener.local_addr()?;
-        let router = app(state);
-        let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, router).await {
-                tracing::error!("server stopped: {error}");
-            }
-        });
+        let (addr, server) = serving::serve(app(state), &options.host, options.port).await?;
         let mut server = AwsServer {
             addr,
             stores,
@@ -114,10 +105,7 @@ impl AwsServer {
 
     /// Serves until SIGINT or SIGTERM, then stops as [`AwsServer::stop`] does.
     pub async fn serve_until_signal(mut self) -> anyhow::Result<()> {
-        tokio::select! {
-            ended = &mut self.server => ended?,
-            () = shutdown_signal() => tracing::info!("shutting down"),
-        }
+        serving::until_signal(&mut self.server).await?;
         self.stop().await;
         Ok(())
     }
@@ -125,18 +113,7 @@ impl AwsServer {
     /// Stops serving and polling, aborts the jobs running here (they end `aborted`, their
     /// messages are deleted) and waits for that up to a minute.
     pub async fn stop(self) {
-        self.server.abort();
-        let aborted = self.runs.abort_all();
-        if aborted > 0 {
-            tracing::info!("aborting {aborted} running job(s)");
-        }
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        while self.runs.running() > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        for worker in self.workers {
-            worker.abort();
-        }
+        serving::stop(self.server, &self.runs, self.workers).await;
     }
 
     /// Starts `count` more queue-polling workers.

@@ -12,9 +12,10 @@ use oqcloud_store::local::LocalStores;
 use oqcloud_worker::native::NativeEngine;
 use oqcloud_worker::openquake::OpenQuakeEngine;
 use oqcloud_worker::{Engine, WorkerDeps, spawn_pool};
-use tokio::net::TcpListener;
 use tokio::sync::OnceCell;
 use tokio::task::JoinHandle;
+
+use crate::serving;
 
 /// The OpenQuake version whose REST API and outputs oqcloud reproduces.
 pub const COMPATIBLE_ENGINE_VERSION: &str = "3.26.2";
@@ -76,16 +77,7 @@ impl EmbeddedServer {
                 scratch_dir: data_dir.join("uploads"),
             }),
         };
-        let listener = TcpListener::bind((options.host.as_str(), options.port))
-            .await
-            .with_context(|| format!("binding {}:{}", options.host, options.port))?;
-        let addr = listener.local_addr()?;
-        let router = app(state);
-        let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, router).await {
-                tracing::error!("server stopped: {error}");
-            }
-        });
+        let (addr, server) = serving::serve(app(state), &options.host, options.port).await?;
         Ok(EmbeddedServer {
             addr,
             stores,
@@ -96,10 +88,7 @@ impl EmbeddedServer {
 
     /// Serves until SIGINT or SIGTERM, then stops as [`EmbeddedServer::stop`] does.
     pub async fn serve_until_signal(mut self) -> anyhow::Result<()> {
-        tokio::select! {
-            ended = &mut self.server => ended?,
-            () = shutdown_signal() => tracing::info!("shutting down"),
-        }
+        serving::until_signal(&mut self.server).await?;
         self.stop().await;
         Ok(())
     }
@@ -107,36 +96,7 @@ impl EmbeddedServer {
     /// Stops serving, aborts the running jobs (their engines' processes are stopped and the
     /// jobs end `aborted`), waits for that up to a minute, and stops the workers.
     pub async fn stop(self) {
-        self.server.abort();
-        let aborted = self.stores.queue.runs.abort_all();
-        if aborted > 0 {
-            tracing::info!("aborting {aborted} running job(s)");
-        }
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-        while self.stores.queue.runs.running() > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        for worker in self.workers {
-            worker.abort();
-        }
-    }
-}
-
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-pub(crate) async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    let mut terminate =
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(signal) => signal,
-            Err(error) => {
-                tracing::warn!("cannot listen for SIGTERM: {error}");
-                let _ = interrupt.await;
-                return;
-            }
-        };
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate.recv() => {}
+        serving::stop(self.server, &self.stores.queue.runs, self.workers).await;
     }
 }
 

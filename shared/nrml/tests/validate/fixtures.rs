@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use oqcloud_nrml::validate;
 use serde_json::Value;
 
-/// The captures, in the spec directory beside the repository (`../shared/spec`).
+/// The captures, as `tools/copy_fixtures.py` copied them from `../shared/spec` into the repository.
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/fixtures/oq-3.26")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/oq-3.26")
 }
 
 /// Replaces OpenQuake's temporary file names (`<TMP>/tmpXXXXXXXX.xml`) with `<FILE>`.
