@@ -84,29 +84,40 @@ async fn a_job_runs_serves_results_mails_and_is_removed() {
         .unwrap();
     assert_eq!(&bytes[..8], b"\x89HDF\r\n\x1a\n");
 
-    // The owner's completion mail, read back from the emulator.
-    let data: Value = reqwest::get(format!("{}/moto-api/data.json", env.endpoint))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // The owner's completion mail, read back from the emulator (it is sent just after the
+    // job is marked complete).
     let owner_address = format!(
         "tester@{}",
         env.settings.mail_from.split('@').nth(1).unwrap()
     );
-    let sent = data["ses"]["Message"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let completion = sent
-        .iter()
-        .find(|message| message["destinations"]["ToAddresses"][0] == owner_address.as_str());
-    let subject = completion.map(|message| message["subject"].to_string());
+    let expected_subject = format!("Calculation {id} completed");
+    let mut sent = Vec::new();
+    for _ in 0..100 {
+        let data: Value = reqwest::get(format!("{}/moto-api/data.json", env.endpoint))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        sent = data["ses"]["Message"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mailed = sent.iter().any(|message| {
+            message["destinations"]["ToAddresses"][0] == owner_address.as_str()
+                && message["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(&expected_subject))
+        });
+        if mailed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
-        subject
-            .as_deref()
-            .is_some_and(|s| s.contains(&format!("Calculation {id} completed"))),
+        sent.iter().any(|message| message["subject"]
+            .as_str()
+            .is_some_and(|s| s.contains(&expected_subject))),
         "no completion mail to {owner_address}: {sent:?}"
     );
 

@@ -131,15 +131,25 @@ fn set_cloexec(file: &File, path: &str) -> Result<()> {
     }
 }
 
+/// Files opened without HDF5's `flock`: a datastore has one writer, which finishes before
+/// anything reads it, and the lock is inherited by child processes forked before
+/// [`set_cloexec`] runs (a fork in another thread between HDF5's `open` and the `fcntl`),
+/// which would keep the file from being opened again until they exit.
+fn unlocked() -> hdf5::file::FileBuilder {
+    let mut builder = File::with_options();
+    builder.with_fapl(|fapl| fapl.file_locking(false));
+    builder
+}
+
 impl Datastore {
     /// Opens an existing datastore read-only.
     pub fn open(path: impl AsRef<Path>) -> Result<Datastore> {
-        Datastore::open_with(path.as_ref(), |p| File::open(p))
+        Datastore::open_with(path.as_ref(), |p| unlocked().open(p))
     }
 
     /// Creates a new, empty datastore (truncating an existing file), open for writing.
     pub fn create(path: impl AsRef<Path>) -> Result<Datastore> {
-        Datastore::open_with(path.as_ref(), |p| File::create(p))
+        Datastore::open_with(path.as_ref(), |p| unlocked().create(p))
     }
 
     fn open_with(path: &Path, open: fn(&Path) -> hdf5::Result<File>) -> Result<Datastore> {
