@@ -121,8 +121,16 @@ async fn a_job_runs_to_completion_and_serves_its_results() {
     let bytes = datastore.bytes().await.unwrap();
     assert_eq!(&bytes[..8], b"\x89HDF\r\n\x1a\n");
 
-    // The owner got a completion mail.
-    let mail = std::fs::read_to_string(server.data_dir.path().join("mail.log")).unwrap();
+    // The owner got a completion mail (sent just after the job is marked complete).
+    let mail_log = server.data_dir.path().join("mail.log");
+    let mut mail = String::new();
+    for _ in 0..100 {
+        mail = std::fs::read_to_string(&mail_log).unwrap_or_default();
+        if mail.contains("complete") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
         mail.contains(&format!("{id}")) && mail.contains("complete"),
         "{mail}"
