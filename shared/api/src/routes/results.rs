@@ -234,10 +234,14 @@ pub async fn extract(
     let (path, _copy) = match state.blobs.locate(&key).await? {
         Some(BlobLocation::File(path)) => (path, None),
         _ => {
-            let bytes = state.blobs.get(&key).await?.ok_or(ApiError::NotFound)?;
-            let copy = tempfile::NamedTempFile::new_in(&state.config.scratch_dir)
-                .and_then(|mut file| file.write_all(&bytes).map(|()| file))
+            // streamed to disk by the store, never held in memory whole
+            let copy = tokio::fs::create_dir_all(&state.config.scratch_dir)
+                .await
+                .and_then(|()| tempfile::NamedTempFile::new_in(&state.config.scratch_dir))
                 .map_err(|e| ApiError::Internal(format!("copying the datastore: {e}")))?;
+            if !state.blobs.get_to_file(&key, copy.path()).await? {
+                return Err(ApiError::NotFound);
+            }
             (copy.path().to_path_buf(), Some(copy))
         }
     };
