@@ -92,6 +92,12 @@ pub trait Gsim: Send + Sync {
         None
     }
 
+    /// Whether the model gives the between-event (inter-event) sigma, not only the total
+    /// (OpenQuake's `StdDev.INTER_EVENT` in `DEFINED_FOR_STANDARD_DEVIATION_TYPES`).
+    fn has_between_event_std(&self) -> bool {
+        true
+    }
+
     /// Computes, for every context, the ln-mean and the total, inter-event and
     /// intra-event sigmas of `imt` into the four output slices.
     fn compute(
@@ -113,9 +119,15 @@ pub fn native_gsims() -> Vec<&'static str> {
 }
 
 /// Builds the GSIM named as in OpenQuake, with its `key=value` parameters
-/// (as given in `gsim_logic_tree.xml`).
+/// (as given in `gsim_logic_tree.xml`); `ModifiableGMPE` wraps the GSIM its parameters
+/// name (see [`models::modifiable_gmpe`]).
 pub fn gsim_by_name(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let name = name.trim();
+    if name == "ModifiableGMPE" {
+        return Ok(Box::new(
+            models::modifiable_gmpe::ModifiableGmpe::from_params(params)?,
+        ));
+    }
     let (_, build) = models::REGISTRY
         .iter()
         .find(|(n, _)| *n == name)

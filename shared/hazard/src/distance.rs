@@ -44,10 +44,68 @@ pub struct Distances {
     pub closest: Option<(f64, f64)>,
 }
 
+/// The distances to compute besides rrup, rhypo, repi and ztor (the others are `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted {
+    pub rjb: bool,
+    pub rx: bool,
+    pub ry0: bool,
+    pub azimuth: bool,
+    /// The closest point of a fault-mesh rupture.
+    pub closest: bool,
+}
+
+impl Wanted {
+    /// Every distance.
+    pub const ALL: Wanted = Wanted {
+        rjb: true,
+        rx: true,
+        ry0: true,
+        azimuth: true,
+        closest: true,
+    };
+}
+
 impl RuptureSet {
     /// The distances from rupture `index` to `site`; `None` for an index out of range.
     pub fn distances(&self, index: usize, site: &Site) -> Option<Distances> {
+        self.distances_within(index, site, Wanted::ALL, |_| true)
+    }
+
+    /// The `wanted` distances from rupture `index` to `site`, computed only when `keep`
+    /// accepts its rrup (and the rupture's bounding sphere does not rule that out first);
+    /// `None` otherwise, or for an index out of range.
+    pub fn distances_within(
+        &self,
+        index: usize,
+        site: &Site,
+        wanted: Wanted,
+        keep: impl Fn(f64) -> bool,
+    ) -> Option<Distances> {
         let surface = self.surface.get(index)?;
+        let xyz = to_cartesian(site.lon, site.lat, site.depth);
+        let (centre, radius) = self.bounds[index];
+        // rrup is at least the distance to the sphere holding the surface
+        if !keep((chord(centre, xyz) - radius).max(0.0)) {
+            return None;
+        }
+        let (rrup, nearest) = match surface {
+            RuptureSurface::Planar(p) => (planar_rrup(p, xyz), None),
+            RuptureSurface::Mesh(m) => {
+                // the first nearest node, as numpy's argmin
+                let (rrup, at) = m.points_xyz().fold(
+                    (f64::INFINITY, [f64::NAN; 3]),
+                    |(best, at), (p, p_xyz)| {
+                        let d = chord(p_xyz, xyz);
+                        if d < best { (d, p) } else { (best, at) }
+                    },
+                );
+                (rrup, Some(at))
+            }
+        };
+        if !keep(rrup) {
+            return None;
+        }
         let hypo = [
             self.hypo_lon[index],
             self.hypo_lat[index],
@@ -56,56 +114,78 @@ impl RuptureSet {
         let repi = geo::distance(hypo[0], hypo[1], site.lon, site.lat);
         let vdist = hypo[2] - site.depth;
         let rhypo = (repi * repi + vdist * vdist).sqrt();
-        let xyz = to_cartesian(site.lon, site.lat, site.depth);
         let ztor = self.ztor[index];
+        let when = |wanted: bool, f: &dyn Fn() -> f64| wanted.then(f);
         Some(match surface {
             RuptureSurface::Planar(p) => Distances {
-                rrup: planar_rrup(p, xyz),
-                rjb: Some(planar_rjb(p, site, xyz)),
-                rx: Some(distance_to_arc(
-                    p.corners[0][0],
-                    p.corners[0][1],
-                    p.strike,
-                    site.lon,
-                    site.lat,
-                )),
-                ry0: Some(planar_ry0(p, site)),
+                rrup,
+                rjb: when(wanted.rjb, &|| planar_rjb(p, site, xyz)),
+                rx: when(wanted.rx, &|| {
+                    distance_to_arc(
+                        p.corners[0][0],
+                        p.corners[0][1],
+                        p.strike,
+                        site.lon,
+                        site.lat,
+                    )
+                }),
+                ry0: when(wanted.ry0, &|| planar_ry0(p, site)),
                 rhypo,
                 repi,
-                azimuth: Some(py_mod(
-                    azimuth_from(hypo[0], hypo[1], site.lon, site.lat) - p.strike,
-                    360.0,
-                )),
+                azimuth: when(wanted.azimuth, &|| {
+                    py_mod(
+                        azimuth_from(hypo[0], hypo[1], site.lon, site.lat) - p.strike,
+                        360.0,
+                    )
+                }),
                 ztor,
                 closest: None,
             },
             RuptureSurface::Mesh(m) => {
                 let strike = self.strike[index];
-                let middle = m.middle_point();
-                // the first nearest node, as numpy's argmin
-                let (rrup, nearest) =
-                    m.points()
-                        .fold((f64::INFINITY, [f64::NAN; 3]), |(best, at), p| {
-                            let d = chord(to_cartesian(p[0], p[1], p[2]), xyz);
-                            if d < best { (d, p) } else { (best, at) }
-                        });
                 Distances {
                     rrup,
-                    rjb: Some(mesh_rjb(m, site)),
-                    rx: Some(mesh_rx(m, site)),
-                    ry0: Some(mesh_ry0(m, strike, site)),
+                    rjb: when(wanted.rjb, &|| mesh_rjb(m, site)),
+                    rx: when(wanted.rx, &|| mesh_rx(m, site)),
+                    ry0: when(wanted.ry0, &|| mesh_ry0(m, strike, site)),
                     rhypo,
                     repi,
-                    azimuth: Some(py_mod(
-                        geo::azimuth(middle[0], middle[1], site.lon, site.lat) - strike,
-                        360.0,
-                    )),
+                    azimuth: when(wanted.azimuth, &|| {
+                        let middle = m.middle_point();
+                        py_mod(
+                            geo::azimuth(middle[0], middle[1], site.lon, site.lat) - strike,
+                            360.0,
+                        )
+                    }),
                     ztor,
-                    closest: Some((nearest[0], nearest[1])),
+                    closest: nearest.filter(|_| wanted.closest).map(|p| (p[0], p[1])),
                 }
             }
         })
     }
+}
+
+/// A sphere holding a rupture surface: its centre (Earth-centred Cartesian, km) and radius.
+pub(crate) fn bounding_sphere(surface: &RuptureSurface) -> ([f64; 3], f64) {
+    let points: Vec<[f64; 3]> = match surface {
+        RuptureSurface::Planar(p) => p
+            .corners
+            .iter()
+            .map(|c| to_cartesian(c[0], c[1], c[2]))
+            .collect(),
+        RuptureSurface::Mesh(m) => m.points_xyz().map(|(_, xyz)| xyz).collect(),
+    };
+    let n = points.len().max(1) as f64;
+    let mut centre = [0.0; 3];
+    for p in &points {
+        for k in 0..3 {
+            centre[k] += p[k] / n;
+        }
+    }
+    let radius = points.iter().map(|p| chord(*p, centre)).fold(0.0, f64::max);
+    // a margin, so that rounding (or a planar surface whose corners are not exactly a
+    // rectangle) cannot exclude a surface point
+    (centre, radius * 1.001 + 0.01)
 }
 
 fn chord(a: [f64; 3], b: [f64; 3]) -> f64 {
@@ -208,8 +288,8 @@ const DIST_TOLERANCE: f64 = 0.005;
 fn mesh_rjb(m: &MeshWindow, site: &Site) -> f64 {
     let target = to_cartesian(site.lon, site.lat, 0.0);
     let nearest = m
-        .points()
-        .map(|p| chord(to_cartesian(p[0], p[1], 0.0), target))
+        .surface_xyz()
+        .map(|p| chord(p, target))
         .fold(f64::INFINITY, f64::min);
     if nearest >= RJB_NEAR {
         return nearest;

@@ -8,11 +8,13 @@
 //! per magnitude on its whole surface. Coordinates are rounded to 5 decimals first, as
 //! OpenQuake reads them.
 //!
-//! OpenQuake's point-source approximations are not applied (they change numbers): they would
-//! hook in [`RuptureSet::add_source`] before the magnitude loop of a point source —
-//! `pointsource_distance` (collapsing nodal planes and depths to their average beyond that
-//! distance, `PointSource.iruptures`), `ps_grid_spacing` (grouping point sources into
-//! `CollapsedPointSource`s) — and need the sites, which this module does not see.
+//! Point-source ruptures carry what OpenQuake's `pointsource_distance` approximation needs
+//! (applied by the calculator, which sees the sites): the point they come from, with the
+//! reach of its ruptures, and, when a point has several nodal planes or hypocentral depths,
+//! one more rupture per magnitude, the *average* one (`PointSource.iruptures`: the
+//! probability-weighted mean strike, dip, rake and depth, with the whole bin rate), used for
+//! sites beyond that distance instead of the full set. `ps_grid_spacing` (grouping point
+//! sources into `CollapsedPointSource`s) is not implemented.
 
 use std::sync::Arc;
 
@@ -94,6 +96,48 @@ pub struct RuptureSet {
     /// Annual occurrence rate.
     pub rate: Vec<f64>,
     pub surface: Vec<RuptureSurface>,
+    /// A sphere holding each surface (Earth-centred centre, radius; km): rules out far sites
+    /// before their distances are computed.
+    pub bounds: Vec<([f64; 3], f64)>,
+    /// For a point-source rupture, its point and its part in the `pointsource_distance`
+    /// approximation.
+    pub point: Vec<Option<PointRupture>>,
+    /// The points of the point-source ruptures, indexed by [`PointRupture::location`].
+    pub points: Vec<PointLocation>,
+}
+
+/// The point of a point source (an area source has one per discretisation node), as
+/// OpenQuake's filtering and `pointsource_distance` see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointLocation {
+    pub lon: f64,
+    pub lat: f64,
+    /// The radius of the surface projection of the point's largest rupture of each magnitude
+    /// bin (half the diagonal of the last nodal plane's rupture; 0 for `PointMSR`), by
+    /// increasing magnitude: `PointSource.radius`.
+    pub reach: Vec<(f64, f64)>,
+}
+
+/// Which sites a point-source rupture applies to under the `pointsource_distance`
+/// approximation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PointRole {
+    /// Every site: the point has one nodal plane and one depth, nothing to collapse.
+    Every,
+    /// One of the full set of nodal planes × depths, for sites within the distance.
+    Near,
+    /// The average rupture of its magnitude, for sites beyond the distance.
+    Far,
+}
+
+/// A point-source rupture's point and role.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointRupture {
+    /// Index in [`RuptureSet::points`].
+    pub location: u32,
+    pub role: PointRole,
+    /// The reach of the point's ruptures of this magnitude (see [`PointLocation::reach`]).
+    pub radius: f64,
 }
 
 /// One rupture, before it goes into the columns.
@@ -107,6 +151,7 @@ struct Rupture {
     hypo: [f64; 3],
     rate: f64,
     surface: RuptureSurface,
+    point: Option<PointRupture>,
 }
 
 impl RuptureSet {
@@ -137,12 +182,13 @@ impl RuptureSet {
     /// Appends the ruptures of `source`; on error nothing is appended.
     pub fn add_source(&mut self, source: &Source, params: &ErfParams) -> Result<(), HazardError> {
         let in_source = |e: HazardError| e.in_source(&source.id);
+        let mut points = Vec::new();
         let ruptures = match &source.kind {
             SourceKind::Point(point) => {
                 let p = &point.params;
                 let mfd =
                     BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin).map_err(in_source)?;
-                point_ruptures(p, &mfd, &[lon_lat(&point.location)], params.shift_hypo)
+                point_ruptures(p, &mfd, &[lon_lat(&point.location)], params, &mut points)
             }
             SourceKind::Area(area) => {
                 let p = &area.params;
@@ -163,16 +209,16 @@ impl RuptureSet {
                 if vertices.len() > 1 && vertices.first() == vertices.last() {
                     vertices.pop();
                 }
-                let points = geo::discretize_polygon(&vertices, spacing);
-                if points.is_empty() {
+                let nodes = geo::discretize_polygon(&vertices, spacing);
+                if nodes.is_empty() {
                     return Err(in_source(HazardError::Invalid(format!(
                         "the area_source_discretization is too large ({spacing} km)"
                     ))));
                 }
                 let mfd = BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin)
-                    .and_then(|m| m.divided(points.len()))
+                    .and_then(|m| m.divided(nodes.len()))
                     .map_err(in_source)?;
-                point_ruptures(p, &mfd, &points, params.shift_hypo)
+                point_ruptures(p, &mfd, &nodes, params, &mut points)
             }
             SourceKind::SimpleFault(fault) => fault_ruptures(fault, params),
             SourceKind::MultiPoint(multi) => {
@@ -190,7 +236,7 @@ impl RuptureSet {
                         .map_err(in_source)?;
                     let location = (point.lon as f32 as f64, point.lat as f32 as f64);
                     ruptures.extend(
-                        point_ruptures(p, &mfd, &[location], params.shift_hypo)
+                        point_ruptures(p, &mfd, &[location], params, &mut points)
                             .map_err(in_source)?,
                     );
                 }
@@ -203,6 +249,8 @@ impl RuptureSet {
         .map_err(in_source)?;
         let index = self.source_ids.len() as u32;
         self.source_ids.push(source.id.clone());
+        let first_point = self.points.len() as u32;
+        self.points.extend(points);
         for r in ruptures {
             self.source.push(index);
             self.mag.push(r.mag);
@@ -215,7 +263,13 @@ impl RuptureSet {
             self.hypo_lat.push(r.hypo[1]);
             self.hypo_depth.push(r.hypo[2]);
             self.rate.push(r.rate);
+            self.bounds
+                .push(crate::distance::bounding_sphere(&r.surface));
             self.surface.push(r.surface);
+            self.point.push(r.point.map(|p| PointRupture {
+                location: p.location + first_point,
+                ..p
+            }));
         }
         Ok(())
     }
@@ -254,12 +308,33 @@ fn merge_repeated<V: PartialEq + PartialOrd + Copy>(dist: &[(f64, V)]) -> Vec<(f
     merged
 }
 
-fn aspect_ratio(ratio: AspectRatio) -> Result<f64, HazardError> {
+/// The rupture aspect ratio at `mag` (`get_aspect_ratio`): the constant, or the
+/// `linear_piecewise` function as `numpy.interp` evaluates it (NaN when malformed: see
+/// [`check_aspect_ratio`]).
+fn aspect_ratio(ratio: AspectRatio, mag: f64) -> f64 {
     match ratio {
-        AspectRatio::Constant(r) => Ok(r),
-        AspectRatio::MagnitudeDependent => Err(HazardError::Unsupported(
-            "magnitude-dependent aspect ratio".into(),
-        )),
+        AspectRatio::Constant(r) => r,
+        AspectRatio::Malformed { .. } => f64::NAN,
+        AspectRatio::LinearPiecewise([(m0, a0), (m1, a1)]) => {
+            if mag <= m0 {
+                a0
+            } else if mag >= m1 {
+                a1
+            } else {
+                (a1 - a0) / (m1 - m0) * (mag - m0) + a0
+            }
+        }
+    }
+}
+
+/// An error for a malformed `aspectRatioFunction`.
+fn check_aspect_ratio(ratio: AspectRatio) -> Result<(), HazardError> {
+    match ratio {
+        AspectRatio::Malformed { line } => Err(HazardError::Invalid(format!(
+            "aspectRatioFunction (line {line}): expected type linear_piecewise and two \
+             mag_point elements by increasing positive magnitude"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -271,14 +346,18 @@ fn positive_bins(mfd: &BinnedMfd) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The ruptures of a point source's `locations` (one for a point source, the nodes of an
+/// area source), recording each location in `points`.
 fn point_ruptures(
     p: &PointParameters,
     mfd: &BinnedMfd,
     locations: &[(f64, f64)],
-    shift_hypo: bool,
+    params: &ErfParams,
+    points: &mut Vec<PointLocation>,
 ) -> Result<Vec<Rupture>, HazardError> {
     let msr = Msr::from_nrml(&p.mag_scale_rel)?;
-    let ratio = aspect_ratio(p.rupt_aspect_ratio)?;
+    check_aspect_ratio(p.rupt_aspect_ratio)?;
+    let ratio = |mag| aspect_ratio(p.rupt_aspect_ratio, mag);
     let planes = merge_repeated(
         &p.nodal_plane_dist
             .planes
@@ -293,40 +372,173 @@ fn point_ruptures(
             .map(|d| (d.probability, d.depth))
             .collect::<Vec<_>>(),
     );
+    let collapsible = planes.len() * depths.len() > 1;
+    // `calc_average`: the probability-weighted mean plane and depth (numpy.average)
+    let average = |values: &[(f64, f64)]| {
+        let weighted: Vec<f64> = values.iter().map(|(w, v)| w * v).collect();
+        let weights: Vec<f64> = values.iter().map(|(w, _)| *w).collect();
+        numpy_sum(&weighted) / numpy_sum(&weights)
+    };
+    let plane_part = |k: usize| -> Vec<(f64, f64)> {
+        planes
+            .iter()
+            .map(|(w, plane)| (*w, [plane.0, plane.1, plane.2][k]))
+            .collect()
+    };
+    let mean_plane = (
+        average(&plane_part(0)),
+        average(&plane_part(1)),
+        average(&plane_part(2)),
+    );
+    let mean_depth = average(&depths);
     let bins = positive_bins(mfd);
-    let mut out = Vec::with_capacity(locations.len() * bins.len() * planes.len() * depths.len());
-    for &(lon, lat) in locations {
-        for &(mag, mag_rate) in &bins {
-            for &(plane_prob, (strike, dip, rake)) in &planes {
-                let area = msr.median_area(mag, Some(rake));
-                for &(depth_prob, depth) in &depths {
-                    let (planar, centre) = surface::point_rupture_surface(&PointRuptureGeometry {
-                        lon,
-                        lat,
-                        depth,
-                        upper_seismogenic_depth: p.upper_seismogenic_depth,
-                        lower_seismogenic_depth: p.lower_seismogenic_depth,
-                        aspect_ratio: ratio,
+    // the reach of each bin: the projection of the rupture on the last nodal plane
+    let last_plane = planes.last().map(|(_, plane)| *plane);
+    let reach: Vec<(f64, f64)> = bins
+        .iter()
+        .map(|&(mag, _)| {
+            let radius = match (msr, last_plane) {
+                (Msr::Point, _) | (_, None) => 0.0,
+                (_, Some((_, dip, rake))) => {
+                    let area = msr.median_area(mag, Some(rake));
+                    let [length, width, _] = surface::rupture_dimensions(
+                        p.upper_seismogenic_depth,
+                        p.lower_seismogenic_depth,
+                        ratio(mag),
                         area,
-                        strike,
                         dip,
-                    });
-                    out.push(Rupture {
-                        mag,
-                        rake,
-                        strike,
-                        dip,
-                        ztor: planar.corners[0][2],
-                        width: planar.width,
-                        hypo: [lon, lat, if shift_hypo { centre } else { depth }],
-                        rate: mag_rate * (plane_prob * depth_prob),
-                        surface: RuptureSurface::Planar(planar),
-                    });
+                    );
+                    length.hypot(width) / 2.0
                 }
+            };
+            (mag, radius)
+        })
+        .collect();
+    let planar_rupture = |lon: f64,
+                          lat: f64,
+                          mag: f64,
+                          (strike, dip, rake): (f64, f64, f64),
+                          depth: f64,
+                          shift_hypo: bool| {
+        let (planar, centre) = surface::point_rupture_surface(&PointRuptureGeometry {
+            lon,
+            lat,
+            depth,
+            upper_seismogenic_depth: p.upper_seismogenic_depth,
+            lower_seismogenic_depth: p.lower_seismogenic_depth,
+            aspect_ratio: ratio(mag),
+            area: msr.median_area(mag, Some(rake)),
+            strike,
+            dip,
+        });
+        (
+            planar,
+            [lon, lat, if shift_hypo { centre } else { depth }],
+            (strike, dip, rake),
+        )
+    };
+    let per_location = bins.len() * (planes.len() * depths.len() + usize::from(collapsible));
+    let mut out = Vec::with_capacity(locations.len() * per_location);
+    for &(lon, lat) in locations {
+        let location = points.len() as u32;
+        points.push(PointLocation {
+            lon,
+            lat,
+            reach: reach.clone(),
+        });
+        for (&(mag, mag_rate), &(_, radius)) in bins.iter().zip(&reach) {
+            let point = |role| {
+                Some(PointRupture {
+                    location,
+                    role,
+                    radius,
+                })
+            };
+            let role = if collapsible {
+                PointRole::Near
+            } else {
+                PointRole::Every
+            };
+            for &(plane_prob, plane) in &planes {
+                for &(depth_prob, depth) in &depths {
+                    let (planar, hypo, sdr) =
+                        planar_rupture(lon, lat, mag, plane, depth, params.shift_hypo);
+                    out.push(Rupture::planar(
+                        mag,
+                        sdr,
+                        planar,
+                        hypo,
+                        mag_rate * (plane_prob * depth_prob),
+                        point(role),
+                    ));
+                }
+            }
+            if collapsible {
+                // `PointSource.iruptures`: never shifted (`shift_hypo` is not passed on)
+                let (planar, hypo, sdr) =
+                    planar_rupture(lon, lat, mag, mean_plane, mean_depth, false);
+                out.push(Rupture::planar(
+                    mag,
+                    sdr,
+                    planar,
+                    hypo,
+                    mag_rate,
+                    point(PointRole::Far),
+                ));
             }
         }
     }
     Ok(out)
+}
+
+/// `numpy.sum` of a 1-D float64 array: pairwise summation, in blocks of 8 below 128 values.
+fn numpy_sum(values: &[f64]) -> f64 {
+    let n = values.len();
+    if n < 8 {
+        values.iter().fold(0.0, |acc, v| acc + v)
+    } else if n <= 128 {
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&values[..8]);
+        let blocks = n - n % 8;
+        for chunk in values[8..blocks].chunks_exact(8) {
+            for (acc, v) in r.iter_mut().zip(chunk) {
+                *acc += v;
+            }
+        }
+        let mut sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for v in &values[blocks..] {
+            sum += v;
+        }
+        sum
+    } else {
+        let half = (n / 2) - (n / 2) % 8;
+        numpy_sum(&values[..half]) + numpy_sum(&values[half..])
+    }
+}
+
+impl Rupture {
+    /// A point rupture on `planar`.
+    fn planar(
+        mag: f64,
+        (strike, dip, rake): (f64, f64, f64),
+        planar: PlanarSurface,
+        hypo: [f64; 3],
+        rate: f64,
+        point: Option<PointRupture>,
+    ) -> Self {
+        Rupture {
+            mag,
+            rake,
+            strike,
+            dip,
+            ztor: planar.corners[0][2],
+            width: planar.width,
+            hypo,
+            rate,
+            surface: RuptureSurface::Planar(planar),
+            point,
+        }
+    }
 }
 
 fn fault_ruptures(
@@ -339,7 +551,8 @@ fn fault_ruptures(
         ));
     }
     let msr = Msr::from_nrml(&fault.mag_scale_rel)?;
-    let ratio = aspect_ratio(fault.rupt_aspect_ratio)?;
+    check_aspect_ratio(fault.rupt_aspect_ratio)?;
+    let ratio = |mag| aspect_ratio(fault.rupt_aspect_ratio, mag);
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
     let spacing = params.rupture_mesh_spacing;
     let mesh = whole(simple_mesh(&fault.geometry, spacing)?);
@@ -348,7 +561,7 @@ fn fault_ruptures(
     let mut out = Vec::new();
     for (mag, mag_rate) in positive_bins(&mfd) {
         let area = msr.median_area(mag, Some(fault.rake));
-        let mut length = (area * ratio).sqrt();
+        let mut length = (area * ratio(mag)).sqrt();
         let mut width = area / length;
         if area >= fault_length * fault_width {
             length = fault_length;
@@ -436,6 +649,7 @@ fn mesh_rupture(window: MeshWindow, simple: bool, mag: f64, rake: f64, rate: f64
         hypo: window.middle_point(),
         rate,
         surface: RuptureSurface::Mesh(window),
+        point: None,
     }
 }
 
@@ -457,14 +671,15 @@ fn complex_fault_ruptures(
     params: &ErfParams,
 ) -> Result<Vec<Rupture>, HazardError> {
     let msr = Msr::from_nrml(&fault.mag_scale_rel)?;
-    let ratio = aspect_ratio(fault.rupt_aspect_ratio)?;
+    check_aspect_ratio(fault.rupt_aspect_ratio)?;
+    let ratio = |mag| aspect_ratio(fault.rupt_aspect_ratio, mag);
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
     let mesh = whole(complex_mesh(&fault.geometry, params)?);
     let cells: Vec<Cell> = mesh.cells().collect();
     let mut out = Vec::new();
     for (mag, mag_rate) in positive_bins(&mfd) {
         let area = msr.median_area(mag, Some(fault.rake));
-        let length = (area * ratio).sqrt();
+        let length = (area * ratio(mag)).sqrt();
         let windows = float_ruptures(area, length, &cells, mesh.rows - 1, mesh.cols - 1);
         if windows.is_empty() {
             return Err(HazardError::Invalid(format!(
@@ -594,6 +809,7 @@ fn characteristic_ruptures(
                 hypo,
                 rate,
                 surface: RuptureSurface::Planar(planar.clone()),
+                point: None,
             })
         }
         Surface::Planar(_) => {

@@ -174,9 +174,32 @@ pub struct FaultMesh {
     pub rows: usize,
     pub cols: usize,
     pub points: Vec<[f64; 3]>,
+    /// The points' Earth-centred Cartesian coordinates (km), computed once.
+    xyz: Vec<[f64; 3]>,
+    /// The same for the points' projections on the surface (depth 0).
+    surface_xyz: Vec<[f64; 3]>,
 }
 
 impl FaultMesh {
+    /// A mesh of `rows` × `cols` points, row-major.
+    pub fn new(rows: usize, cols: usize, points: Vec<[f64; 3]>) -> Self {
+        let xyz = points
+            .iter()
+            .map(|p| geo::to_cartesian(p[0], p[1], p[2]))
+            .collect();
+        let surface_xyz = points
+            .iter()
+            .map(|p| geo::to_cartesian(p[0], p[1], 0.0))
+            .collect();
+        FaultMesh {
+            rows,
+            cols,
+            points,
+            xyz,
+            surface_xyz,
+        }
+    }
+
     /// The point at (row, col).
     pub fn at(&self, row: usize, col: usize) -> [f64; 3] {
         self.points[row * self.cols + col]
@@ -202,6 +225,26 @@ impl MeshWindow {
     /// Iterates over the window's points.
     pub fn points(&self) -> impl Iterator<Item = [f64; 3]> + '_ {
         (0..self.rows).flat_map(move |r| (0..self.cols).map(move |c| self.at(r, c)))
+    }
+
+    /// Iterates over the window's points with their Cartesian coordinates.
+    pub fn points_xyz(&self) -> impl Iterator<Item = ([f64; 3], [f64; 3])> + '_ {
+        self.indices()
+            .map(|i| (self.mesh.points[i], self.mesh.xyz[i]))
+    }
+
+    /// Iterates over the Cartesian coordinates of the projections of the window's points on
+    /// the surface.
+    pub fn surface_xyz(&self) -> impl Iterator<Item = [f64; 3]> + '_ {
+        self.indices().map(|i| self.mesh.surface_xyz[i])
+    }
+
+    /// Indices in the mesh of the window's points, row by row.
+    fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        let cols = self.mesh.cols;
+        (self.first_row..self.first_row + self.rows).flat_map(move |r| {
+            (self.first_col..self.first_col + self.cols).map(move |c| r * cols + c)
+        })
     }
 
     /// The part of the window of `rows` rows and `cols` columns from (first_row, first_col).
@@ -424,7 +467,7 @@ pub fn simple_fault_mesh(
     let points = (0..rows)
         .flat_map(|r| columns.iter().map(move |c| c[r]))
         .collect();
-    Some(FaultMesh { rows, cols, points })
+    Some(FaultMesh::new(rows, cols, points))
 }
 
 /// The mesh of a complex fault (`ComplexFaultSurface.from_fault_data`): every edge (top to
@@ -481,7 +524,7 @@ pub fn complex_fault_mesh(edges: &[Vec<[f64; 3]>], spacing: f64) -> Result<Fault
     let points = (0..rows)
         .flat_map(|r| columns.iter().map(move |c| c[r]))
         .collect();
-    Ok(FaultMesh { rows, cols, points })
+    Ok(FaultMesh::new(rows, cols, points))
 }
 
 /// `Point.distance`: the great-circle distance and the depth difference combined.

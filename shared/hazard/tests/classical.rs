@@ -280,16 +280,18 @@ fn case_44_shift_hypo() {
 }
 
 #[test]
-#[ignore = "needs region grids, pointsource_distance = 100 < maximum_distance and ModifiableGMPE"]
 fn case_51_region_grid() {
     run_case("case_51", |imt| format!("hcurves-{imt}.csv"));
 }
 
 #[test]
-#[ignore = "needs pointsource_distance = 100 < maximum_distance and GSIM \
-            CampbellBozorgnia2003NSHMP2007"]
 fn case_60_point_source_alaska() {
     run_case("case_60", |_| "hazard_curve.csv".into());
+}
+
+#[test]
+fn case_36_magnitude_dependent_aspect_ratios() {
+    run_case("case_36", |imt| format!("hazard_curve-mean-{imt}.csv"));
 }
 
 #[test]
@@ -401,7 +403,6 @@ fn demo_characteristic_fault_3() {
 }
 
 #[test]
-#[ignore = "needs pointsource_distance = 100 < maximum_distance"]
 fn demo_point_source() {
     run_demo("PointSourceClassicalPSHA");
 }

@@ -128,8 +128,13 @@ pub struct PointParameters {
 pub enum AspectRatio {
     /// `ruptAspectRatio`, > 0.
     Constant(f64),
-    /// A magnitude-dependent `aspectRatioFunction` (not read yet).
-    MagnitudeDependent,
+    /// `aspectRatioFunction` of type `linear_piecewise`: two (magnitude, ratio) points by
+    /// increasing magnitude, interpolated linearly between them and constant beyond.
+    LinearPiecewise([(f64, f64); 2]),
+    /// An `aspectRatioFunction` that is not a `linear_piecewise` of two points by increasing
+    /// positive magnitude, at this line: OpenQuake's validation accepts it, its calculation
+    /// fails on it.
+    Malformed { line: u32 },
 }
 
 /// `nodalPlaneDist`.

@@ -9,9 +9,11 @@ pub mod akkar_bommer_2010;
 pub mod atkinson_2015;
 pub mod boore_2014;
 pub mod boore_atkinson_2008;
+pub mod campbell_bozorgnia_2003;
 pub mod campbell_bozorgnia_2014;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
+pub mod modifiable_gmpe;
 pub mod sadigh_1997;
 pub mod toro_2002;
 pub mod tusa_langer_2016;
@@ -42,6 +44,9 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
         plain(boore_atkinson_2008::BooreAtkinson2008, p)
     }),
     ("BooreEtAl2014", |p| plain(boore_2014::BooreEtAl2014, p)),
+    ("CampbellBozorgnia2003NSHMP2007", |p| {
+        plain(campbell_bozorgnia_2003::CampbellBozorgnia2003NSHMP2007, p)
+    }),
     ("CampbellBozorgnia2014", |p| {
         plain(campbell_bozorgnia_2014::CampbellBozorgnia2014, p)
     }),
@@ -140,7 +145,8 @@ macro_rules! gsim_model {
         imts: [$($k:ident),*],
         rupture: [$($r:ident),*],
         site: [$($s:ident),*],
-        distance: [$($d:ident),*] $(,)?
+        distance: [$($d:ident),*]
+        $(, between_event_std: $between:literal)? $(,)?
     ) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, Default)]
@@ -161,6 +167,10 @@ macro_rules! gsim_model {
 
             fn supported_imts(&self) -> &'static [$crate::ImtKind] {
                 &[$($crate::ImtKind::$k),*]
+            }
+
+            fn has_between_event_std(&self) -> bool {
+                true $(&& $between)?
             }
 
             fn compute(

@@ -12,6 +12,7 @@ gsim_model! {
     rupture: [Mag],
     site: [],
     distance: [Rjb],
+    between_event_std: false,
 }
 
 table!(

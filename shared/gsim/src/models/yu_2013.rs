@@ -188,6 +188,10 @@ impl Gsim for YuEtAl2013 {
         self.name
     }
 
+    fn has_between_event_std(&self) -> bool {
+        false
+    }
+
     fn requires(&self) -> Requirements {
         Requirements {
             rupture: &[RuptureParam::Mag],

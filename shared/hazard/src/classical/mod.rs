@@ -32,10 +32,14 @@
 //! Sites come from `sites`, a `region` grid, `sites_csv` or `site_model_file`, with
 //! per-site soil parameters (see `sites.rs` for OpenQuake's order and association rules).
 //!
+//! - point sources: sites beyond the integration distance plus the reach of a point's
+//!   ruptures are skipped, and the `pointsource_distance` approximation (default 100 km, as
+//!   OpenQuake's `openquake.cfg`) gives far sites one average rupture per magnitude instead
+//!   of every nodal plane and depth (see [`PointFilter`]).
+//!
 //! Not covered (errors): several source-model branch sets (source uncertainties such as
 //! `extendModel` or `abGRAbsolute`), per-IMT GSIM weights, sampling, `minimum_distance`,
-//! `ps_grid_spacing` and a `pointsource_distance` below `maximum_distance` (OpenQuake's
-//! point-source approximations are not applied), mutex and cluster source groups.
+//! `ps_grid_spacing`, mutex and cluster source groups.
 
 pub mod maps;
 mod normal;
@@ -53,6 +57,8 @@ use rayon::prelude::*;
 
 pub use sites::SiteParams;
 
+use crate::distance::Wanted;
+use crate::rupture::{PointRole, PointRupture};
 use crate::volcanic::VolcanicZones;
 use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
 
@@ -61,6 +67,11 @@ const MIN_MAG: f64 = 2.5;
 const MAX_MAG: f64 = 10.2;
 /// OpenQuake's default `rupture_mesh_spacing`, km.
 const DEFAULT_RUPTURE_MESH_SPACING: f64 = 5.0;
+/// `pointsource_distance` when the job does not set it: `[performance]
+/// pointsource_distance` of OpenQuake's default `openquake.cfg`, km.
+pub const DEFAULT_POINTSOURCE_DISTANCE: f64 = 100.0;
+/// OpenQuake's default `max_sites_disagg`.
+const DEFAULT_MAX_SITES_DISAGG: usize = 10;
 /// Contexts per GSIM call: bounds memory, keeps the columns in cache.
 const CHUNK: usize = 4096;
 
@@ -130,6 +141,12 @@ pub struct ClassicalParams {
     pub maximum_distance: Vec<(String, Vec<(f64, f64)>)>,
     /// `minimum_magnitude`: (TRT or `default`, magnitude).
     pub minimum_magnitude: Vec<(String, f64)>,
+    /// `pointsource_distance` (km): (TRT or `default`, distance); OpenQuake's configured
+    /// default, [`DEFAULT_POINTSOURCE_DISTANCE`], when absent.
+    pub pointsource_distance: Vec<(String, f64)>,
+    /// `max_sites_disagg`: with at most this many sites, the `pointsource_distance`
+    /// approximation is decided for all sites at once (OpenQuake's `fewsites`).
+    pub max_sites_disagg: usize,
     pub erf: ErfParams,
 }
 
@@ -256,14 +273,6 @@ fn py_num(v: &Py) -> Option<f64> {
     match v {
         Py::Int(i) => Some(*i as f64),
         Py::Float(f) => Some(*f),
-        _ => None,
-    }
-}
-
-/// The value of a validated `floatdict` that only sets `default` to a number.
-fn default_number(dict: &[(Py, Py)]) -> Option<f64> {
-    match dict {
-        [(Py::Str(k), v)] if k == "default" => py_num(v),
         _ => None,
     }
 }
@@ -435,25 +444,29 @@ impl ClassicalParams {
                 (trt, pairs)
             })
             .collect();
-        let upper_distance = maximum_distance
-            .iter()
-            .filter_map(|(_, pairs)| pairs.last().map(|p| p.1))
-            .fold(0.0, f64::max);
-        // OpenQuake's point-source approximations are not applied: refuse jobs they affect
         for key in ["ps_grid_spacing", "minimum_distance"] {
             if number(ini, key)?.is_some_and(|v| v != 0.0) {
                 return Err(unsupported(key));
             }
         }
-        if let Some(dict) = ini.pointsource_distance() {
-            match default_number(dict) {
-                Some(d) if d < upper_distance => {
-                    return Err(unsupported("pointsource_distance below maximum_distance"));
-                }
-                Some(_) => {}
-                None => return Err(unsupported("pointsource_distance other than a scalar")),
-            }
-        }
+        let pointsource_distance = match ini.pointsource_distance() {
+            None => vec![("default".to_owned(), DEFAULT_POINTSOURCE_DISTANCE)],
+            Some(dict) => dict
+                .iter()
+                .map(|(k, v)| match (k, py_num(v)) {
+                    (Py::Str(trt), Some(d)) => Ok((trt.clone(), d)),
+                    _ => Err(invalid(format!(
+                        "pointsource_distance: expected a distance, got {}",
+                        v.repr()
+                    ))),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let max_sites_disagg = match number(ini, "max_sites_disagg")? {
+            None => DEFAULT_MAX_SITES_DISAGG,
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => n as usize,
+            Some(n) => return Err(invalid(format!("max_sites_disagg: {n} is not a count"))),
+        };
         let minimum_magnitude = match ini.minimum_magnitude() {
             None => Vec::new(),
             Some(dict) => dict
@@ -486,6 +499,8 @@ impl ClassicalParams {
             truncation_level,
             maximum_distance,
             minimum_magnitude,
+            pointsource_distance,
+            max_sites_disagg,
             erf,
         })
     }
@@ -676,15 +691,17 @@ impl Chunk {
     }
 }
 
-/// Multiplies into `pne[g][site * L + k]` the probabilities of no exceedance of the
-/// contexts in `chunk`, for every GSIM `g`.
+/// Adds into `exponent[g][site * L + k]` the exponents of the Poisson probabilities of no
+/// exceedance of the contexts in `chunk` (`rate × T × PoE`), for every GSIM `g`: the
+/// probability of no exceedance of them all is `exp(−sum)`, one `exp` per value instead
+/// of one per context.
 fn accumulate(
     chunk: &mut Chunk,
     gsims: &[Box<dyn Gsim>],
     params: &ClassicalParams,
     phi_b: f64,
     num_levels: usize,
-    pne: &mut [Vec<f64>],
+    exponent: &mut [Vec<f64>],
 ) -> Result<(), HazardError> {
     let n = chunk.site.len();
     if n == 0 {
@@ -701,7 +718,7 @@ fn accumulate(
     let t = params.investigation_time;
     let truncation = params.truncation_level;
     for (g, gsim) in gsims.iter().enumerate() {
-        let out = &mut pne[g];
+        let out = &mut exponent[g];
         let mut offset = 0;
         for imt in &params.imts {
             gsim.compute(
@@ -713,14 +730,20 @@ fn accumulate(
                 &mut chunk.phi,
             )
             .map_err(|e| invalid(e.to_string()))?;
-            for (k, &iml) in imt.levels.iter().enumerate() {
-                let ln_iml = iml.ln();
-                let col = offset + k;
-                for i in 0..n {
-                    let x = (ln_iml - chunk.mean[i]) / chunk.sig[i];
-                    // beyond the truncation the PoE is exactly 0 (no factor) or, in float32,
-                    // exactly 1
+            let ln_levels: Vec<f64> = imt.levels.iter().map(|l| l.ln()).collect();
+            let increasing = ln_levels.windows(2).all(|w| w[0] <= w[1]);
+            for i in 0..n {
+                let (mean, sig) = (chunk.mean[i], chunk.sig[i]);
+                let row = chunk.site[i] * num_levels + offset;
+                let exposure = chunk.rate[i] * t;
+                for (k, &ln_iml) in ln_levels.iter().enumerate() {
+                    let x = (ln_iml - mean) / sig;
+                    // beyond the truncation the PoE is exactly 0 (no factor: nor for the
+                    // higher levels) or, in float32, exactly 1
                     if x >= truncation {
+                        if increasing {
+                            break;
+                        }
                         continue;
                     }
                     let poe = if x <= -truncation {
@@ -729,7 +752,7 @@ fn accumulate(
                         // OpenQuake keeps PoEs in float32
                         normal::truncnorm_sf(phi_b, x) as f32 as f64
                     };
-                    out[chunk.site[i] * num_levels + col] *= (-chunk.rate[i] * t * poe).exp();
+                    out[row + k] += exposure * poe;
                 }
             }
             offset += imt.levels.len();
@@ -754,7 +777,8 @@ fn tiled_pnes(
     let tile = n
         .div_ceil(rayon::current_num_threads())
         .clamp(1, TILE_SITES);
-    if tile >= n {
+    // with few sites, point-source ruptures are chosen looking at all of them
+    if tile >= n || n <= params.max_sites_disagg {
         return trt_pnes(rups, trt, gsims, zones, params);
     }
     let tiles: Vec<ClassicalParams> = (0..n)
@@ -793,7 +817,7 @@ fn trt_pnes(
 ) -> Result<Vec<Vec<f64>>, HazardError> {
     let num_levels: usize = params.imts.iter().map(|i| i.levels.len()).sum();
     let size = params.sites.len() * num_levels;
-    let mut pne = vec![vec![1.0; size]; gsims.len()];
+    let mut exponent = vec![vec![0.0; size]; gsims.len()];
     let needs = Needs::of(gsims);
     let missing = |p: &SiteParam| {
         params.site_params.iter().any(|s| match p {
@@ -812,7 +836,15 @@ fn trt_pnes(
     let phi_b = normal::ndtr(params.truncation_level);
     let distances = params.integration_distance(trt);
     let (Some(&(min_mag, _)), Some(&(max_mag, _))) = (distances.first(), distances.last()) else {
-        return Ok(pne);
+        return Ok(vec![vec![1.0; size]; gsims.len()]);
+    };
+    let points = PointFilter::new(rups, &distances, params, trt);
+    let wanted = Wanted {
+        rjb: needs.distance.contains(&DistanceParam::Rjb),
+        rx: needs.distance.contains(&DistanceParam::Rx),
+        ry0: needs.distance.contains(&DistanceParam::Ry0),
+        azimuth: needs.distance.contains(&DistanceParam::Azimuth),
+        closest: needs.distance.contains(&DistanceParam::Rvolc),
     };
     let mut chunk = Chunk::default();
     let no_mesh = |what: &str| unsupported(format!("{what} for fault-mesh ruptures"));
@@ -825,18 +857,24 @@ fn trt_pnes(
         let gsim_mag = (mag * 1e3).round_ties_even() / 1e3;
         let maxdist = interpolate(&distances, mag);
         let planar = matches!(rups.surface[r], RuptureSurface::Planar(_));
+        let point = rups.point[r].as_ref();
+        let few_sites_near = point.and_then(|p| points.few_sites_near(p, maxdist));
         for (s, site) in params.sites.iter().enumerate() {
-            let d = rups
-                .distances(r, site)
-                .ok_or_else(|| invalid("rupture index"))?;
-            let close = if planar {
-                d.rrup < maxdist
-            } else {
-                d.rrup <= maxdist
-            };
-            if !close {
+            if let Some(p) = point
+                && !points.applies(p, s, maxdist, few_sites_near)
+            {
                 continue;
             }
+            let close = |rrup: f64| {
+                if planar {
+                    rrup < maxdist
+                } else {
+                    rrup <= maxdist
+                }
+            };
+            let Some(d) = rups.distances_within(r, site, wanted, close) else {
+                continue;
+            };
             let c = &mut chunk.ctx;
             for p in &needs.rupture {
                 match p {
@@ -883,12 +921,130 @@ fn trt_pnes(
             chunk.rate.push(rups.rate[r]);
         }
         if chunk.site.len() >= CHUNK {
-            accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut pne)?;
+            accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut exponent)?;
             chunk.clear();
         }
     }
-    accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut pne)?;
-    Ok(pne)
+    accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut exponent)?;
+    for value in exponent.iter_mut().flatten() {
+        *value = (-*value).exp();
+    }
+    Ok(exponent)
+}
+
+/// Which sites point-source ruptures apply to, as OpenQuake's `contexts._quintets` decides:
+/// a site farther from the point than the integration distance of the point's largest
+/// magnitude plus the reach of its ruptures (at most half that distance) is skipped; under
+/// the `pointsource_distance` approximation a site within `min(reach, magdist / 2) +
+/// pointsource_distance` of the point gets every nodal plane and depth, a farther one the
+/// average rupture. With few sites (`max_sites_disagg`) the choice is made for all sites
+/// together: every plane for all of them as soon as one is within the distance. Distances are
+/// straight lines from the site (at its depth) to the point at the surface.
+struct PointFilter {
+    /// Per point of the rupture set: the farthest a site may be.
+    reach: Vec<f64>,
+    pointsource_distance: f64,
+    /// Earth-centred coordinates of the sites and of the points.
+    sites: Vec<[f64; 3]>,
+    points: Vec<[f64; 3]>,
+    few_sites: bool,
+}
+
+impl PointFilter {
+    fn new(
+        rups: &RuptureSet,
+        distances: &[(f64, f64)],
+        params: &ClassicalParams,
+        trt: &str,
+    ) -> Self {
+        let reach = rups
+            .points
+            .iter()
+            .map(|p| {
+                let farthest = p
+                    .reach
+                    .iter()
+                    .rev()
+                    .map(|&(mag, _)| interpolate(distances, mag))
+                    .find(|&d| d > 0.0);
+                let radius = p.reach.last().map_or(0.0, |r| r.1);
+                farthest.map_or(f64::NEG_INFINITY, |d| d + radius.min(d / 2.0))
+            })
+            .collect();
+        let of = |key: &str| {
+            params
+                .pointsource_distance
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, d)| *d)
+        };
+        Self {
+            reach,
+            pointsource_distance: of(trt)
+                .or_else(|| of("default"))
+                .unwrap_or(DEFAULT_POINTSOURCE_DISTANCE),
+            sites: params
+                .sites
+                .iter()
+                .map(|s| crate::geo::to_cartesian(s.lon, s.lat, s.depth))
+                .collect(),
+            points: rups
+                .points
+                .iter()
+                .map(|p| crate::geo::to_cartesian(p.lon, p.lat, 0.0))
+                .collect(),
+            few_sites: params.sites.len() <= params.max_sites_disagg,
+        }
+    }
+
+    /// The distance within which a site gets every nodal plane and depth.
+    fn near(&self, point: &PointRupture, maxdist: f64) -> f64 {
+        point.radius.min(maxdist / 2.0) + self.pointsource_distance
+    }
+
+    fn distance(&self, point: &PointRupture, site: usize) -> f64 {
+        let (a, b) = (self.sites[site], self.points[point.location as usize]);
+        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+    }
+
+    /// With few sites, whether any site in reach is near the point (`None` otherwise, or
+    /// for a point with nothing to collapse).
+    fn few_sites_near(&self, point: &PointRupture, maxdist: f64) -> Option<bool> {
+        if !self.few_sites || point.role == PointRole::Every {
+            return None;
+        }
+        let (reach, near) = (
+            self.reach[point.location as usize],
+            self.near(point, maxdist),
+        );
+        Some((0..self.sites.len()).any(|s| {
+            let d = self.distance(point, s);
+            d <= reach && d <= near
+        }))
+    }
+
+    /// Whether a rupture of `point` applies to `site`.
+    fn applies(
+        &self,
+        point: &PointRupture,
+        site: usize,
+        maxdist: f64,
+        few_sites_near: Option<bool>,
+    ) -> bool {
+        let d = self.distance(point, site);
+        if d > self.reach[point.location as usize] {
+            return false;
+        }
+        let near = match few_sites_near {
+            Some(near) => near,
+            None => d <= self.near(point, maxdist),
+        };
+        match point.role {
+            PointRole::Every => true,
+            PointRole::Near => near,
+            PointRole::Far => !near,
+        }
+    }
 }
 
 /// The volcanic zones of the GSIMs that measure rvolc, read from their `volc_arc_file`;

@@ -1,5 +1,4 @@
-//! job.ini files: reading and validating them as OpenQuake 3.26.2 does, with oqcloud's
-//! stricter rule that every key must be a known parameter.
+//! job.ini files: reading and validating them as OpenQuake 3.26.2 does.
 //!
 //! The dialect is Python's `configparser` as OpenQuake configures it (`parser`): sections
 //! are flattened into one parameter set, keys are lower-cased, values may continue on
@@ -12,8 +11,10 @@
 //! worded as OpenQuake words them and located by file, line and key.
 //!
 //! Besides OpenQuake's parameters, the oqcloud key `engine = auto|native|openquake` is
-//! accepted. oqcloud is stricter than OpenQuake where OpenQuake would accept a value and
-//! fail later or silently ignore it: unknown keys, intensity levels that are not positive,
+//! accepted. A key OpenQuake does not know is ignored, as OpenQuake ignores it, with a
+//! warning (naming the parameter it probably meant) in [`JobIni::warnings`]; an unknown
+//! `*_file` key is an error, as in OpenQuake. oqcloud is stricter than OpenQuake where
+//! OpenQuake would accept a value and fail later: intensity levels that are not positive,
 //! non-numeric values in number dictionaries, an `inputs` key, and legacy `.hdf5` tables
 //! that do not exist are errors.
 
@@ -102,6 +103,8 @@ pub struct JobIni {
     base_dir: PathBuf,
     /// The file name given in messages (the path, when read from a file).
     file: String,
+    /// The keys ignored because OpenQuake does not know them, located.
+    warnings: Vec<IniError>,
 }
 
 impl JobIni {
@@ -256,6 +259,12 @@ impl JobIni {
         self.float_dict("minimum_magnitude")
     }
 
+    /// The keys ignored because OpenQuake does not know them (as OpenQuake ignores them),
+    /// each located and worded as a warning.
+    pub fn warnings(&self) -> &[IniError] {
+        &self.warnings
+    }
+
     /// `pointsource_distance` as validated, shaped as [`JobIni::minimum_magnitude`]; `None`
     /// when not set (OpenQuake then uses `{'default': 100.0}`).
     pub fn pointsource_distance(&self) -> Option<&[(Py, Py)]> {
@@ -368,6 +377,15 @@ fn unknown(file: &str, entry: &Entry) -> IniError {
     at(file, entry, message)
 }
 
+/// The warning for a key OpenQuake ignores, worded as OpenQuake's, with a suggestion.
+fn ignored_key(file: &str, entry: &Entry) -> IniError {
+    let mut message = format!("The parameter '{}' is unknown, ignoring", entry.key);
+    if let Some(close) = suggestion(&entry.key) {
+        message.push_str(&format!(" (did you mean '{close}'?)"));
+    }
+    at(file, entry, message)
+}
+
 /// A failed check, located at the parameter it is about when that was given.
 fn located_problem(file: &str, values: &[Value], problem: checks::Problem) -> IniError {
     match values.iter().find(|v| v.name == problem.name) {
@@ -421,6 +439,7 @@ fn convert_values<'a>(
     plain: &[&'a Entry],
     file: &str,
     parent: Option<Option<i64>>,
+    ignored: &mut Vec<IniError>,
 ) -> Result<(Vec<Value>, Option<&'a Entry>), IniError> {
     let mut named = Vec::with_capacity(plain.len());
     for &entry in plain {
@@ -448,7 +467,13 @@ fn convert_values<'a>(
                 continue;
             }
             "engine" => &ENGINE,
-            _ => lookup(name).ok_or_else(|| unknown(file, entry))?,
+            _ => match lookup(name) {
+                Some(param) => param,
+                None => {
+                    ignored.push(ignored_key(file, entry));
+                    continue;
+                }
+            },
         };
         let typed = param
             .convert(&entry.value)
@@ -488,7 +513,8 @@ fn validate(
     })?;
     let mut inputs = inputs::Inputs::default();
     let plain = collect_inputs(&entries, file, base_dir, &mut inputs)?;
-    let (mut values, region_constraint) = convert_values(&plain, file, parent)?;
+    let mut warnings = Vec::new();
+    let (mut values, region_constraint) = convert_values(&plain, file, parent, &mut warnings)?;
 
     let job = Job {
         values: &values,
@@ -528,6 +554,27 @@ fn validate(
         file,
     };
     checks::run(&job).map_err(|p| located_problem(file, &values, p))?;
+    // OpenQuake accepts these jobs and fails when it runs them: refused here, naming the
+    // ignored key that was probably meant
+    let hazard_mode =
+        ["classical", "disaggregation", "event_based"].contains(&calculation_mode.as_str());
+    let has = |name: &str| values.iter().any(|v| v.name == name);
+    if hazard_mode && !has("investigation_time") && !has("hazard_calculation_id") {
+        let mut message =
+            format!("investigation_time must be set for calculation_mode = {calculation_mode}");
+        if let Some(w) = warnings
+            .iter()
+            .find(|w| w.message.contains("'investigation_time'"))
+        {
+            message.push_str(&format!(" ({w})"));
+        }
+        return Err(IniError::new(
+            file,
+            None,
+            Some("investigation_time"),
+            message,
+        ));
+    }
 
     let typed = |name: &str| values.iter().find(|v| v.name == name).map(|v| &v.typed);
     let description = match typed("description") {
@@ -565,5 +612,6 @@ fn validate(
         file: file.to_owned(),
         entries,
         values,
+        warnings,
     })
 }

@@ -279,26 +279,35 @@ fn malformed_line() {
 }
 
 #[test]
-fn unknown_keys() {
+fn unknown_keys_are_ignored_with_a_warning() {
+    let ini = variant("hazard_maps = true", "hazard_maps = true\nfoo = bar").unwrap();
+    let warning = "The parameter 'foo' is unknown, ignoring";
+    assert_eq!(ini.warnings(), [error(Some(23), Some("foo"), warning)]);
+    let ini = variant("hazard_maps = true", "hazard_maps = true\nexposure = e.xml").unwrap();
+    assert_eq!(
+        ini.warnings()[0].to_string(),
+        "job.ini, line 23: exposure: The parameter 'exposure' is unknown, ignoring (did you \
+         mean 'exposure_file'?)"
+    );
+    // a misspelt required parameter: ignored, so the job lacks it
     let err = variant("investigation_time", "investigaton_time").unwrap_err();
-    let expected = "unknown parameter 'investigaton_time' (did you mean 'investigation_time'?)";
-    assert_eq!(err, error(Some(12), Some("investigaton_time"), expected));
     assert_eq!(
         err.to_string(),
-        "job.ini, line 12: investigaton_time: unknown parameter 'investigaton_time' (did you mean \
-         'investigation_time'?)"
+        "job.ini: investigation_time: investigation_time must be set for calculation_mode = \
+         classical (job.ini, line 12: investigaton_time: The parameter 'investigaton_time' is \
+         unknown, ignoring (did you mean 'investigation_time'?))"
     );
-    let err = variant("hazard_maps = true", "hazard_maps = true\nfoo = bar").unwrap_err();
-    assert_eq!(err, error(Some(23), Some("foo"), "unknown parameter 'foo'"));
+    // an unknown input file is an error, as in OpenQuake
     let err = variant("gsim_logic_tree_file", "gsim_logic_tre_file").unwrap_err();
     assert_eq!(
         err.message,
         "unknown parameter 'gsim_logic_tre_file' (did you mean 'gsim_logic_tree_file'?)"
     );
-    let err = variant("hazard_maps = true", "hazard_maps = true\nexposure = e.xml").unwrap_err();
-    assert_eq!(
-        err.message,
-        "unknown parameter 'exposure' (did you mean 'exposure_file'?)"
+    assert!(
+        variant("hazard_maps", "hazard_maps")
+            .unwrap()
+            .warnings()
+            .is_empty()
     );
 }
 

@@ -169,9 +169,32 @@ fn aspect_ratio(source: Elem) -> NodeResult<AspectRatio> {
             Err(source
                 .error("ruptAspectRatio and aspectRatioFunction are given: expected one of them"))
         }
-        (None, Some(_)) => Ok(AspectRatio::MagnitudeDependent),
+        (None, Some(function)) => Ok(aspect_ratio_function(function)),
         (Some(ratio), None) => Ok(AspectRatio::Constant(ratio.text_as(POSITIVE)?)),
         (None, None) => Err(source.error("missing element ruptAspectRatio")),
+    }
+}
+
+/// `aspectRatioFunction`: `linear_piecewise` with two `mag_point`s by increasing positive
+/// magnitude, as OpenQuake reads it; anything else is kept as malformed (OpenQuake's
+/// validation does not read it).
+fn aspect_ratio_function(function: Elem) -> AspectRatio {
+    let malformed = AspectRatio::Malformed {
+        line: function.line(),
+    };
+    let kind = function.child("type").map(|t| t.text());
+    let points = function.child("mag_points").map(|points| {
+        points
+            .children_named("mag_point")
+            .map(|p| Ok((p.attr_as("mag", POSITIVE)?, p.attr_as("aratio", POSITIVE)?)))
+            .collect::<NodeResult<Vec<(f64, f64)>>>()
+    });
+    match (kind.as_deref().map(str::trim), points) {
+        (Some("linear_piecewise"), Some(Ok(points))) => match points[..] {
+            [a, b] if a.0 < b.0 => AspectRatio::LinearPiecewise([a, b]),
+            _ => malformed,
+        },
+        _ => malformed,
     }
 }
 

@@ -489,7 +489,7 @@ fn variants_openquake_accepts() {
             r#"tectonicRegion="Active Shallow Crust" src_interdep="mutex"
                 srcs_weights="0.1 0.1 0.2 0.2 0.2 0.2">"#,
         )],
-        // a magnitude-dependent aspect ratio, not read
+        // an empty aspectRatioFunction: OpenQuake reads it only when it computes
         &[(
             "<ruptAspectRatio>1.5</ruptAspectRatio>",
             "<aspectRatioFunction/>",

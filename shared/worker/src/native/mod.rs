@@ -48,6 +48,9 @@ impl Engine for NativeEngine {
             let process = format!("native/{}", std::process::id());
             let _ = ctx.log.send(LogRecord::now(level, process, message));
         };
+        for warning in job.ini.warnings() {
+            log(LogLevel::Warning, warning.to_string());
+        }
         log(
             LogLevel::Info,
             format!(
