@@ -54,6 +54,10 @@ CASES = [
     ('case_09', QA / 'case_09/PEERInterface_Characteristic.xml', QA / 'case_09/job.ini',
      [(-65.1349, 0.0), (-64.0, 0.3), (-66.0, -0.6)]),
     ('case_35', QA / 'case_35/source_model.xml', QA / 'case_35/job.ini', [(0.3, 0.2)]),
+    # simple faults with hypocentral depth distributions
+    ('case_28', QA / 'case_28/source_model.xml', QA / 'case_28/job.ini', [(1.1, -0.2)]),
+    ('case_28_fixed_dip_frac', QA / 'case_28/source_model_fixed_dip_frac.xml',
+     QA / 'case_28/job.ini', [(1.1, -0.2)]),
     ('case_53', QA / 'case_53/source_model_char.xml', QA / 'case_53/job.ini',
      [(-64.9, 0.1), (-65.5, -0.3)]),
 ]

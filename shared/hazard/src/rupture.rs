@@ -4,7 +4,9 @@
 //! rate = bin rate × (plane probability × depth probability); an area source is the point
 //! sources of its discretised polygon, its MFD divided among them; simple and complex fault
 //! sources float, for each magnitude, ruptures of the scaled size over every position of
-//! their mesh, sharing the bin rate equally; a characteristic fault source gives one rupture
+//! their mesh, sharing the bin rate equally (a simple fault with a `hypoDepthDist` repeats
+//! each floating rupture at each hypocentre that falls in its depth range, the rate split
+//! by the renormalised probabilities); a characteristic fault source gives one rupture
 //! per magnitude on its whole surface. Coordinates are rounded to 5 decimals first, as
 //! OpenQuake reads them.
 //!
@@ -21,9 +23,9 @@ use std::sync::Arc;
 use oqcloud_nrml::mfd::MfdKind;
 
 use oqcloud_nrml::source::{
-    AspectRatio, CharacteristicFaultSource, ComplexFaultGeometry, ComplexFaultSource, Point,
-    Point3, PointParameters, SimpleFaultGeometry, SimpleFaultSource, Source, SourceKind,
-    SourceModel, Surface,
+    AspectRatio, CharacteristicFaultSource, ComplexFaultGeometry, ComplexFaultSource,
+    HypoDepthDist, Point, Point3, PointParameters, SimpleFaultGeometry, SimpleFaultSource, Source,
+    SourceKind, SourceModel, Surface,
 };
 
 use crate::HazardError;
@@ -357,6 +359,15 @@ fn point_ruptures(
 ) -> Result<Vec<Rupture>, HazardError> {
     let msr = Msr::from_nrml(&p.mag_scale_rel)?;
     check_aspect_ratio(p.rupt_aspect_ratio)?;
+    if p.hypo_depth_dist
+        .depths
+        .iter()
+        .any(|d| d.fixed_dip_frac.is_some())
+    {
+        return Err(HazardError::Unsupported(
+            "fixedDipFrac in a point-like source".into(),
+        ));
+    }
     let ratio = |mag| aspect_ratio(p.rupt_aspect_ratio, mag);
     let planes = merge_repeated(
         &p.nodal_plane_dist
@@ -545,11 +556,6 @@ fn fault_ruptures(
     fault: &SimpleFaultSource,
     params: &ErfParams,
 ) -> Result<Vec<Rupture>, HazardError> {
-    if fault.hypo_depth_dist.is_some() {
-        return Err(HazardError::Unsupported(
-            "hypoDepthDist in a simple fault source".into(),
-        ));
-    }
     let msr = Msr::from_nrml(&fault.mag_scale_rel)?;
     check_aspect_ratio(fault.rupt_aspect_ratio)?;
     let ratio = |mag| aspect_ratio(fault.rupt_aspect_ratio, mag);
@@ -584,13 +590,75 @@ fn fault_ruptures(
         let (along_length, along_width) = (mesh.cols - cols + 1, mesh.rows - rows + 1);
         let rate = mag_rate / (along_length * along_width) as f64;
         for first_row in 0..along_width {
+            let hypocentres = match &fault.hypo_depth_dist {
+                None => None,
+                Some(dist) => Some(dip_fractions(fault, dist, spacing, first_row, rows)?),
+            };
             for first_col in 0..along_length {
                 let window = mesh.sub(first_row, first_col, rows, cols);
-                out.push(mesh_rupture(window, true, mag, fault.rake, rate));
+                let Some(hypocentres) = &hypocentres else {
+                    out.push(mesh_rupture(window, true, mag, fault.rake, rate));
+                    continue;
+                };
+                for &(fraction, weight) in hypocentres {
+                    let mut rupture =
+                        mesh_rupture(window.clone(), true, mag, fault.rake, rate * weight);
+                    rupture.hypo = hypocentre_at(&window, spacing, fraction);
+                    out.push(rupture);
+                }
             }
         }
     }
     Ok(out)
+}
+
+/// The hypocentres of the floating ruptures of a simple fault starting at `first_row` and
+/// `rows` rows deep (`_hypo_list_from_depths`): the depths of the distribution within the
+/// rupture's depth range (from the seismogenic depths, the mesh spacing and the dip), as
+/// down-dip fractions (or their `fixedDipFrac`), equal fractions merged, weights
+/// renormalised; an error when no depth falls in the range.
+fn dip_fractions(
+    fault: &SimpleFaultSource,
+    dist: &HypoDepthDist,
+    spacing: f64,
+    first_row: usize,
+    rows: usize,
+) -> Result<Vec<(f64, f64)>, HazardError> {
+    let g = &fault.geometry;
+    let down_dip = spacing * g.dip.to_radians().sin();
+    let top = g.upper_seismogenic_depth + first_row as f64 * down_dip;
+    let bottom = g.upper_seismogenic_depth + (first_row + rows - 1) as f64 * down_dip;
+    let mut by_fraction: Vec<(f64, f64)> = Vec::new();
+    for h in &dist.depths {
+        if top <= h.depth && h.depth <= bottom {
+            let fraction = h.fixed_dip_frac.unwrap_or((h.depth - top) / (bottom - top));
+            match by_fraction.iter_mut().find(|(f, _)| *f == fraction) {
+                Some((_, w)) => *w += h.probability,
+                None => by_fraction.push((fraction, h.probability)),
+            }
+        }
+    }
+    if by_fraction.is_empty() {
+        return Err(HazardError::Invalid(format!(
+            "no hypoDepthDist depth falls in the depth range of a floating rupture \
+             [{top:.2}, {bottom:.2}] km"
+        )));
+    }
+    let total: f64 = by_fraction.iter().map(|(_, w)| w).sum();
+    Ok(by_fraction
+        .into_iter()
+        .map(|(f, w)| (f, w / total))
+        .collect())
+}
+
+/// The mesh node of `window` half way along strike and `fraction` down dip
+/// (`BaseSurface.get_hypo_location`, indices rounded half to even).
+fn hypocentre_at(window: &MeshWindow, spacing: f64, fraction: f64) -> [f64; 3] {
+    let down = fraction * ((window.rows - 1) as f64 * spacing);
+    let row = ((down / spacing).round_ties_even() as usize).min(window.rows - 1);
+    let along = 0.5 * ((window.cols - 1) as f64 * spacing);
+    let col = ((along / spacing).round_ties_even() as usize).min(window.cols - 1);
+    window.at(row, col)
 }
 
 fn simple_mesh(g: &SimpleFaultGeometry, spacing: f64) -> Result<FaultMesh, HazardError> {

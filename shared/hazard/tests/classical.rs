@@ -294,6 +294,13 @@ fn case_36_magnitude_dependent_aspect_ratios() {
     run_case("case_36", |imt| format!("hazard_curve-mean-{imt}.csv"));
 }
 
+/// A simple fault with a hypocentral depth distribution (the hypocentres themselves are
+/// checked against OpenQuake's in `reference.rs`: this GSIM does not read them).
+#[test]
+fn case_28_simple_fault_hypo_depths() {
+    run_case("case_28", |imt| format!("hazard_curve-mean-{imt}.csv"));
+}
+
 #[test]
 fn case_69_collapsing_area_source() {
     run_case("case_69", |_| "hcurve-mean.csv".into());

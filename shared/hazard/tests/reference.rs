@@ -271,6 +271,16 @@ fn qa_case_09_characteristic_complex_surface() {
 }
 
 #[test]
+fn qa_case_28_simple_fault_hypocentral_depths() {
+    compare("case_28");
+}
+
+#[test]
+fn qa_case_28_simple_fault_fixed_dip_fractions() {
+    compare("case_28_fixed_dip_frac");
+}
+
+#[test]
 fn qa_case_35_characteristic_simple_surfaces() {
     compare("case_35");
 }

@@ -165,6 +165,9 @@ pub struct HypoDepthDist {
 pub struct HypoDepth {
     pub probability: f64,
     pub depth: f64,
+    /// `fixedDipFrac`: where down dip the hypocentre lies on the rupture (0 top, 1 bottom),
+    /// instead of where this depth falls.
+    pub fixed_dip_frac: Option<f64>,
 }
 
 /// `simpleFaultSource`.

@@ -224,6 +224,7 @@ fn hypo_depth_dist(elem: Elem) -> NodeResult<HypoDepthDist> {
             Ok(HypoDepth {
                 probability: hypo.attr_as("probability", PROBABILITY)?,
                 depth: hypo.attr_as("depth", FLOAT)?,
+                fixed_dip_frac: hypo.opt_attr_as("fixedDipFrac", FLOAT)?,
             })
         })
         .collect::<NodeResult<_>>()?;
