@@ -21,15 +21,25 @@ macro_rules! qa_case {
     };
 }
 
+// `minimun_magnitude` (misspelt): ignored with a warning, as OpenQuake does
+qa_case!(case_01);
 qa_case!(case_03);
 qa_case!(case_04);
 qa_case!(case_24);
 qa_case!(case_25);
 qa_case!(case_26);
+// a simple fault with a hypocentral depth distribution
+qa_case!(case_28);
+// magnitude-dependent aspect ratios (point, area, simple and complex fault sources)
+qa_case!(case_36);
 // shift_hypo; `expected-3.26/` is OpenQuake 3.26.2's export of this job.ini (the case's
 // `expected/hazard_curve-mean-PGA.csv` was computed without shift_hypo)
 qa_case!(case_44);
 qa_case!(case_48);
+// ModifiableGMPE (set_between_epsilon) and pointsource_distance on a region grid
+qa_case!(case_51);
+// CampbellBozorgnia2003NSHMP2007 and pointsource_distance
+qa_case!(case_60);
 // YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)
 qa_case!(case_69);
 // ZhaoEtAl2016SSlabPErg: rvolc measured in the volcanic zones of its volc_arc_file
@@ -37,8 +47,3 @@ qa_case!(case_83);
 // two realizations, quantiles, maps and spectra (area and fault sources): every export of the
 // reference engine's run of the same job
 qa_case!(area_quantiles, oqcloud_case);
-qa_case!(
-    #[ignore = "job.ini sets the misspelled `minimun_magnitude`: OpenQuake ignores it with a \
-                warning, oqcloud's job.ini validation rejects it"]
-    case_01
-);

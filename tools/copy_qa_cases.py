@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Copies OpenQuake's QA cases that the native engine is measured against (inputs and
 expected outputs) from the reference engine's wheel into tests/data/qa/, so a fresh clone
-runs them without Python. usage: tools/copy_qa_cases.py [PYTHON_OF_THE_REFERENCE_ENGINE]"""
+runs them without Python. usage: tools/copy_qa_cases.py [PYTHON_OF_THE_REFERENCE_ENGINE]
+
+A case's `expected-files.txt` (ours, kept across copies) names the expected files of its
+job.ini where `expected/` also holds the outputs of other jobs (case_28, case_51)."""
 import pathlib
 import shutil
 import subprocess
@@ -22,9 +25,13 @@ def main():
         for number in numbers:
             source = qa / mode / f"case_{number}"
             dest = ROOT / "tests/data/qa" / mode / f"case_{number}"
+            listed = dest / "expected-files.txt"
+            keep = listed.read_text() if listed.exists() else None
             if dest.exists():
                 shutil.rmtree(dest)
             shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "__init__.py", "*.pyc"))
+            if keep is not None:
+                listed.write_text(keep)
             print(f"copied {mode}/case_{number}")
 
 

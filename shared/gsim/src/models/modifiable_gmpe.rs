@@ -42,7 +42,7 @@ pub struct ModifiableGmpe {
 
 impl ModifiableGmpe {
     /// From the logic tree's `key = value` pairs: one `gmpe.<Name> = {}` and
-    /// `<adjustment>.<argument> = <number>` pairs.
+    /// `<adjustment>.<argument> = <number>` pairs (or `<adjustment> = {}`).
     pub fn from_params(params: &[(String, String)]) -> Result<Self, GsimError> {
         let invalid = |name: &str, value: &str| GsimError::InvalidParameter {
             gsim: NAME.to_string(),
@@ -50,21 +50,33 @@ impl ModifiableGmpe {
             value: value.to_string(),
         };
         let mut gmpe = None;
-        // (adjustment, [(argument, value)]) in order of first appearance
-        let mut methods: Vec<(&str, Vec<(&str, f64)>)> = Vec::new();
+        // (adjustment, [(argument, value)]) in order of first appearance; `name = {}` is an
+        // adjustment without arguments
+        let mut methods: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
         for (key, value) in params {
-            let (head, tail) = key.split_once('.').ok_or_else(|| invalid(key, value))?;
+            let (head, tail) = match key.split_once('.') {
+                Some((head, tail)) => (head, Some(tail)),
+                None if value.trim() == "{}" => (key.as_str(), None),
+                None => return Err(invalid(key, value)),
+            };
             if head == "gmpe" {
-                if gmpe.is_some() || value.trim() != "{}" {
-                    return Err(invalid(key, value));
+                match tail {
+                    Some(name) if gmpe.is_none() && value.trim() == "{}" => {
+                        gmpe = Some(gsim_by_name(name, &[])?);
+                    }
+                    _ => return Err(invalid(key, value)),
                 }
-                gmpe = Some(gsim_by_name(tail, &[])?);
                 continue;
             }
-            let number: f64 = value.trim().parse().map_err(|_| invalid(key, value))?;
-            match methods.iter_mut().find(|(m, _)| *m == head) {
-                Some((_, args)) => args.push((tail, number)),
-                None => methods.push((head, vec![(tail, number)])),
+            let index = match methods.iter().position(|(m, _)| *m == head) {
+                Some(i) => i,
+                None => {
+                    methods.push((head, Vec::new()));
+                    methods.len() - 1
+                }
+            };
+            if let Some(argument) = tail {
+                methods[index].1.push((argument, value.as_str()));
             }
         }
         let gmpe = gmpe.ok_or_else(|| invalid("gmpe", "missing"))?;
@@ -72,7 +84,10 @@ impl ModifiableGmpe {
             .into_iter()
             .map(|(method, args)| {
                 let only = |argument: &str| match args[..] {
-                    [(name, value)] if name == argument => Ok(value),
+                    [(name, value)] if name == argument => value
+                        .trim()
+                        .parse::<f64>()
+                        .map_err(|_| invalid(method, value)),
                     _ => Err(invalid(method, &format!("{args:?}"))),
                 };
                 Ok(match method {
@@ -214,8 +229,9 @@ mod tests {
     #[test]
     fn unsupported_and_invalid_adjustments_are_named() {
         let err = ModifiableGmpe::from_params(&params(&[
-            ("gmpe.AkkarEtAlRjb2014", "{}"),
-            ("nrcan15_site_term.kind", "1"),
+            ("gmpe.BooreAtkinson2008", "{}"),
+            ("nrcan15_site_term", "{}"),
+            ("nrcan15_site_term.kind", "'base'"),
         ]))
         .err()
         .unwrap();
