@@ -32,6 +32,8 @@ qa_case!(case_26);
 qa_case!(case_28);
 // magnitude-dependent aspect ratios (point, area, simple and complex fault sources)
 qa_case!(case_36);
+// ps_grid_spacing: the points of an area source collapsed on a 50 km grid
+qa_case!(case_43);
 // shift_hypo; `expected-3.26/` is OpenQuake 3.26.2's export of this job.ini (the case's
 // `expected/hazard_curve-mean-PGA.csv` was computed without shift_hypo)
 qa_case!(case_44);

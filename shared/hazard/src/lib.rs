@@ -11,7 +11,7 @@
 //! - [`mfd`]: magnitude-frequency distributions to (magnitude, rate) bins;
 //! - [`msr`]: magnitude-scaling relationships;
 //! - [`surface`]: planar surfaces, simple and complex fault meshes;
-//! - [`rupture`]: sources to a column-wise [`RuptureSet`];
+//! - [`rupture`]: sources to a column-wise [`RuptureSet`] (point-like sources in `point`);
 //! - [`distance`]: rrup, rjb, rx, ry0, rhypo, repi, azimuth, ztor;
 //! - [`volcanic`]: volcanic zones and the path length through them (rvolc);
 //! - [`classical`]: hazard curves of a classical job.ini.
@@ -21,6 +21,7 @@ pub mod distance;
 pub mod geo;
 pub mod mfd;
 pub mod msr;
+mod point;
 pub mod rupture;
 pub mod surface;
 pub mod volcanic;

@@ -10,29 +10,24 @@
 //! per magnitude on its whole surface. Coordinates are rounded to 5 decimals first, as
 //! OpenQuake reads them.
 //!
-//! Point-source ruptures carry what OpenQuake's `pointsource_distance` approximation needs
-//! (applied by the calculator, which sees the sites): the point they come from, with the
-//! reach of its ruptures, and, when a point has several nodal planes or hypocentral depths,
-//! one more rupture per magnitude, the *average* one (`PointSource.iruptures`: the
-//! probability-weighted mean strike, dip, rake and depth, with the whole bin rate), used for
-//! sites beyond that distance instead of the full set. `ps_grid_spacing` (grouping point
-//! sources into `CollapsedPointSource`s) is not implemented.
+//! Point-like sources are handled by [`crate::point`]; their ruptures carry what OpenQuake's
+//! `pointsource_distance` approximation needs (the point they come from, its reach, and the
+//! part each rupture plays), which the calculator applies since it sees the sites.
 
 use std::sync::Arc;
 
-use oqcloud_nrml::mfd::MfdKind;
-
 use oqcloud_nrml::source::{
     AspectRatio, CharacteristicFaultSource, ComplexFaultGeometry, ComplexFaultSource,
-    HypoDepthDist, Point, Point3, PointParameters, SimpleFaultGeometry, SimpleFaultSource, Source,
-    SourceKind, SourceModel, Surface,
+    HypoDepthDist, Point, Point3, SimpleFaultGeometry, SimpleFaultSource, Source, SourceKind,
+    SourceModel, Surface,
 };
 
 use crate::HazardError;
 use crate::geo::{self, round_half_away};
 use crate::mfd::BinnedMfd;
 use crate::msr::Msr;
-use crate::surface::{self, Cell, FaultMesh, MeshWindow, PlanarSurface, PointRuptureGeometry};
+use crate::point;
+use crate::surface::{self, Cell, FaultMesh, MeshWindow, PlanarSurface};
 
 /// The job parameters (`[erf]` section of job.ini) that shape ruptures.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,6 +44,9 @@ pub struct ErfParams {
     /// when the surface is shifted into the seismogenic layer, instead of staying at the
     /// depth of the hypocentral depth distribution.
     pub shift_hypo: bool,
+    /// `ps_grid_spacing`, km: the points of point-like sources of a group are collapsed on a
+    /// grid of this spacing (see [`crate::point`]); `None` when 0 or not set.
+    pub ps_grid_spacing: Option<f64>,
 }
 
 /// The surface of a rupture.
@@ -114,6 +112,12 @@ pub struct RuptureSet {
 pub struct PointLocation {
     pub lon: f64,
     pub lat: f64,
+    /// The depth its distance to sites is measured from: 0, the mean hypocentral depth for
+    /// a collapsed point.
+    pub depth: f64,
+    /// What `ps_grid_spacing` adds to its reach and its `pointsource_distance`:
+    /// `0.707 × ps_grid_spacing` for a collapsed point, else 0.
+    pub grid_reach: f64,
     /// The radius of the surface projection of the point's largest rupture of each magnitude
     /// bin (half the diagonal of the last nodal plane's rupture; 0 for `PointMSR`), by
     /// increasing magnitude: `PointSource.radius`.
@@ -143,7 +147,7 @@ pub struct PointRupture {
 }
 
 /// One rupture, before it goes into the columns.
-struct Rupture {
+pub(crate) struct Rupture {
     mag: f64,
     rake: f64,
     strike: f64,
@@ -184,75 +188,60 @@ impl RuptureSet {
     /// Appends the ruptures of `source`; on error nothing is appended.
     pub fn add_source(&mut self, source: &Source, params: &ErfParams) -> Result<(), HazardError> {
         let in_source = |e: HazardError| e.in_source(&source.id);
-        let mut points = Vec::new();
+        if let Some(split) = point::split_source(source, params).map_err(in_source)? {
+            let mut locations = Vec::new();
+            let ruptures = split
+                .points()
+                .flat_map(|p| point::point_ruptures(&p, params, &mut locations))
+                .collect();
+            self.push(&source.id, ruptures, locations);
+            return Ok(());
+        }
         let ruptures = match &source.kind {
-            SourceKind::Point(point) => {
-                let p = &point.params;
-                let mfd =
-                    BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin).map_err(in_source)?;
-                point_ruptures(p, &mfd, &[lon_lat(&point.location)], params, &mut points)
-            }
-            SourceKind::Area(area) => {
-                let p = &area.params;
-                let spacing = area
-                    .discretization
-                    .or(params.area_source_discretization)
-                    .ok_or_else(|| {
-                        in_source(HazardError::Invalid(
-                            "no discretization and no area_source_discretization".to_owned(),
-                        ))
-                    })?;
-                let mut vertices: Vec<(f64, f64)> = Vec::new();
-                for v in area.polygon.iter().map(lon_lat) {
-                    if vertices.last() != Some(&v) {
-                        vertices.push(v);
-                    }
-                }
-                if vertices.len() > 1 && vertices.first() == vertices.last() {
-                    vertices.pop();
-                }
-                let nodes = geo::discretize_polygon(&vertices, spacing);
-                if nodes.is_empty() {
-                    return Err(in_source(HazardError::Invalid(format!(
-                        "the area_source_discretization is too large ({spacing} km)"
-                    ))));
-                }
-                let mfd = BinnedMfd::from_nrml(&p.mfd, params.width_of_mfd_bin)
-                    .and_then(|m| m.divided(nodes.len()))
-                    .map_err(in_source)?;
-                point_ruptures(p, &mfd, &nodes, params, &mut points)
-            }
             SourceKind::SimpleFault(fault) => fault_ruptures(fault, params),
-            SourceKind::MultiPoint(multi) => {
-                // point sources sharing parameters, one MFD each; OpenQuake keeps their
-                // locations in float32
-                let p = &multi.params;
-                let MfdKind::Multi(mfds) = &p.mfd.kind else {
-                    return Err(in_source(HazardError::Unsupported(
-                        "multiPointSource without multiMFD".into(),
-                    )));
-                };
-                let mut ruptures = Vec::new();
-                for (i, point) in multi.points.iter().enumerate() {
-                    let mfd = BinnedMfd::from_multi(mfds, i, params.width_of_mfd_bin)
-                        .map_err(in_source)?;
-                    let location = (point.lon as f32 as f64, point.lat as f32 as f64);
-                    ruptures.extend(
-                        point_ruptures(p, &mfd, &[location], params, &mut points)
-                            .map_err(in_source)?,
-                    );
-                }
-                Ok(ruptures)
-            }
             SourceKind::ComplexFault(fault) => complex_fault_ruptures(fault, params),
             SourceKind::CharacteristicFault(fault) => characteristic_ruptures(fault, params),
-            SourceKind::NotRead => Err(HazardError::Unsupported("this source kind".into())),
+            _ => Err(HazardError::Unsupported("this source kind".into())),
         }
         .map_err(in_source)?;
+        self.push(&source.id, ruptures, Vec::new());
+        Ok(())
+    }
+
+    /// Appends the ruptures of the sources of one group; with `ps_grid_spacing`, the points
+    /// of its point-like sources are collapsed on that grid first (their ruptures are then
+    /// those of source `cps`). On error some sources may have been appended.
+    pub fn add_group(
+        &mut self,
+        sources: &[&Source],
+        params: &ErfParams,
+    ) -> Result<(), HazardError> {
+        let Some(spacing) = params.ps_grid_spacing else {
+            for source in sources {
+                self.add_source(source, params)?;
+            }
+            return Ok(());
+        };
+        let mut splits = Vec::new();
+        for source in sources {
+            match point::split_source(source, params).map_err(|e| e.in_source(&source.id))? {
+                Some(split) => splits.push(split),
+                None => self.add_source(source, params)?,
+            }
+        }
+        let points: Vec<point::SourcePoint> = splits.iter().flat_map(|s| s.points()).collect();
+        let mut locations = Vec::new();
+        let ruptures = point::gridded_ruptures(&points, spacing, params, &mut locations);
+        self.push("cps", ruptures.into_iter().flatten().collect(), locations);
+        Ok(())
+    }
+
+    /// Appends `ruptures` of source `id`, with the point `locations` they refer to.
+    fn push(&mut self, id: &str, ruptures: Vec<Rupture>, locations: Vec<PointLocation>) {
         let index = self.source_ids.len() as u32;
-        self.source_ids.push(source.id.clone());
+        self.source_ids.push(id.to_owned());
         let first_point = self.points.len() as u32;
-        self.points.extend(points);
+        self.points.extend(locations);
         for r in ruptures {
             self.source.push(index);
             self.mag.push(r.mag);
@@ -273,12 +262,11 @@ impl RuptureSet {
                 ..p
             }));
         }
-        Ok(())
     }
 }
 
 /// A point of a source's geometry as OpenQuake reads it: rounded to 5 decimals.
-fn lon_lat(p: &Point) -> (f64, f64) {
+pub(crate) fn lon_lat(p: &Point) -> (f64, f64) {
     (geo::round_coordinate(p.lon), geo::round_coordinate(p.lat))
 }
 
@@ -291,29 +279,10 @@ fn lon_lat_depth(p: &Point3) -> [f64; 3] {
     ]
 }
 
-/// A distribution as OpenQuake reads it: repeated values are merged (probabilities summed)
-/// and the result sorted by (probability, value); kept as given when all values differ.
-fn merge_repeated<V: PartialEq + PartialOrd + Copy>(dist: &[(f64, V)]) -> Vec<(f64, V)> {
-    let mut merged: Vec<(f64, V)> = Vec::with_capacity(dist.len());
-    for &(p, v) in dist {
-        match merged.iter_mut().find(|(_, w)| *w == v) {
-            Some(entry) => entry.0 += p,
-            None => merged.push((p, v)),
-        }
-    }
-    if merged.len() < dist.len() {
-        merged.sort_by(|a, b| {
-            a.0.total_cmp(&b.0)
-                .then(a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal))
-        });
-    }
-    merged
-}
-
 /// The rupture aspect ratio at `mag` (`get_aspect_ratio`): the constant, or the
 /// `linear_piecewise` function as `numpy.interp` evaluates it (NaN when malformed: see
 /// [`check_aspect_ratio`]).
-fn aspect_ratio(ratio: AspectRatio, mag: f64) -> f64 {
+pub(crate) fn aspect_ratio(ratio: AspectRatio, mag: f64) -> f64 {
     match ratio {
         AspectRatio::Constant(r) => r,
         AspectRatio::Malformed { .. } => f64::NAN,
@@ -330,7 +299,7 @@ fn aspect_ratio(ratio: AspectRatio, mag: f64) -> f64 {
 }
 
 /// An error for a malformed `aspectRatioFunction`.
-fn check_aspect_ratio(ratio: AspectRatio) -> Result<(), HazardError> {
+pub(crate) fn check_aspect_ratio(ratio: AspectRatio) -> Result<(), HazardError> {
     match ratio {
         AspectRatio::Malformed { line } => Err(HazardError::Invalid(format!(
             "aspectRatioFunction (line {line}): expected type linear_piecewise and two \
@@ -341,195 +310,16 @@ fn check_aspect_ratio(ratio: AspectRatio) -> Result<(), HazardError> {
 }
 
 /// Magnitude bins with a positive rate (OpenQuake drops the others).
-fn positive_bins(mfd: &BinnedMfd) -> Vec<(f64, f64)> {
+pub(crate) fn positive_bins(mfd: &BinnedMfd) -> Vec<(f64, f64)> {
     mfd.annual_rates()
         .into_iter()
         .filter(|&(_, r)| r > 0.0)
         .collect()
 }
 
-/// The ruptures of a point source's `locations` (one for a point source, the nodes of an
-/// area source), recording each location in `points`.
-fn point_ruptures(
-    p: &PointParameters,
-    mfd: &BinnedMfd,
-    locations: &[(f64, f64)],
-    params: &ErfParams,
-    points: &mut Vec<PointLocation>,
-) -> Result<Vec<Rupture>, HazardError> {
-    let msr = Msr::from_nrml(&p.mag_scale_rel)?;
-    check_aspect_ratio(p.rupt_aspect_ratio)?;
-    if p.hypo_depth_dist
-        .depths
-        .iter()
-        .any(|d| d.fixed_dip_frac.is_some())
-    {
-        return Err(HazardError::Unsupported(
-            "fixedDipFrac in a point-like source".into(),
-        ));
-    }
-    let ratio = |mag| aspect_ratio(p.rupt_aspect_ratio, mag);
-    let planes = merge_repeated(
-        &p.nodal_plane_dist
-            .planes
-            .iter()
-            .map(|n| (n.probability, (n.strike, n.dip, n.rake)))
-            .collect::<Vec<_>>(),
-    );
-    let depths = merge_repeated(
-        &p.hypo_depth_dist
-            .depths
-            .iter()
-            .map(|d| (d.probability, d.depth))
-            .collect::<Vec<_>>(),
-    );
-    let collapsible = planes.len() * depths.len() > 1;
-    // `calc_average`: the probability-weighted mean plane and depth (numpy.average)
-    let average = |values: &[(f64, f64)]| {
-        let weighted: Vec<f64> = values.iter().map(|(w, v)| w * v).collect();
-        let weights: Vec<f64> = values.iter().map(|(w, _)| *w).collect();
-        numpy_sum(&weighted) / numpy_sum(&weights)
-    };
-    let plane_part = |k: usize| -> Vec<(f64, f64)> {
-        planes
-            .iter()
-            .map(|(w, plane)| (*w, [plane.0, plane.1, plane.2][k]))
-            .collect()
-    };
-    let mean_plane = (
-        average(&plane_part(0)),
-        average(&plane_part(1)),
-        average(&plane_part(2)),
-    );
-    let mean_depth = average(&depths);
-    let bins = positive_bins(mfd);
-    // the reach of each bin: the projection of the rupture on the last nodal plane
-    let last_plane = planes.last().map(|(_, plane)| *plane);
-    let reach: Vec<(f64, f64)> = bins
-        .iter()
-        .map(|&(mag, _)| {
-            let radius = match (msr, last_plane) {
-                (Msr::Point, _) | (_, None) => 0.0,
-                (_, Some((_, dip, rake))) => {
-                    let area = msr.median_area(mag, Some(rake));
-                    let [length, width, _] = surface::rupture_dimensions(
-                        p.upper_seismogenic_depth,
-                        p.lower_seismogenic_depth,
-                        ratio(mag),
-                        area,
-                        dip,
-                    );
-                    length.hypot(width) / 2.0
-                }
-            };
-            (mag, radius)
-        })
-        .collect();
-    let planar_rupture = |lon: f64,
-                          lat: f64,
-                          mag: f64,
-                          (strike, dip, rake): (f64, f64, f64),
-                          depth: f64,
-                          shift_hypo: bool| {
-        let (planar, centre) = surface::point_rupture_surface(&PointRuptureGeometry {
-            lon,
-            lat,
-            depth,
-            upper_seismogenic_depth: p.upper_seismogenic_depth,
-            lower_seismogenic_depth: p.lower_seismogenic_depth,
-            aspect_ratio: ratio(mag),
-            area: msr.median_area(mag, Some(rake)),
-            strike,
-            dip,
-        });
-        (
-            planar,
-            [lon, lat, if shift_hypo { centre } else { depth }],
-            (strike, dip, rake),
-        )
-    };
-    let per_location = bins.len() * (planes.len() * depths.len() + usize::from(collapsible));
-    let mut out = Vec::with_capacity(locations.len() * per_location);
-    for &(lon, lat) in locations {
-        let location = points.len() as u32;
-        points.push(PointLocation {
-            lon,
-            lat,
-            reach: reach.clone(),
-        });
-        for (&(mag, mag_rate), &(_, radius)) in bins.iter().zip(&reach) {
-            let point = |role| {
-                Some(PointRupture {
-                    location,
-                    role,
-                    radius,
-                })
-            };
-            let role = if collapsible {
-                PointRole::Near
-            } else {
-                PointRole::Every
-            };
-            for &(plane_prob, plane) in &planes {
-                for &(depth_prob, depth) in &depths {
-                    let (planar, hypo, sdr) =
-                        planar_rupture(lon, lat, mag, plane, depth, params.shift_hypo);
-                    out.push(Rupture::planar(
-                        mag,
-                        sdr,
-                        planar,
-                        hypo,
-                        mag_rate * (plane_prob * depth_prob),
-                        point(role),
-                    ));
-                }
-            }
-            if collapsible {
-                // `PointSource.iruptures`: never shifted (`shift_hypo` is not passed on)
-                let (planar, hypo, sdr) =
-                    planar_rupture(lon, lat, mag, mean_plane, mean_depth, false);
-                out.push(Rupture::planar(
-                    mag,
-                    sdr,
-                    planar,
-                    hypo,
-                    mag_rate,
-                    point(PointRole::Far),
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// `numpy.sum` of a 1-D float64 array: pairwise summation, in blocks of 8 below 128 values.
-fn numpy_sum(values: &[f64]) -> f64 {
-    let n = values.len();
-    if n < 8 {
-        values.iter().fold(0.0, |acc, v| acc + v)
-    } else if n <= 128 {
-        let mut r = [0.0; 8];
-        r.copy_from_slice(&values[..8]);
-        let blocks = n - n % 8;
-        for chunk in values[8..blocks].chunks_exact(8) {
-            for (acc, v) in r.iter_mut().zip(chunk) {
-                *acc += v;
-            }
-        }
-        let mut sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for v in &values[blocks..] {
-            sum += v;
-        }
-        sum
-    } else {
-        let half = (n / 2) - (n / 2) % 8;
-        numpy_sum(&values[..half]) + numpy_sum(&values[half..])
-    }
-}
-
 impl Rupture {
     /// A point rupture on `planar`.
-    fn planar(
+    pub(crate) fn planar(
         mag: f64,
         (strike, dip, rake): (f64, f64, f64),
         planar: PlanarSurface,
@@ -895,25 +685,4 @@ fn characteristic_ruptures(
         .into_iter()
         .map(|(mag, rate)| rupture(mag, rate))
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repeated_values_merge_and_sort() {
-        let planes = [
-            (0.25, (144.0, 87.0, -179.0)),
-            (0.25, (144.0, 87.0, -179.0)),
-            (0.5, (0.0, 90.0, 0.0)),
-        ];
-        let merged = merge_repeated(&planes);
-        assert_eq!(
-            merged,
-            vec![(0.5, (0.0, 90.0, 0.0)), (0.5, (144.0, 87.0, -179.0))]
-        );
-        let depths = [(0.6, 5.0), (0.4, 10.0)];
-        assert_eq!(merge_repeated(&depths), depths.to_vec());
-    }
 }

@@ -267,7 +267,6 @@ fn case_12_two_trts_modifiable_gmpe() {
 }
 
 #[test]
-#[ignore = "needs ps_grid_spacing (point-source collapsing)"]
 fn case_43_ps_grid_spacing() {
     run_case("case_43", |imt| format!("hazard_curve-mean-{imt}.csv"));
 }

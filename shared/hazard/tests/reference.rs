@@ -56,6 +56,7 @@ fn summary() -> HashMap<String, Case> {
                     area_source_discretization: optional(f[6]),
                     complex_fault_mesh_spacing: optional(f[7]),
                     shift_hypo: false,
+                    ps_grid_spacing: None,
                 },
                 sites: coords
                     .chunks(2)

@@ -37,9 +37,12 @@
 //!   OpenQuake's `openquake.cfg`) gives far sites one average rupture per magnitude instead
 //!   of every nodal plane and depth (see [`PointFilter`]).
 //!
+//! - `ps_grid_spacing`: the points of the point-like sources of each tectonic region type
+//!   collapsed on a grid (see `point.rs`), `pointsource_distance` then 40 km by default.
+//!
 //! Not covered (errors): several source-model branch sets (source uncertainties such as
 //! `extendModel` or `abGRAbsolute`), per-IMT GSIM weights, sampling, `minimum_distance`,
-//! `ps_grid_spacing`, mutex and cluster source groups.
+//! mutex and cluster source groups.
 
 pub mod maps;
 mod normal;
@@ -444,12 +447,13 @@ impl ClassicalParams {
                 (trt, pairs)
             })
             .collect();
-        for key in ["ps_grid_spacing", "minimum_distance"] {
-            if number(ini, key)?.is_some_and(|v| v != 0.0) {
-                return Err(unsupported(key));
-            }
+        if number(ini, "minimum_distance")?.is_some_and(|v| v != 0.0) {
+            return Err(unsupported("minimum_distance"));
         }
+        let ps_grid_spacing = number(ini, "ps_grid_spacing")?.filter(|s| *s != 0.0);
         let pointsource_distance = match ini.pointsource_distance() {
+            // OpenQuake's default with ps_grid_spacing
+            None if ps_grid_spacing.is_some() => vec![("default".to_owned(), 40.0)],
             None => vec![("default".to_owned(), DEFAULT_POINTSOURCE_DISTANCE)],
             Some(dict) => dict
                 .iter()
@@ -488,6 +492,7 @@ impl ClassicalParams {
             area_source_discretization: number(ini, "area_source_discretization")?,
             complex_fault_mesh_spacing: number(ini, "complex_fault_mesh_spacing")?,
             shift_hypo: boolean(ini, "shift_hypo"),
+            ps_grid_spacing,
         };
         Ok(Self {
             sites,
@@ -587,6 +592,8 @@ struct TrtRuptures {
 /// The ruptures of a source model file, by tectonic region type in order of appearance.
 fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptures>, HazardError> {
     let mut out: Vec<TrtRuptures> = Vec::new();
+    // the sources of each tectonic region type: one group, as OpenQuake groups them
+    let mut sources: Vec<Vec<&oqcloud_nrml::source::Source>> = Vec::new();
     let model: SourceModel = match read_nrml(file)? {
         Model::SourceModel(m) => m,
         _ => return Err(invalid(format!("{}: not a source model", file.display()))),
@@ -606,12 +613,14 @@ fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptu
                     trt: trt.clone(),
                     ruptures: RuptureSet::default(),
                 });
+                sources.push(Vec::new());
                 out.len() - 1
             }
         };
-        for source in &group.sources {
-            out[index].ruptures.add_source(source, &params.erf)?;
-        }
+        sources[index].extend(group.sources.iter());
+    }
+    for (trt, sources) in out.iter_mut().zip(&sources) {
+        trt.ruptures.add_group(sources, &params.erf)?;
     }
     Ok(out)
 }
@@ -947,6 +956,9 @@ struct PointFilter {
     /// Earth-centred coordinates of the sites and of the points.
     sites: Vec<[f64; 3]>,
     points: Vec<[f64; 3]>,
+    /// Per point: what `ps_grid_spacing` adds to the distances (see
+    /// [`PointLocation`](crate::rupture::PointLocation)).
+    grid_reach: Vec<f64>,
     few_sites: bool,
 }
 
@@ -968,7 +980,9 @@ impl PointFilter {
                     .map(|&(mag, _)| interpolate(distances, mag))
                     .find(|&d| d > 0.0);
                 let radius = p.reach.last().map_or(0.0, |r| r.1);
-                farthest.map_or(f64::NEG_INFINITY, |d| d + radius.min(d / 2.0))
+                farthest.map_or(f64::NEG_INFINITY, |d| {
+                    d + (radius.min(d / 2.0) + p.grid_reach)
+                })
             })
             .collect();
         let of = |key: &str| {
@@ -991,15 +1005,18 @@ impl PointFilter {
             points: rups
                 .points
                 .iter()
-                .map(|p| crate::geo::to_cartesian(p.lon, p.lat, 0.0))
+                .map(|p| crate::geo::to_cartesian(p.lon, p.lat, p.depth))
                 .collect(),
+            grid_reach: rups.points.iter().map(|p| p.grid_reach).collect(),
             few_sites: params.sites.len() <= params.max_sites_disagg,
         }
     }
 
     /// The distance within which a site gets every nodal plane and depth.
     fn near(&self, point: &PointRupture, maxdist: f64) -> f64 {
-        point.radius.min(maxdist / 2.0) + self.pointsource_distance
+        point.radius.min(maxdist / 2.0)
+            + self.grid_reach[point.location as usize]
+            + self.pointsource_distance
     }
 
     fn distance(&self, point: &PointRupture, site: usize) -> f64 {
