@@ -25,7 +25,8 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'AkkarBommer2010', 'ToroEtAl2002', 'BooreEtAl2014',
          'AkkarEtAlRjb2014', 'ChiouYoungs2014', 'CampbellBozorgnia2014',
          'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo', 'Atkinson2015',
-         'Atkinson2015AltDistSat', 'CampbellBozorgnia2003NSHMP2007'] + [
+         'Atkinson2015AltDistSat', 'CampbellBozorgnia2003NSHMP2007',
+         'Campbell2003'] + [
              'YuEtAl2013M%s%s' % (m, r) for m in 'sw'
              for r in ('', 'Tibet', 'Eastern', 'Stable')] + [
              'ZhaoEtAl2016' + m for m in (

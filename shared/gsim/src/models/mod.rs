@@ -9,6 +9,7 @@ pub mod akkar_bommer_2010;
 pub mod atkinson_2015;
 pub mod boore_2014;
 pub mod boore_atkinson_2008;
+pub mod campbell_2003;
 pub mod campbell_bozorgnia_2003;
 pub mod campbell_bozorgnia_2014;
 pub mod chiou_youngs_2008;
@@ -44,6 +45,7 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
         plain(boore_atkinson_2008::BooreAtkinson2008, p)
     }),
     ("BooreEtAl2014", |p| plain(boore_2014::BooreEtAl2014, p)),
+    ("Campbell2003", |p| plain(campbell_2003::Campbell2003, p)),
     ("CampbellBozorgnia2003NSHMP2007", |p| {
         plain(campbell_bozorgnia_2003::CampbellBozorgnia2003NSHMP2007, p)
     }),
