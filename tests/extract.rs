@@ -5,32 +5,7 @@
 use std::io::{Cursor, Read};
 use std::time::Duration;
 
-use oqcloud_tests::{TestServer, repo_root};
-
-/// The 2-realization job of the extract fixtures (`tests/data/qa/oqcloud/area_quantiles`),
-/// with its logic trees beside it and `engine = native`.
-fn native_job() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let job =
-        std::fs::read_to_string(repo_root().join("tests/data/qa/oqcloud/area_quantiles/job.ini"))
-            .expect("job.ini");
-    let job = job
-        .replace("../../../../../demos/classical_area/", "")
-        .replace("[general]\n", "[general]\nengine = native\n");
-    std::fs::write(dir.path().join("job.ini"), job).expect("write job.ini");
-    for name in [
-        "source_model_logic_tree.xml",
-        "gsim_logic_tree.xml",
-        "source_model.xml",
-    ] {
-        std::fs::copy(
-            repo_root().join("demos/classical_area").join(name),
-            dir.path().join(name),
-        )
-        .expect("copy input");
-    }
-    dir
-}
+use oqcloud_tests::{TestServer, native_quantiles_job};
 
 /// The `.npy` header of member `name` of an npz archive.
 fn npy_header(npz: &[u8], name: &str) -> String {
@@ -46,7 +21,7 @@ fn npy_header(npz: &[u8], name: &str) -> String {
 #[tokio::test]
 async fn hazard_curves_of_a_native_run_are_extracted() {
     let server = TestServer::start().await;
-    let job = native_job();
+    let job = native_quantiles_job();
     let id = server.submit_ok(job.path()).await;
     let seen = server
         .wait_for(id, Duration::from_secs(300), |s| {

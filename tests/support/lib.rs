@@ -59,6 +59,29 @@ pub fn demo_on_engine(name: &str, engine: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The 2-realization job of the extract fixtures (`tests/data/qa/oqcloud/area_quantiles`:
+/// three sites, two IMTs of 8 levels, quantiles 0.15 and 0.85, individual realizations, maps
+/// and spectra for PoEs 0.1 and 0.02), with its logic trees beside it and `engine = native`.
+pub fn native_quantiles_job() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let job =
+        std::fs::read_to_string(repo_root().join("tests/data/qa/oqcloud/area_quantiles/job.ini"))
+            .expect("job.ini");
+    let job = job
+        .replace("../../../../../demos/classical_area/", "")
+        .replace("[general]\n", "[general]\nengine = native\n");
+    std::fs::write(dir.path().join("job.ini"), job).expect("write job.ini");
+    for name in [
+        "source_model_logic_tree.xml",
+        "gsim_logic_tree.xml",
+        "source_model.xml",
+    ] {
+        std::fs::copy(demo("classical_area").join(name), dir.path().join(name))
+            .expect("copy input");
+    }
+    dir
+}
+
 /// A copy of `demos/classical_area` without its source model: accepted (the logic tree that
 /// names it is there), then failed at run time when the source model is read.
 pub fn failing_job() -> tempfile::TempDir {
