@@ -154,6 +154,6 @@ async fn main() -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Client(command) => oqcloud::client::run(cli.remote, command).await,
+        Command::Client(command) => Ok(oqcloud::client::run(cli.remote, command).await),
     }
 }

@@ -107,8 +107,16 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
     Ok((w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?))
 }
 
-/// Runs a client verb; the exit code says whether a waited-for job completed.
-pub async fn run(remote: Remote, command: ClientCommand) -> anyhow::Result<ExitCode> {
+/// Runs a client verb: failure (with `error: <what went wrong>` on stderr) when it fails, or
+/// when a waited-for job did not complete.
+pub async fn run(remote: Remote, command: ClientCommand) -> ExitCode {
+    execute(remote, command).await.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::FAILURE
+    })
+}
+
+async fn execute(remote: Remote, command: ClientCommand) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(remote.server, remote.username, remote.password, |name| {
         std::env::var(name).ok()
     })?;

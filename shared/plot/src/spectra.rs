@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use crate::PlotError;
 use crate::canvas::{Area, FONT, series_color};
-use crate::job::{Job, Site};
+use crate::job::{Job, Site, trim_float};
 use crate::kinds::Series;
 
 /// The period of an IMT of a spectrum: 0 for PGA, T for SA(T).
@@ -45,7 +45,11 @@ pub fn draw(root: &Area, job: &Job, site: &Site, series: &[Series]) -> Result<()
 
     let mut chart = ChartBuilder::on(root)
         .caption(
-            format!("Uniform hazard spectra at {}", site.label()),
+            format!(
+                "Uniform hazard spectra at {}, PoEs in {} years",
+                site.label(),
+                trim_float(job.investigation_time)
+            ),
             (FONT, 24),
         )
         .margin(20)
@@ -55,10 +59,7 @@ pub fn draw(root: &Area, job: &Job, site: &Site, series: &[Series]) -> Result<()
     chart
         .configure_mesh()
         .x_desc("period [s]")
-        .y_desc(format!(
-            "spectral acceleration [g], {}",
-            job.poe_label().replace("probability of exceedance", "PoE")
-        ))
+        .y_desc("spectral acceleration [g]")
         .axis_desc_style((FONT, 18))
         .label_style((FONT, 14))
         .draw()?;
