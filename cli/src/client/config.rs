@@ -45,8 +45,13 @@ impl Settings {
             .or(file.server)
             .unwrap_or_else(|| DEFAULT_SERVER.to_owned());
         let server = server.trim_end_matches('/').to_owned();
-        if !(server.starts_with("http://") || server.starts_with("https://")) {
-            anyhow::bail!("server '{server}' is not an http:// or https:// URL");
+        if server.starts_with("https://") {
+            anyhow::bail!(
+                "server '{server}': https is not supported by this client yet (no TLS in the build)"
+            );
+        }
+        if !server.starts_with("http://") {
+            anyhow::bail!("server '{server}' is not an http:// URL");
         }
         let login = match (username.or(file.username), password.or(file.password)) {
             (Some(user), Some(password)) if !user.is_empty() => Some((user, password)),
@@ -184,5 +189,12 @@ mod tests {
         assert!(error.to_string().contains("/nonexistent/oq.cfg"), "{error}");
         let error = Settings::resolve(Some("localhost:8800".into()), None, None, |_| None);
         assert!(error.unwrap_err().to_string().contains("not an http"));
+        let error = Settings::resolve(Some("https://oq.example".into()), None, None, |_| None);
+        assert!(
+            error
+                .unwrap_err()
+                .to_string()
+                .contains("https is not supported")
+        );
     }
 }
