@@ -7,7 +7,9 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use oqcloud_tests::{TestServer, native_quantiles_job, repo_root};
+use oqcloud_tests::{
+    TestServer, demo_on_engine, failing_job, native_quantiles_job, openquake_available, repo_root,
+};
 
 /// Runs `oqcloud ARGS` against `server`, with no config file of the machine's user in sight.
 async fn oqcloud(server: &str, args: &[&str], config: Option<&Path>) -> Output {
@@ -105,6 +107,18 @@ async fn the_client_runs_follows_exports_extracts_and_plots() {
     );
     let (_, status) = server.get_json(&format!("/v1/calc/{second}/status")).await;
     assert_eq!(status["status"], "complete");
+
+    // a failing job: run --wait exits with failure and shows the traceback's end
+    let failing = failing_job();
+    let args = ["run", failing.path().to_str().unwrap(), "--wait"];
+    let failed = oqcloud(&base, &args, None).await;
+    assert!(!failed.status.success(), "{}", stdout(&failed));
+    assert!(stdout(&failed).contains(" failed"), "{}", stdout(&failed));
+    assert!(
+        stderr(&failed).contains("source_model.xml"),
+        "{}",
+        stderr(&failed)
+    );
 
     let args = ["list"];
     let out = ok(&args, &oqcloud(&base, &args, None).await);
@@ -254,6 +268,31 @@ async fn the_client_runs_follows_exports_extracts_and_plots() {
     let args = ["status", &second];
     let failed = oqcloud(&base, &args, None).await;
     assert!(stderr(&failed).contains("404"), "{}", stderr(&failed));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_follow_waits_for_a_reference_engine_job_to_end() {
+    if !openquake_available("log_follow_waits_for_a_reference_engine_job_to_end") {
+        return;
+    }
+    let server = TestServer::start().await;
+    let job = demo_on_engine("classical_area", "openquake");
+    let args = ["run", job.path().to_str().unwrap()];
+    let id = submitted_id(&ok(&args, &oqcloud(&server.base, &args, None).await));
+    // the reference engine takes seconds to start: the follow below starts while it runs
+    let (_, status) = server.get_json(&format!("/v1/calc/{id}/status")).await;
+    assert_eq!(status["is_running"], true, "{status}");
+    let args = ["log", &id, "--follow"];
+    let out = ok(&args, &oqcloud(&server.base, &args, None).await);
+    assert!(
+        out.trim_end()
+            .ends_with(&format!("calculation {id} complete")),
+        "{out}"
+    );
+    let rows = out.lines().filter(|l| l.starts_with('[')).count();
+    let (_, all) = server.get_json(&format!("/v1/calc/{id}/log/:")).await;
+    assert_eq!(rows, all.as_array().map_or(0, Vec::len), "{out}");
+    assert!(rows > 5, "{out}");
 }
 
 #[tokio::test]
