@@ -271,8 +271,8 @@ async fn the_client_runs_follows_exports_extracts_and_plots() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn log_follow_waits_for_a_reference_engine_job_to_end() {
-    if !openquake_available("log_follow_waits_for_a_reference_engine_job_to_end") {
+async fn log_follow_and_plots_of_a_reference_engine_job() {
+    if !openquake_available("log_follow_and_plots_of_a_reference_engine_job") {
         return;
     }
     let server = TestServer::start().await;
@@ -293,6 +293,21 @@ async fn log_follow_waits_for_a_reference_engine_job_to_end() {
     let (_, all) = server.get_json(&format!("/v1/calc/{id}/log/:")).await;
     assert_eq!(rows, all.as_array().map_or(0, Vec::len), "{out}");
     assert!(rows > 5, "{out}");
+
+    // the plots read the reference engine's datastore too
+    let work = tempfile::tempdir().expect("temp dir");
+    for spec in [
+        "hcurves?kind=mean&imt=SA(0.1)&site_id=4",
+        "hmaps?kind=mean&imt=PGA",
+        "uhs?kind=mean&site_id=0",
+    ] {
+        let png = work.path().join("plot.png").display().to_string();
+        let args = ["plot", spec, &id, "-o", &png];
+        ok(&args, &oqcloud(&server.base, &args, None).await);
+        let (width, height, colours) = png_summary(Path::new(&png));
+        assert_eq!((width, height), oqcloud_plot::DEFAULT_SIZE, "{spec}");
+        assert!(colours > 10, "{spec}: only {colours} colours");
+    }
 }
 
 #[tokio::test]
