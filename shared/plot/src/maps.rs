@@ -12,13 +12,27 @@ use crate::kinds::Series;
 /// Width of the colour bar area, in pixels.
 const BAR_WIDTH: u32 = 130;
 
+/// More panels than this would be too small to read.
+const MAX_PANELS: usize = 12;
+
 /// Draws the maps of `series` (each `[sites, 1, poes]`).
 pub fn draw(root: &Area, job: &Job, imt: &Imt, series: &[Series]) -> Result<(), PlotError> {
     let (n, p) = (job.sites.len(), job.poes.len());
+    if p == 0 {
+        return Err(PlotError::Unsupported(
+            "hmaps: the calculation has no poes, hence no hazard maps".into(),
+        ));
+    }
+    if series.len() * p > MAX_PANELS {
+        return Err(PlotError::Spec(format!(
+            "hmaps: {} kinds x {p} PoEs make more than {MAX_PANELS} maps; ask for fewer kinds",
+            series.len()
+        )));
+    }
     let mut values = Vec::new();
     for (kind, array) in series {
         let v = array.numbers()?;
-        if p == 0 || v.len() != n * p {
+        if v.len() != n * p {
             return Err(PlotError::Data(format!(
                 "{kind}: {} values for {n} sites and {p} PoEs",
                 v.len()
