@@ -177,3 +177,38 @@ pub fn safe_file_name(name: &str) -> Option<String> {
     let last = name.rsplit(['/', '\\']).next()?;
     (!last.is_empty() && last != "." && last != "..").then(|| last.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_are_summarized() {
+        assert_eq!(
+            detail(r#"{"error": "Job 2 is not running"}"#),
+            ": Job 2 is not running"
+        );
+        assert_eq!(
+            detail(r#"{"traceback": ["Traceback ...", "No such file: x.xml"], "job_id": 3}"#),
+            ": No such file: x.xml"
+        );
+        assert_eq!(detail("kind: unknown 'foo'\nmore"), ": kind: unknown 'foo'");
+        assert_eq!(detail("<!DOCTYPE html><html>...</html>"), "");
+        assert_eq!(detail(""), "");
+    }
+
+    #[test]
+    fn download_names_are_plain_file_names() {
+        assert_eq!(
+            safe_file_name("output-7-hazard_map-mean_2.csv").as_deref(),
+            Some("output-7-hazard_map-mean_2.csv")
+        );
+        assert_eq!(
+            safe_file_name("../../etc/passwd").as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(safe_file_name("dir\\evil.csv").as_deref(), Some("evil.csv"));
+        assert_eq!(safe_file_name("a/.."), None);
+        assert_eq!(safe_file_name("dir/"), None);
+    }
+}
