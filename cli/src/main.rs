@@ -1,9 +1,12 @@
-//! `oqcloud`: the embedded OpenQuake-compatible server, and jobs run in-process.
+//! `oqcloud`: the embedded OpenQuake-compatible server, jobs run in-process, and the client
+//! verbs that talk to a server.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use oqcloud::aws::{AwsServer, AwsServerOptions};
+use oqcloud::client::{ClientCommand, Remote};
 use oqcloud::embedded::{EmbeddedServer, ServerOptions, available_engines};
 use oqcloud_store_aws::AwsStores;
 
@@ -16,6 +19,8 @@ use oqcloud_store_aws::AwsStores;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    remote: Remote,
 }
 
 #[derive(Subcommand)]
@@ -63,17 +68,20 @@ enum Command {
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["auto", "native", "openquake"]))]
         engine: Option<String>,
     },
+    #[command(flatten)]
+    Client(ClientCommand),
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    match cli.command {
         Command::Serve {
             backend,
             no_worker,
@@ -98,7 +106,8 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             tracing::info!("oqcloud serving on http://{} (AWS backend)", server.addr);
-            server.serve_until_signal().await
+            server.serve_until_signal().await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Serve {
             host,
@@ -119,7 +128,8 @@ async fn main() -> anyhow::Result<()> {
             })
             .await?;
             tracing::info!("oqcloud serving on http://{}", server.addr);
-            server.serve_until_signal().await
+            server.serve_until_signal().await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Engine {
             run,
@@ -142,7 +152,8 @@ async fn main() -> anyhow::Result<()> {
             for path in written {
                 println!("{}", path.display());
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
+        Command::Client(command) => Ok(oqcloud::client::run(cli.remote, command).await),
     }
 }

@@ -30,7 +30,7 @@ use axum::routing::{MethodRouter, get, post};
 pub use caller::Caller;
 pub use state::{ApiConfig, AppState, EngineInfo};
 
-use routes::{manage, query, results, submit, utility};
+use routes::{manage, plots, query, results, submit, utility};
 
 /// The router of every endpoint, over the given state.
 pub fn app(state: AppState) -> Router {
@@ -58,6 +58,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/calc/{id}/result/list", get(results::results))
         .route("/v1/calc/{id}/datastore", cors(get(results::datastore)))
         .route("/v1/calc/{id}/extract/{*spec}", cors(get(results::extract)))
+        .route(
+            "/v1/calc/{id}/download_png/{name}",
+            get(plots::download_png),
+        )
         .route("/v1/calc/{id}/abort", cors(post(manage::abort)))
         .route("/v1/calc/{id}/remove", cors(post(manage::remove)))
         .fallback(not_found)

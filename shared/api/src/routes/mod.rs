@@ -1,6 +1,7 @@
 //! The handlers, one module per group of endpoints.
 
 pub mod manage;
+pub mod plots;
 pub mod query;
 pub mod results;
 pub mod submit;

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use oqcloud_model::output_kind;
+use oqcloud_model::{Job, output_kind};
 use oqcloud_store::{BlobLocation, blob_keys};
 use serde_json::Value;
 use tokio_util::io::ReaderStream;
@@ -229,25 +229,7 @@ pub async fn extract(
     if !can_extract(&caller, &what) && !can_extract(&caller, &with_query) {
         return Err(ApiError::Forbidden);
     }
-    let key = blob_keys::datastore_key(job.id);
-    // the datastore as a local file: the embedded store's own, or a temporary copy
-    let (path, _copy) = match state.blobs.locate(&key).await? {
-        Some(BlobLocation::File(path)) => (path, None),
-        _ => {
-            // streamed to disk by the store, never held in memory whole
-            let copy = tokio::fs::create_dir_all(&state.config.scratch_dir)
-                .await
-                .and_then(|()| tempfile::NamedTempFile::new_in(&state.config.scratch_dir))
-                .map_err(|e| ApiError::Internal(format!("copying the datastore: {e}")))?;
-            if !state.blobs.get_to_file(&key, copy.path()).await? {
-                return Err(ApiError::NotFound);
-            }
-            (copy.path().to_path_buf(), Some(copy))
-        }
-    };
-    if !path.is_file() {
-        return Err(ApiError::NotFound);
-    }
+    let (path, _copy) = local_datastore(&state, &job).await?;
     let spec = what.clone();
     let extracted = tokio::task::spawn_blocking(move || {
         let ds = oqcloud_datastore::Datastore::open(&path)?;
@@ -266,6 +248,34 @@ pub async fn extract(
         Body::from(bytes),
         len,
     ))
+}
+
+/// The calculation's datastore as a local file: the embedded store's own, or a temporary copy
+/// (kept while the returned guard lives); 404 when there is none.
+pub(crate) async fn local_datastore(
+    state: &AppState,
+    job: &Job,
+) -> ApiResult<(std::path::PathBuf, Option<tempfile::NamedTempFile>)> {
+    let key = blob_keys::datastore_key(job.id);
+    // the datastore as a local file: the embedded store's own, or a temporary copy
+    let (path, copy) = match state.blobs.locate(&key).await? {
+        Some(BlobLocation::File(path)) => (path, None),
+        _ => {
+            // streamed to disk by the store, never held in memory whole
+            let copy = tokio::fs::create_dir_all(&state.config.scratch_dir)
+                .await
+                .and_then(|()| tempfile::NamedTempFile::new_in(&state.config.scratch_dir))
+                .map_err(|e| ApiError::Internal(format!("copying the datastore: {e}")))?;
+            if !state.blobs.get_to_file(&key, copy.path()).await? {
+                return Err(ApiError::NotFound);
+            }
+            (copy.path().to_path_buf(), Some(copy))
+        }
+    };
+    if !path.is_file() {
+        return Err(ApiError::NotFound);
+    }
+    Ok((path, copy))
 }
 
 impl From<oqcloud_datastore::Error> for ApiError {
