@@ -23,6 +23,8 @@ macro_rules! qa_case {
 
 // `minimun_magnitude` (misspelt): ignored with a warning, as OpenQuake does
 qa_case!(case_01);
+// two tectonic region types, minimum_distance and ModifiableGMPE with nrcan15_site_term
+qa_case!(case_12);
 qa_case!(case_03);
 qa_case!(case_04);
 qa_case!(case_24);

@@ -33,6 +33,17 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
                  'Asc', 'AscSiteSigma', 'UpperMantle', 'UpperMantleSiteSigma',
                  'SInter', 'SInterSiteSigma', 'SSlab', 'SSlabSiteSigma',
                  'SSlabPErg')]
+#: ModifiableGMPEs, by table name: the `[ModifiableGMPE]` parameters of the logic tree
+#: (`shared/gsim/tests/reference.rs` builds the same from the same text)
+MODIFIED = {
+    'ModifiableGMPE-nrcan15-base': {'gmpe': {'BooreAtkinson2008': {}},
+                                    'nrcan15_site_term': {'kind': 'base'}},
+    'ModifiableGMPE-nrcan15-linear': {'gmpe': {'BooreAtkinson2008': {}},
+                                      'nrcan15_site_term': {'kind': 'linear'}},
+    'ModifiableGMPE-epsilon-tau': {'gmpe': {'AkkarEtAlRjb2014': {}},
+                                   'set_between_epsilon': {'epsilon_tau': 0.5},
+                                   'set_scale_total_sigma_scalar': {'scaling_factor': 1.2}},
+}
 #: NGA-West2 models: finite-fault contexts with consistent geometry
 NGA_WEST2 = {'ChiouYoungs2014', 'CampbellBozorgnia2014', 'AbrahamsonEtAl2014'}
 #: GSIMs called one magnitude at a time, as OpenQuake's classical calculator
@@ -254,7 +265,10 @@ def fmt(x):
 
 
 def write(name):
-    gsim = get_available_gsims()[name]()
+    if name in MODIFIED:
+        gsim = get_available_gsims()['ModifiableGMPE'](**MODIFIED[name])
+    else:
+        gsim = get_available_gsims()[name]()
     rng = np.random.default_rng(sum(map(ord, name)))  # reproducible
     req = (gsim.REQUIRES_RUPTURE_PARAMETERS | gsim.REQUIRES_SITES_PARAMETERS |
            gsim.REQUIRES_DISTANCES)
@@ -267,7 +281,18 @@ def write(name):
         make = deeper(make)
     if name in VS30_EXCLUDED:
         make = avoiding_vs30(make, *VS30_EXCLUDED[name])
-    imts = supported_imts(gsim, rng, make)
+    if name in MODIFIED:
+        # the IMTs of the underlying GSIM that the modifications also support
+        probe = make(rng, 2)
+        imts = []
+        for imt in supported_imts(gsim.gmpe, rng, make):
+            try:
+                compute(gsim, probe, imt)
+                imts.append(imt)
+            except KeyError:
+                pass
+    else:
+        imts = supported_imts(gsim, rng, make)
     per = max(rows // len(imts), 50)
     path = os.path.join(OUT, name + '.csv')
     with open(path, 'w') as f:
@@ -287,5 +312,5 @@ def write(name):
 
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
-    for name in sys.argv[1:] or GSIMS:
+    for name in sys.argv[1:] or GSIMS + list(MODIFIED):
         write(name)

@@ -259,7 +259,6 @@ fn run_case(case: &str, file: impl Fn(&str) -> String) {
 }
 
 #[test]
-#[ignore = "needs minimum_distance and ModifiableGMPE with nrcan15_site_term (unsupported)"]
 fn case_12_two_trts_modifiable_gmpe() {
     run_case("case_12", |_| {
         "hazard_curve-smltp_b1-gsimltp_b1_b2.csv".into()

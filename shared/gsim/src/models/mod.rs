@@ -15,6 +15,7 @@ pub mod campbell_bozorgnia_2014;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod modifiable_gmpe;
+pub mod nrcan15_site_term;
 pub mod sadigh_1997;
 pub mod toro_2002;
 pub mod tusa_langer_2016;

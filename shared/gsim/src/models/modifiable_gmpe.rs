@@ -16,28 +16,45 @@
 //! - `set_scale_median_scalar.scaling_factor = f`: mean += ln f;
 //! - `set_scale_total_sigma_scalar.scaling_factor = f`: σ ×= f;
 //! - `add_delta_to_total_std_scalar.delta = d`: σ = √(σ² + sign(d)·d²), an error if that
-//!   is not a number.
+//!   is not a number;
+//! - `nrcan15_site_term.kind = 'base'|'linear'`: the underlying GSIM computed on rock
+//!   (vs30 = 760 m/s), its mean then amplified to the site's vs30 (see
+//!   [`super::nrcan15_site_term`]).
 //!
 //! The others (site terms, IMT-dependent tables, conditional GMPEs) are not implemented
 //! and named in the error.
 
-use crate::{Contexts, Gsim, GsimError, Imt, ImtKind, Requirements, gsim_by_name};
+use super::nrcan15_site_term;
+use crate::{Contexts, Gsim, GsimError, Imt, ImtKind, Requirements, SiteParam, gsim_by_name};
 
 const NAME: &str = "ModifiableGMPE";
 
 /// One adjustment of the underlying GSIM's output.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Adjustment {
-    SetBetweenEpsilon { epsilon_tau: f64 },
-    ScaleMedian { scaling_factor: f64 },
-    ScaleTotalSigma { scaling_factor: f64 },
-    AddDeltaToTotalStd { delta: f64 },
+    SetBetweenEpsilon {
+        epsilon_tau: f64,
+    },
+    ScaleMedian {
+        scaling_factor: f64,
+    },
+    ScaleTotalSigma {
+        scaling_factor: f64,
+    },
+    AddDeltaToTotalStd {
+        delta: f64,
+    },
+    /// `linear`: the `linear` kind, else `base`.
+    Nrcan15SiteTerm {
+        linear: bool,
+    },
 }
 
 /// A GSIM with adjustments applied to its output.
 pub struct ModifiableGmpe {
     gmpe: Box<dyn Gsim>,
     adjustments: Vec<Adjustment>,
+    requires: Requirements,
 }
 
 impl ModifiableGmpe {
@@ -80,7 +97,7 @@ impl ModifiableGmpe {
             }
         }
         let gmpe = gmpe.ok_or_else(|| invalid("gmpe", "missing"))?;
-        let adjustments = methods
+        let adjustments: Vec<Adjustment> = methods
             .into_iter()
             .map(|(method, args)| {
                 let only = |argument: &str| match args[..] {
@@ -111,11 +128,37 @@ impl ModifiableGmpe {
                     "add_delta_to_total_std_scalar" => Adjustment::AddDeltaToTotalStd {
                         delta: only("delta")?,
                     },
+                    "nrcan15_site_term" => match args[..] {
+                        [("kind", kind)] => match kind.trim().trim_matches(['\'', '"']) {
+                            "base" => Adjustment::Nrcan15SiteTerm { linear: false },
+                            "linear" => Adjustment::Nrcan15SiteTerm { linear: true },
+                            _ => return Err(invalid("nrcan15_site_term.kind", kind)),
+                        },
+                        _ => return Err(invalid(method, &format!("{args:?}"))),
+                    },
                     other => return Err(GsimError::UnknownGsim(format!("{NAME} with {other}"))),
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(ModifiableGmpe { gmpe, adjustments })
+        let mut requires = gmpe.requires();
+        let site_term = adjustments
+            .iter()
+            .any(|a| matches!(a, Adjustment::Nrcan15SiteTerm { .. }));
+        if site_term && !requires.site.contains(&SiteParam::Vs30) {
+            if !requires.site.is_empty() {
+                return Err(GsimError::UnknownGsim(format!(
+                    "{NAME} with nrcan15_site_term on {}, which reads site parameters \
+                     other than vs30",
+                    gmpe.name()
+                )));
+            }
+            requires.site = &[SiteParam::Vs30];
+        }
+        Ok(ModifiableGmpe {
+            gmpe,
+            adjustments,
+            requires,
+        })
     }
 }
 
@@ -125,7 +168,7 @@ impl Gsim for ModifiableGmpe {
     }
 
     fn requires(&self) -> Requirements {
-        self.gmpe.requires()
+        self.requires
     }
 
     fn supported_imts(&self) -> &'static [ImtKind] {
@@ -149,7 +192,20 @@ impl Gsim for ModifiableGmpe {
         tau: &mut [f64],
         phi: &mut [f64],
     ) -> Result<(), GsimError> {
-        self.gmpe.compute(ctx, imt, mean, sig, tau, phi)?;
+        let site_term = self
+            .adjustments
+            .iter()
+            .any(|a| matches!(a, Adjustment::Nrcan15SiteTerm { .. }));
+        if site_term {
+            // the underlying GSIM on rock
+            let rock = Contexts {
+                vs30: vec![nrcan15_site_term::ROCK_VS30; ctx.len()],
+                ..ctx.clone()
+            };
+            self.gmpe.compute(&rock, imt, mean, sig, tau, phi)?;
+        } else {
+            self.gmpe.compute(ctx, imt, mean, sig, tau, phi)?;
+        }
         for adjustment in &self.adjustments {
             match *adjustment {
                 Adjustment::SetBetweenEpsilon { epsilon_tau } => {
@@ -165,6 +221,9 @@ impl Gsim for ModifiableGmpe {
                 }
                 Adjustment::ScaleTotalSigma { scaling_factor } => {
                     sig.iter_mut().for_each(|s| *s *= scaling_factor);
+                }
+                Adjustment::Nrcan15SiteTerm { linear } => {
+                    nrcan15_site_term::amplify(&ctx.vs30, imt, linear, mean)?;
                 }
                 Adjustment::AddDeltaToTotalStd { delta } => {
                     for s in sig.iter_mut() {
@@ -230,14 +289,13 @@ mod tests {
     fn unsupported_and_invalid_adjustments_are_named() {
         let err = ModifiableGmpe::from_params(&params(&[
             ("gmpe.BooreAtkinson2008", "{}"),
-            ("nrcan15_site_term", "{}"),
-            ("nrcan15_site_term.kind", "'base'"),
+            ("cy14_site_term", "{}"),
         ]))
         .err()
         .unwrap();
         assert_eq!(
             err.to_string(),
-            "unknown GSIM: ModifiableGMPE with nrcan15_site_term"
+            "unknown GSIM: ModifiableGMPE with cy14_site_term"
         );
         let err = ModifiableGmpe::from_params(&params(&[
             ("gmpe.SadighEtAl1997", "{}"),

@@ -37,12 +37,13 @@
 //!   OpenQuake's `openquake.cfg`) gives far sites one average rupture per magnitude instead
 //!   of every nodal plane and depth (see [`PointFilter`]).
 //!
+//! - `minimum_distance`: every distance the GSIMs read is raised to it;
 //! - `ps_grid_spacing`: the points of the point-like sources of each tectonic region type
 //!   collapsed on a grid (see `point.rs`), `pointsource_distance` then 40 km by default.
 //!
 //! Not covered (errors): several source-model branch sets (source uncertainties such as
-//! `extendModel` or `abGRAbsolute`), per-IMT GSIM weights, sampling, `minimum_distance`,
-//! mutex and cluster source groups.
+//! `extendModel` or `abGRAbsolute`), per-IMT GSIM weights, sampling, mutex and cluster
+//! source groups.
 
 pub mod maps;
 mod normal;
@@ -150,6 +151,8 @@ pub struct ClassicalParams {
     /// `max_sites_disagg`: with at most this many sites, the `pointsource_distance`
     /// approximation is decided for all sites at once (OpenQuake's `fewsites`).
     pub max_sites_disagg: usize,
+    /// `minimum_distance` (km, 0 when not set): the GSIMs get no distance below it.
+    pub minimum_distance: f64,
     pub erf: ErfParams,
 }
 
@@ -447,9 +450,7 @@ impl ClassicalParams {
                 (trt, pairs)
             })
             .collect();
-        if number(ini, "minimum_distance")?.is_some_and(|v| v != 0.0) {
-            return Err(unsupported("minimum_distance"));
-        }
+        let minimum_distance = number(ini, "minimum_distance")?.unwrap_or(0.0);
         let ps_grid_spacing = number(ini, "ps_grid_spacing")?.filter(|s| *s != 0.0);
         let pointsource_distance = match ini.pointsource_distance() {
             // OpenQuake's default with ps_grid_spacing
@@ -506,6 +507,7 @@ impl ClassicalParams {
             minimum_magnitude,
             pointsource_distance,
             max_sites_disagg,
+            minimum_distance,
             erf,
         })
     }
@@ -904,27 +906,40 @@ fn trt_pnes(
                     SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
                 }
             }
-            for p in &needs.distance {
-                match p {
-                    DistanceParam::Rrup => c.rrup.push(d.rrup),
-                    DistanceParam::Rjb => c.rjb.push(d.rjb.ok_or_else(|| no_mesh("rjb"))?),
-                    DistanceParam::Rx => c.rx.push(d.rx.ok_or_else(|| no_mesh("rx"))?),
-                    DistanceParam::Ry0 => c.ry0.push(d.ry0.ok_or_else(|| no_mesh("ry0"))?),
-                    DistanceParam::Rhypo => c.rhypo.push(d.rhypo),
-                    DistanceParam::Repi => c.repi.push(d.repi),
-                    DistanceParam::Azimuth => {
-                        c.azimuth.push(d.azimuth.ok_or_else(|| invalid("azimuth"))?)
-                    }
-                    DistanceParam::Rvolc => c.rvolc.push(match zones {
-                        None => 0.0,
-                        Some(zones) => {
-                            let (clon, clat) = d
-                                .closest
-                                .ok_or_else(|| unsupported("rvolc for point-source ruptures"))?;
-                            zones.rvolc(site.lon, site.lat, clon, clat)
-                        }
-                    }),
+            // `minimum_distance`: every distance the GSIMs read raised to it (OpenQuake
+            // compares with `<`, so NaN stays NaN)
+            let at_least = |v: f64| {
+                if v < params.minimum_distance {
+                    params.minimum_distance
+                } else {
+                    v
                 }
+            };
+            for p in &needs.distance {
+                let (column, value) = match p {
+                    DistanceParam::Rrup => (&mut c.rrup, d.rrup),
+                    DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| no_mesh("rjb"))?),
+                    DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| no_mesh("rx"))?),
+                    DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| no_mesh("ry0"))?),
+                    DistanceParam::Rhypo => (&mut c.rhypo, d.rhypo),
+                    DistanceParam::Repi => (&mut c.repi, d.repi),
+                    DistanceParam::Azimuth => {
+                        (&mut c.azimuth, d.azimuth.ok_or_else(|| invalid("azimuth"))?)
+                    }
+                    DistanceParam::Rvolc => (
+                        &mut c.rvolc,
+                        match zones {
+                            None => 0.0,
+                            Some(zones) => {
+                                let (clon, clat) = d.closest.ok_or_else(|| {
+                                    unsupported("rvolc for point-source ruptures")
+                                })?;
+                                zones.rvolc(site.lon, site.lat, clon, clat)
+                            }
+                        },
+                    ),
+                };
+                column.push(at_least(value));
             }
             chunk.site.push(s);
             chunk.rate.push(rups.rate[r]);
