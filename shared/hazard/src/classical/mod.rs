@@ -906,14 +906,11 @@ fn trt_pnes(
                     SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
                 }
             }
-            // `minimum_distance`: every distance the GSIMs read raised to it (OpenQuake
-            // compares with `<`, so NaN stays NaN)
+            // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx
+            // too (OpenQuake compares with `<`, so NaN stays NaN)
             let at_least = |v: f64| {
-                if v < params.minimum_distance {
-                    params.minimum_distance
-                } else {
-                    v
-                }
+                let min = params.minimum_distance;
+                if min != 0.0 && v < min { min } else { v }
             };
             for p in &needs.distance {
                 let (column, value) = match p {
