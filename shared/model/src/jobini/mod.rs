@@ -558,7 +558,11 @@ fn validate(
     // ignored key that was probably meant
     let hazard_mode =
         ["classical", "disaggregation", "event_based"].contains(&calculation_mode.as_str());
-    let has = |name: &str| values.iter().any(|v| v.name == name);
+    let has = |name: &str| {
+        values
+            .iter()
+            .any(|v| v.name == name && !matches!(v.typed, Typed::None))
+    };
     if hazard_mode && !has("investigation_time") && !has("hazard_calculation_id") {
         let mut message =
             format!("investigation_time must be set for calculation_mode = {calculation_mode}");

@@ -63,20 +63,20 @@ async fn the_native_engine_runs_a_classical_job_and_exports_it() {
 async fn engine_native_fails_naming_the_unsupported_feature() {
     let out = tempfile::tempdir().unwrap();
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
-    // case_43 sets ps_grid_spacing (collapsing point sources), not implemented natively
+    // case_77 uses a GSIM of HDF5 tables (GMPETable), not implemented natively
     let err = run_local(
         &engines,
-        &qa_case("case_43"),
+        &qa_case("case_77"),
         Some(EngineChoice::Native),
         &[],
         out.path(),
     )
     .await
-    .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "The native engine cannot run this job: not supported yet: ps_grid_spacing"
-    );
+    .unwrap_err()
+    .to_string();
+    let expected = "The native engine cannot run this job: not supported yet: GSIM NBCC2015_AA13 (";
+    assert!(err.starts_with(expected), "{err}");
+    assert!(err.ends_with("gmmLT_tab.xml, line 7)"), "{err}");
 }
 
 #[tokio::test]
@@ -84,7 +84,7 @@ async fn auto_falls_back_to_the_next_engine_when_the_native_one_refuses() {
     let out = tempfile::tempdir().unwrap();
     let fallback = FakeEngine::new(Ending::Complete);
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine), fallback.clone()];
-    run_local(&engines, &qa_case("case_12"), None, &[], out.path())
+    run_local(&engines, &qa_case("case_77"), None, &[], out.path())
         .await
         .unwrap();
     assert_eq!(fallback.runs(), 1);
