@@ -9,7 +9,7 @@
 //! here or finished runs nothing (the move to `executing` is a conditional write).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,23 +73,17 @@ impl AwsServer {
             engines: available_engines(),
             scratch_dir: scratch_dir.join("runs"),
         });
-        let state = AppState {
-            jobs: stores.jobs.clone(),
-            blobs: stores.blobs.clone(),
-            queue: Arc::new(QueueWithLocalRuns {
-                sqs: stores.queue.clone(),
-                runs: runs.clone(),
-            }),
-            engine: Arc::new(InstalledEngines::discover()),
-            config: Arc::new(ApiConfig {
-                host_name: gethostname(),
-                default_user: options.default_user.clone(),
-                max_upload_bytes: options.max_upload_bytes,
-                data_dir: scratch_dir.clone(),
-                storage_root: format!("s3://{}", stores.blobs.bucket()),
-                scratch_dir: scratch_dir.join("uploads"),
-            }),
-        };
+        let queue = Arc::new(QueueWithLocalRuns {
+            sqs: stores.queue.clone(),
+            runs: runs.clone(),
+        });
+        let state = api_state(
+            &stores,
+            queue,
+            &scratch_dir,
+            options.default_user.clone(),
+            options.max_upload_bytes,
+        );
         let (addr, server) = serving::serve(app(state), &options.host, options.port).await?;
         let mut server = AwsServer {
             addr,
@@ -126,6 +120,31 @@ impl AwsServer {
             );
             self.workers.push(tokio::spawn(worker));
         }
+    }
+}
+
+/// The API's state over the AWS stores: `queue` takes the runs and the aborts, uploads are
+/// unpacked under `scratch_dir` (which must be absolute), and the bucket is the storage root.
+pub fn api_state(
+    stores: &AwsStores,
+    queue: Arc<dyn RunQueue>,
+    scratch_dir: &Path,
+    default_user: String,
+    max_upload_bytes: u64,
+) -> AppState {
+    AppState {
+        jobs: stores.jobs.clone(),
+        blobs: stores.blobs.clone(),
+        queue,
+        engine: Arc::new(InstalledEngines::discover()),
+        config: Arc::new(ApiConfig {
+            host_name: gethostname(),
+            default_user,
+            max_upload_bytes,
+            data_dir: scratch_dir.to_path_buf(),
+            storage_root: format!("s3://{}", stores.blobs.bucket()),
+            scratch_dir: scratch_dir.join("uploads"),
+        }),
     }
 }
 

@@ -110,7 +110,8 @@ pub fn available_engines() -> Vec<Arc<dyn Engine>> {
     engines
 }
 
-pub(crate) fn gethostname() -> String {
+/// This machine's host name (from `/etc/hostname`), `localhost` when unknown.
+pub fn gethostname() -> String {
     std::fs::read_to_string("/etc/hostname")
         .map(|name| name.trim().to_owned())
         .ok()
@@ -119,13 +120,14 @@ pub(crate) fn gethostname() -> String {
 }
 
 /// [`EngineInfo`] over the installed engines; the GSIM list is computed once.
-pub(crate) struct InstalledEngines {
+pub struct InstalledEngines {
     openquake: Option<OpenQuakeEngine>,
     gsims: OnceCell<Vec<String>>,
 }
 
 impl InstalledEngines {
-    pub(crate) fn discover() -> Self {
+    /// The native engine, and the reference one where it is installed.
+    pub fn discover() -> Self {
         InstalledEngines {
             openquake: OpenQuakeEngine::discover(),
             gsims: OnceCell::new(),

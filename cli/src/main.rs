@@ -1,11 +1,12 @@
-//! `oqcloud`: the embedded OpenQuake-compatible server, jobs run in-process, and the client
-//! verbs that talk to a server.
+//! `oqcloud`: the embedded OpenQuake-compatible server, the AWS Batch worker, jobs run
+//! in-process, and the client verbs that talk to a server.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use oqcloud::aws::{AwsServer, AwsServerOptions};
+use oqcloud::batch_worker::run_calculation;
 use oqcloud::client::{ClientCommand, Remote};
 use oqcloud::embedded::{EmbeddedServer, ServerOptions, available_engines};
 use oqcloud_store_aws::AwsStores;
@@ -51,6 +52,17 @@ enum Command {
         /// The user requests act as (authentication is off).
         #[arg(long, env = "OQCLOUD_DEFAULT_USER", default_value = "oqcloud")]
         default_user: String,
+    },
+    /// Run one queued calculation over the AWS stores named by the environment (the AWS
+    /// Batch container's entrypoint). SIGTERM aborts it. Exits 0 once the calculation is
+    /// settled (complete, failed or aborted), or when it was not waiting to run.
+    Worker {
+        /// The calculation to run.
+        #[arg(long)]
+        calc_id: i64,
+        /// Local scratch space for the inputs, the engine's files and the datastore.
+        #[arg(long, env = "OQCLOUD_DATA_DIR", default_value = "oqdata")]
+        data_dir: PathBuf,
     },
     /// Run a job in this process, as `oq engine --run` does.
     Engine {
@@ -129,6 +141,14 @@ async fn main() -> anyhow::Result<ExitCode> {
             .await?;
             tracing::info!("oqcloud serving on http://{}", server.addr);
             server.serve_until_signal().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker { calc_id, data_dir } => {
+            let stores = AwsStores::from_env().await?;
+            match run_calculation(&stores, calc_id, &data_dir).await? {
+                Some(status) => tracing::info!("calculation {calc_id} ended {status}"),
+                None => tracing::info!("calculation {calc_id} was not run here"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Engine {

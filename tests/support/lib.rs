@@ -1,6 +1,7 @@
 //! Support code for the end-to-end tests: start the embedded server on a real socket,
 //! submit jobs over HTTP, wait for them, and compare with the reference fixtures.
 
+pub mod lambda;
 pub mod qa;
 
 use std::io::Write;

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::{AwsSettings, AwsStores};
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
 
 /// Account id moto puts in queue URLs.
@@ -95,12 +95,7 @@ impl TestEnv {
             mail_from: format!("oq-{n}@example.com"),
             s3_path_style: true,
         };
-        let sdk = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(&moto.endpoint)
-            .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
-            .load()
-            .await;
+        let sdk = sdk_config(&moto.endpoint).await;
         let stores = AwsStores::new(&sdk, &settings);
         stores.create_resources().await.expect("creating resources");
         Some(TestEnv {
@@ -109,4 +104,35 @@ impl TestEnv {
             stores,
         })
     }
+
+    /// An SDK configuration for the emulator (region `us-east-1`, test credentials), for
+    /// clients of services the stores do not cover.
+    pub async fn sdk_config(&self) -> SdkConfig {
+        sdk_config(&self.endpoint).await
+    }
+
+    /// The environment a process needs to reach these resources: the stores' variables,
+    /// the emulator's endpoint, region and test credentials.
+    pub fn process_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (crate::JOBS_TABLE_VAR, self.settings.jobs_table.clone()),
+            (crate::BUCKET_VAR, self.settings.bucket.clone()),
+            (crate::QUEUE_URL_VAR, self.settings.queue_url.clone()),
+            (crate::MAIL_FROM_VAR, self.settings.mail_from.clone()),
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
+        ]
+    }
+}
+
+/// The SDK configuration of a moto server at `endpoint`.
+async fn sdk_config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
+        .load()
+        .await
 }

@@ -84,12 +84,14 @@ pub async fn run_job(
     Ok(Some(done.status))
 }
 
-/// Ends `failed` a job left `executing` by a worker that stopped without settling it (on AWS,
-/// its queue message came back because the worker's heartbeat stopped), with `why` as its
-/// traceback, and mails the owner. Returns whether the job was failed here.
+/// Ends `failed` a job that a worker left unsettled: still `executing` when the worker
+/// stopped without finishing it (in local AWS mode, its queue message came back because the
+/// heartbeat stopped), or still waiting when its container ended before running it (the
+/// Batch notifier). `why` becomes its traceback and the owner is mailed. Returns whether the
+/// job was failed here (not when it is missing or already in a terminal status).
 pub async fn fail_abandoned(deps: &WorkerDeps, id: CalcId, why: &str) -> anyhow::Result<bool> {
     match deps.jobs.get_job(id).await? {
-        Some(job) if job.status == JobStatus::Executing => {}
+        Some(job) if job.is_running() => {}
         _ => return Ok(false),
     }
     let (to, fields) = failed(deps, id, vec![why.to_owned()]).await;
