@@ -91,9 +91,9 @@ impl CoeffTable {
 
 /// Declares a lazily parsed coefficient table from its text.
 macro_rules! table {
-    ($(#[$m:meta])* $name:ident = $text:expr) => {
+    ($(#[$m:meta])* $vis:vis $name:ident = $text:expr) => {
         $(#[$m])*
-        static $name: $crate::coeffs::Table =
+        $vis static $name: $crate::coeffs::Table =
             std::sync::LazyLock::new(|| $crate::coeffs::CoeffTable::parse($text));
     };
 }

@@ -47,7 +47,7 @@ table!(
 
 table!(
     /// Site-response coefficients (Boore and Atkinson 2008, table 8; shared with Atkinson and Boore 2006).
-    COEFFS_SOIL = "
+    pub(crate) COEFFS_SOIL = "
     IMT blin b1 b2
     pgv -0.60 -0.50 -0.06
     pga -0.36 -0.64 -0.14
@@ -103,6 +103,12 @@ fn source_path(c: &[f64; 10], mh: f64, mag: f64, rake: f64, rjb: f64) -> f64 {
     fm + (c1 + c2 * (mag - 4.5)) * r.ln() + c3 * (r - 1.0)
 }
 
+/// The site term (ln of the amplification from 760 m/s to `vs30`, equations 6-13) for
+/// the motion `pga4nl` (g) on rock and the [`COEFFS_SOIL`] `blin`, `b1`, `b2` of the IMT.
+pub(crate) fn site_term(vs30: f64, pga4nl: f64, [blin, b1, b2]: [f64; 3]) -> f64 {
+    blin * (vs30 / 760.0).ln() + nonlinear_term(pga4nl, nonlinear_slope(vs30, b1, b2))
+}
+
 /// Nonlinear site slope (equations 13a-d).
 fn nonlinear_slope(vs30: f64, b1: f64, b2: f64) -> f64 {
     const V1: f64 = 180.0;
@@ -153,13 +159,12 @@ fn compute(
     let c = CoeffTable::get(&COEFFS, NAME, imt, SOURCE)?;
     let [mh, s_intra, s_inter, s_total] =
         CoeffTable::get(&COEFFS, NAME, imt, ["Mh", "sigma", "tau", "std"])?;
-    let [blin, b1, b2] = CoeffTable::get(&COEFFS_SOIL, NAME, imt, ["blin", "b1", "b2"])?;
+    let soil = CoeffTable::get(&COEFFS_SOIL, NAME, imt, ["blin", "b1", "b2"])?;
     for i in 0..mean.len() {
         let (mag, rake, rjb, vs30) = (ctx.mag[i], ctx.rake[i], ctx.rjb[i], ctx.vs30[i]);
         let ln_pga4nl = source_path(&c_pga, mh_pga, mag, rake, rjb);
         let pga4nl = ln_pga4nl.exp();
-        let site =
-            blin * (vs30 / 760.0).ln() + nonlinear_term(pga4nl, nonlinear_slope(vs30, b1, b2));
+        let site = site_term(vs30, pga4nl, soil);
         mean[i] = if *imt == Imt::Pga {
             pga4nl.ln() + site
         } else {

@@ -55,6 +55,8 @@ pub struct ModifiableGmpe {
     gmpe: Box<dyn Gsim>,
     adjustments: Vec<Adjustment>,
     requires: Requirements,
+    /// Whether the underlying GSIM computes on rock (a site term adjusts its output).
+    on_rock: bool,
 }
 
 impl ModifiableGmpe {
@@ -141,10 +143,10 @@ impl ModifiableGmpe {
             })
             .collect::<Result<_, _>>()?;
         let mut requires = gmpe.requires();
-        let site_term = adjustments
+        let on_rock = adjustments
             .iter()
             .any(|a| matches!(a, Adjustment::Nrcan15SiteTerm { .. }));
-        if site_term && !requires.site.contains(&SiteParam::Vs30) {
+        if on_rock && !requires.site.contains(&SiteParam::Vs30) {
             if !requires.site.is_empty() {
                 return Err(GsimError::UnknownGsim(format!(
                     "{NAME} with nrcan15_site_term on {}, which reads site parameters \
@@ -158,6 +160,7 @@ impl ModifiableGmpe {
             gmpe,
             adjustments,
             requires,
+            on_rock,
         })
     }
 }
@@ -192,11 +195,7 @@ impl Gsim for ModifiableGmpe {
         tau: &mut [f64],
         phi: &mut [f64],
     ) -> Result<(), GsimError> {
-        let site_term = self
-            .adjustments
-            .iter()
-            .any(|a| matches!(a, Adjustment::Nrcan15SiteTerm { .. }));
-        if site_term {
+        if self.on_rock {
             // the underlying GSIM on rock
             let rock = Contexts {
                 vs30: vec![nrcan15_site_term::ROCK_VS30; ctx.len()],
