@@ -188,7 +188,8 @@ pub(crate) fn bounding_sphere(surface: &RuptureSurface) -> ([f64; 3], f64) {
     (centre, radius * 1.001 + 0.01)
 }
 
-fn chord(a: [f64; 3], b: [f64; 3]) -> f64 {
+/// Straight-line distance between two Earth-centred Cartesian points (km).
+pub(crate) fn chord(a: [f64; 3], b: [f64; 3]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 

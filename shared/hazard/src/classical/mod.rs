@@ -1032,8 +1032,7 @@ impl PointFilter {
     }
 
     fn distance(&self, point: &PointRupture, site: usize) -> f64 {
-        let (a, b) = (self.sites[site], self.points[point.location as usize]);
-        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+        crate::distance::chord(self.sites[site], self.points[point.location as usize])
     }
 
     /// With few sites, whether any site in reach is near the point (`None` otherwise, or
