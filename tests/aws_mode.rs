@@ -93,16 +93,7 @@ async fn a_job_runs_serves_results_mails_and_is_removed() {
     let expected_subject = format!("Calculation {id} completed");
     let mut sent = Vec::new();
     for _ in 0..100 {
-        let data: Value = reqwest::get(format!("{}/moto-api/data.json", env.endpoint))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        sent = data["ses"]["Message"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        sent = env.sent_mail().await;
         let mailed = sent.iter().any(|message| {
             message["destinations"]["ToAddresses"][0] == owner_address.as_str()
                 && message["subject"]

@@ -11,7 +11,6 @@ use oqcloud_model::{JobStatus, NewJob};
 use oqcloud_store::{JobRepo, TransitionFields};
 use oqcloud_store_aws::moto::TestEnv;
 use oqcloud_tests::lambda::fixture;
-use serde_json::Value;
 
 /// The fixture event for calculation `id`, with Batch status `status`.
 fn state_change(id: i64, status: &str) -> BatchEvent {
@@ -24,16 +23,8 @@ fn state_change(id: i64, status: &str) -> BatchEvent {
 
 /// Subjects of the mail sent so far.
 async fn subjects(env: &TestEnv) -> Vec<String> {
-    let data: Value = reqwest::get(format!("{}/moto-api/data.json", env.endpoint))
+    env.sent_mail()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    data["ses"]["Message"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
         .iter()
         .filter_map(|message| message["subject"].as_str().map(str::to_owned))
         .collect()

@@ -111,6 +111,24 @@ impl TestEnv {
         sdk_config(&self.endpoint).await
     }
 
+    /// Every mail SES has sent through this emulator so far (every test's: moto's
+    /// `/moto-api/data.json`), as moto records them (`source`, `destinations`, `subject`,
+    /// `body`). Moto answers 500 there once Batch or Lambda resources exist in it.
+    pub async fn sent_mail(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/moto-api/data.json", self.endpoint);
+        let data: serde_json::Value = reqwest::get(&url)
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        data["ses"]["Message"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The environment a process needs to reach these resources: the stores' variables,
     /// the emulator's endpoint, region and test credentials.
     pub fn process_env(&self) -> Vec<(&'static str, String)> {

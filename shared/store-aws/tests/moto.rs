@@ -902,19 +902,12 @@ async fn mail_is_sent_through_ses() {
     };
     env.stores.mailer.send(&mail).await.unwrap();
 
-    let data: serde_json::Value = reqwest::get(format!("{}/moto-api/data.json", env.endpoint))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sent: Vec<&serde_json::Value> = data["ses"]["Message"]
-        .as_array()
-        .expect("sent messages")
+    let mail = env.sent_mail().await;
+    let sent: Vec<&serde_json::Value> = mail
         .iter()
         .filter(|message| message["destinations"]["ToAddresses"][0] == to.as_str())
         .collect();
-    assert_eq!(sent.len(), 1, "{data}");
+    assert_eq!(sent.len(), 1, "{mail:?}");
     let expected: HashMap<&str, &str> = [
         ("source", env.settings.mail_from.as_str()),
         ("subject", "Calculation 7 complete"),
