@@ -46,6 +46,9 @@ qa_case!(case_51);
 qa_case!(case_60);
 // YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)
 qa_case!(case_69);
+// NBCC2015_AA13 (a GMPE table with a site term), converted from RotD50 to the geometric
+// mean (horiz_comp_to_geom_mean); the expected file is the mean UHS
+qa_case!(case_77);
 // ZhaoEtAl2016SSlabPErg: rvolc measured in the volcanic zones of its volc_arc_file
 qa_case!(case_83);
 // two realizations, quantiles, maps and spectra (area and fault sources): every export of the

@@ -18,7 +18,7 @@ import os
 import sys
 
 import numpy as np
-from openquake.hazardlib import imt as oq_imt
+from openquake.hazardlib import imt as oq_imt, valid
 from openquake.hazardlib.gsim import get_available_gsims
 
 GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
@@ -44,6 +44,11 @@ MODIFIED = {
                                    'set_between_epsilon': {'epsilon_tau': 0.5},
                                    'set_scale_total_sigma_scalar': {'scaling_factor': 1.2}},
 }
+#: GSIMs read from GMPE tables (by alias): contexts within the table's magnitudes (and
+#: above its largest, which the model clips), out to beyond its largest distance; one
+#: magnitude at a time, as OpenQuake calls them
+TABLES = ['NBCC2015_AA13_activecrustFRjb_low', 'NBCC2015_AA13_stablecrust_central',
+          'NBCC2015_AA13_interface_high']
 #: NGA-West2 models: finite-fault contexts with consistent geometry
 NGA_WEST2 = {'ChiouYoungs2014', 'CampbellBozorgnia2014', 'AbrahamsonEtAl2014'}
 #: GSIMs called one magnitude at a time, as OpenQuake's classical calculator
@@ -181,6 +186,22 @@ def nga_contexts(rng, n):
     return c
 
 
+def table_contexts(gsim):
+    """The context maker for a table GSIM: magnitudes from the table's smallest to 0.3
+    above its largest, distances log-uniform from 0.05 km to 1.3 times its largest."""
+    lo, hi = float(gsim.m_w[0]), float(gsim.m_w[-1]) + 0.3
+    far = float(gsim.distances.max()) * 1.3
+
+    def make_table(rng, n):
+        c = contexts(rng, n)
+        c.mag = np.round(rng.uniform(lo, hi, n), 2)
+        d = np.round(10 ** rng.uniform(math.log10(0.05), math.log10(far), n), 3)
+        for col in ('rjb', 'rrup', 'rhypo', 'repi'):
+            c[col] = d
+        return c
+    return make_table
+
+
 def avoiding_vs30(make, lo, hi):
     """The context maker `make` with the vs30 values in (lo, hi) replaced."""
     def make_avoiding(rng, n):
@@ -243,16 +264,17 @@ def supported_imts(gsim, rng, make=contexts):
     imts = [oq_imt.from_string(n) for n in ('PGA', 'PGV') if n in names]
     tables = [getattr(gsim, a) for a in dir(gsim) if a.startswith('COEFFS')]
     periods = sorted({i.period for t in tables if hasattr(t, 'sa_coeffs')
-                      for i in t.sa_coeffs})
+                      for i in t.sa_coeffs} |
+                     {float(t) for t in getattr(gsim, 'imtls', {}).get('T', [])})
     cands = set(periods)
     for a, b in zip(periods, periods[1:]):
         cands.add(round(math.sqrt(a * b), 4))
     good = []
     for p in sorted(cands):
         try:
-            compute(gsim, probe, oq_imt.SA(p))
+            compute(gsim, probe, oq_imt.SA(p), per_magnitude=True)
             good.append(p)
-        except KeyError:
+        except (KeyError, ValueError):
             pass
     if len(good) > MAX_SA:
         idx = np.unique(np.round(np.linspace(0, len(good) - 1, MAX_SA)))
@@ -267,6 +289,8 @@ def fmt(x):
 def write(name):
     if name in MODIFIED:
         gsim = get_available_gsims()['ModifiableGMPE'](**MODIFIED[name])
+    elif name in TABLES:
+        gsim = valid.gsim(name)
     else:
         gsim = get_available_gsims()[name]()
     rng = np.random.default_rng(sum(map(ord, name)))  # reproducible
@@ -275,6 +299,8 @@ def write(name):
     cols = [f for f in FIELDS if f in req]
     make, rows = ((nga_contexts, NGA_ROWS) if name in NGA_WEST2
                   else (contexts, ROWS))
+    if name in TABLES:
+        make = table_contexts(gsim)
     if {'azimuth', 'rvolc'} & set(cols):
         make = with_extra(make, sum(map(ord, name)) + 1)
     if name in DEEP:
@@ -300,7 +326,7 @@ def write(name):
         for imt in imts:
             ctx = make(rng, per)
             mean, sig, tau, phi = compute(gsim, ctx, imt,
-                                          name in PER_MAGNITUDE)
+                                          name in PER_MAGNITUDE or name in TABLES)
             for i in range(per):
                 ins = [str(int(ctx[c][i])) if c == 'vs30measured'
                        else fmt(ctx[c][i]) for c in cols]
@@ -312,5 +338,5 @@ def write(name):
 
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
-    for name in sys.argv[1:] or GSIMS + list(MODIFIED):
+    for name in sys.argv[1:] or GSIMS + list(MODIFIED) + TABLES:
         write(name)

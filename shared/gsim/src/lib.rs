@@ -17,10 +17,13 @@
 //! - Computation never panics: NaN inputs give NaN outputs.
 
 mod coeffs;
+mod component;
 mod context;
 mod imt;
 pub mod models;
+pub mod table;
 
+pub use component::{Component, Conversion};
 pub use context::{Contexts, DistanceParam, Requirements, RuptureParam, SiteParam};
 pub use imt::{Imt, ImtKind};
 
@@ -69,6 +72,15 @@ pub enum GsimError {
         /// What is out of the model's domain.
         reason: String,
     },
+    /// A context is outside the range a tabulated model covers (e.g. a magnitude below
+    /// its table's).
+    #[error("GSIM {gsim}: {reason}")]
+    OutOfRange {
+        /// GSIM (and table) name.
+        gsim: String,
+        /// What is out of range.
+        reason: String,
+    },
     /// A defect in a built-in coefficient table.
     #[error("internal error: {0}")]
     Internal(String),
@@ -85,6 +97,11 @@ pub trait Gsim: Send + Sync {
     /// The IMT families the model supports; SA is further limited to the
     /// period range of its coefficient tables.
     fn supported_imts(&self) -> &'static [ImtKind];
+
+    /// The horizontal component the model predicts (OpenQuake's
+    /// `DEFINED_FOR_INTENSITY_MEASURE_COMPONENT`), converted to the geometric mean when a
+    /// job sets `horiz_comp_to_geom_mean`.
+    fn component(&self) -> Component;
 
     /// The GeoJSON file of volcanic zones (OpenQuake's `volc_arc_file` parameter) in
     /// which the engine measures [`DistanceParam::Rvolc`]; `None`: rvolc is 0.
@@ -111,22 +128,41 @@ pub trait Gsim: Send + Sync {
     ) -> Result<(), GsimError>;
 }
 
-/// The sorted names of the natively implemented GSIMs.
+/// The sorted names of the natively implemented GSIMs that need no parameters (the
+/// parametrised `ModifiableGMPE`, `GMPETable` and `NBCC2015_AA13` are not listed).
 pub fn native_gsims() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = models::REGISTRY.iter().map(|(n, _)| *n).collect();
+    names.extend(models::nbcc2015_aa13::ALIASES.iter().map(|a| a.0));
     names.sort_unstable();
     names
 }
 
 /// Builds the GSIM named as in OpenQuake, with its `key=value` parameters
 /// (as given in `gsim_logic_tree.xml`); `ModifiableGMPE` wraps the GSIM its parameters
-/// name (see [`models::modifiable_gmpe`]).
+/// name (see [`models::modifiable_gmpe`]), `GMPETable` and `NBCC2015_AA13` read the table
+/// their `gmpe_table` names.
 pub fn gsim_by_name(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let name = name.trim();
-    if name == "ModifiableGMPE" {
-        return Ok(Box::new(
-            models::modifiable_gmpe::ModifiableGmpe::from_params(params)?,
-        ));
+    match name {
+        "ModifiableGMPE" => {
+            return Ok(Box::new(
+                models::modifiable_gmpe::ModifiableGmpe::from_params(params)?,
+            ));
+        }
+        "GMPETable" => {
+            return Ok(Box::new(models::gmpe_table::TableGsim::from_params(
+                params,
+            )?));
+        }
+        "NBCC2015_AA13" => {
+            return Ok(Box::new(models::nbcc2015_aa13::Nbcc2015Aa13::from_params(
+                params,
+            )?));
+        }
+        _ => {}
+    }
+    if let Some(alias) = models::nbcc2015_aa13::Nbcc2015Aa13::alias(name) {
+        return models::plain(alias?, params);
     }
     let (_, build) = models::REGISTRY
         .iter()

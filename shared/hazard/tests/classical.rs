@@ -310,7 +310,7 @@ fn case_83_simple_fault_sites_csv() {
 }
 
 #[test]
-#[ignore = "needs GSIM NGAEastUSGSGMPE (HDF5 GMPE tables) with coastal-plains amplification"]
+#[ignore = "needs GSIM NGAEastUSGSGMPE with coastal-plains amplification"]
 fn case_87_site_model_csv() {
     run_case("case_87", |imt| format!("hazard_curve-mean-{imt}.csv"));
 }
@@ -415,14 +415,14 @@ fn demo_point_source() {
 /// A GSIM the native engine does not have is named with the file and line of its branch.
 #[test]
 fn unknown_gsims_are_named_where_they_are_written() {
-    let dir = case_dir("case_77");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/native-unsupported");
     let ini = JobIni::from_file(&dir.join("job.ini")).unwrap();
     let err = ClassicalParams::from_ini(&ini, &dir)
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("not supported yet: GSIM NBCC2015_AA13")
-            && err.contains("gmmLT_tab.xml, line "),
+        err.starts_with("not supported yet: GSIM AtkinsonBoore2006")
+            && err.contains("gmpe_logic_tree.xml, line 7"),
         "{err}"
     );
 }

@@ -16,6 +16,7 @@ gsim_model! {
     rupture: [Mag, Rake, Dip, Ztor, Width],
     site: [Vs30, Z1pt0, Vs30Measured],
     distance: [Rrup, Rjb, Rx, Ry0],
+    component: RotD50,
 }
 
 table!(

@@ -14,6 +14,7 @@ gsim_model! {
     rupture: [Rake, Mag],
     site: [Vs30],
     distance: [Rjb],
+    component: GeometricMean,
 }
 
 table!(

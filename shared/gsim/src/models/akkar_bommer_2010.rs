@@ -13,6 +13,7 @@ gsim_model! {
     rupture: [Rake, Mag],
     site: [Vs30],
     distance: [Rjb],
+    component: GeometricMean,
 }
 
 table!(

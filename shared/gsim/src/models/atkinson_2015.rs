@@ -58,6 +58,10 @@ impl Atkinson2015 {
 }
 
 impl Gsim for Atkinson2015 {
+    fn component(&self) -> crate::Component {
+        crate::Component::RotD50
+    }
+
     fn name(&self) -> &str {
         if self.alternative_saturation {
             "Atkinson2015AltDistSat"

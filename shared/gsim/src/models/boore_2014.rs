@@ -14,6 +14,7 @@ gsim_model! {
     rupture: [Mag, Rake],
     site: [Vs30],
     distance: [Rjb],
+    component: RotD50,
 }
 
 table!(

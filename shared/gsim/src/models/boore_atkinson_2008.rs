@@ -13,6 +13,7 @@ gsim_model! {
     rupture: [Mag, Rake],
     site: [Vs30],
     distance: [Rjb],
+    component: GmRotI50,
 }
 
 table!(

@@ -14,6 +14,7 @@ gsim_model! {
     rupture: [Mag],
     site: [],
     distance: [Rrup],
+    component: GeometricMean,
     between_event_std: false,
 }
 

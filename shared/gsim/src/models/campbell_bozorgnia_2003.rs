@@ -15,6 +15,7 @@ gsim_model! {
     rupture: [Mag, Rake, Dip],
     site: [],
     distance: [Rrup, Rjb],
+    component: GeometricMean,
     between_event_std: false,
 }
 

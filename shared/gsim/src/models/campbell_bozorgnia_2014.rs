@@ -16,6 +16,7 @@ gsim_model! {
     rupture: [Mag, Rake, Dip, Ztor, Width, HypoDepth],
     site: [Vs30, Z2pt5],
     distance: [Rrup, Rjb, Rx],
+    component: RotD50,
 }
 
 table!(

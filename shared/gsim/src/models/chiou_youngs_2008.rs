@@ -14,6 +14,7 @@ gsim_model! {
     rupture: [Dip, Rake, Mag, Ztor],
     site: [Vs30, Vs30Measured, Z1pt0],
     distance: [Rrup, Rjb, Rx],
+    component: GmRotI50,
 }
 
 table!(

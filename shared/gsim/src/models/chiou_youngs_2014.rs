@@ -16,6 +16,7 @@ gsim_model! {
     rupture: [Dip, Rake, Mag, Ztor],
     site: [Vs30, Vs30Measured, Z1pt0],
     distance: [Rrup, Rjb, Rx],
+    component: RotD50,
 }
 
 table!(

@@ -14,7 +14,9 @@ pub mod campbell_bozorgnia_2003;
 pub mod campbell_bozorgnia_2014;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
+pub mod gmpe_table;
 pub mod modifiable_gmpe;
+pub mod nbcc2015_aa13;
 pub mod nrcan15_site_term;
 pub mod sadigh_1997;
 pub mod toro_2002;
@@ -124,7 +126,7 @@ fn yu(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimErro
 }
 
 /// Boxes a model that takes no parameters, rejecting any given.
-fn plain<G: Gsim + 'static>(
+pub(crate) fn plain<G: Gsim + 'static>(
     gsim: G,
     params: &[(String, String)],
 ) -> Result<Box<dyn Gsim>, GsimError> {
@@ -148,7 +150,8 @@ macro_rules! gsim_model {
         imts: [$($k:ident),*],
         rupture: [$($r:ident),*],
         site: [$($s:ident),*],
-        distance: [$($d:ident),*]
+        distance: [$($d:ident),*],
+        component: $c:ident
         $(, between_event_std: $between:literal)? $(,)?
     ) => {
         $(#[$m])*
@@ -170,6 +173,10 @@ macro_rules! gsim_model {
 
             fn supported_imts(&self) -> &'static [$crate::ImtKind] {
                 &[$($crate::ImtKind::$k),*]
+            }
+
+            fn component(&self) -> $crate::Component {
+                $crate::Component::$c
             }
 
             fn has_between_event_std(&self) -> bool {
@@ -218,17 +225,5 @@ pub(crate) fn clip(x: f64, lo: f64, hi: f64) -> f64 {
 /// Piecewise-linear interpolation with constant extension beyond the end
 /// points (like `numpy.interp`); NaN gives NaN.
 pub(crate) fn interp<const N: usize>(x: f64, xp: [f64; N], fp: [f64; N]) -> f64 {
-    if x.is_nan() || N == 0 {
-        return f64::NAN;
-    }
-    if x <= xp[0] {
-        return fp[0];
-    }
-    for j in 1..N {
-        if x <= xp[j] {
-            let slope = (fp[j] - fp[j - 1]) / (xp[j] - xp[j - 1]);
-            return slope * (x - xp[j - 1]) + fp[j - 1];
-        }
-    }
-    fp[N - 1]
+    crate::table::interp(x, &xp, &fp)
 }

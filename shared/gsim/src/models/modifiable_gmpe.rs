@@ -166,6 +166,11 @@ impl ModifiableGmpe {
 }
 
 impl Gsim for ModifiableGmpe {
+    /// OpenQuake declares no component for `ModifiableGMPE`: nothing is converted.
+    fn component(&self) -> crate::Component {
+        crate::Component::Other
+    }
+
     fn name(&self) -> &str {
         NAME
     }

@@ -14,6 +14,7 @@ gsim_model! {
     rupture: [Rake, Mag],
     site: [Vs30],
     distance: [Rrup],
+    component: GeometricMean,
     between_event_std: false,
 }
 

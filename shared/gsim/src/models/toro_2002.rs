@@ -12,6 +12,7 @@ gsim_model! {
     rupture: [Mag],
     site: [],
     distance: [Rjb],
+    component: GeometricMean,
     between_event_std: false,
 }
 

@@ -14,6 +14,7 @@ gsim_model! {
     rupture: [Mag],
     site: [Vs30],
     distance: [Rhypo],
+    component: GreaterOfTwoHorizontal,
     between_event_std: false,
 }
 

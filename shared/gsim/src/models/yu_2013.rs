@@ -184,6 +184,10 @@ fn long_axis(long: &Axis, short: &Axis, mag: f64, repi: f64, theta: f64) -> f64 
 }
 
 impl Gsim for YuEtAl2013 {
+    fn component(&self) -> crate::Component {
+        crate::Component::GeometricMean
+    }
+
     fn name(&self) -> &str {
         self.name
     }

@@ -605,6 +605,10 @@ fn site_amplified(ln_sc1am: f64, s_class: f64, s: &[f64; 3], class: usize, sa_ro
 }
 
 impl Gsim for ZhaoEtAl2016 {
+    fn component(&self) -> crate::Component {
+        crate::Component::GeometricMean
+    }
+
     fn name(&self) -> &str {
         self.name
     }

@@ -38,6 +38,8 @@
 //!   of every nodal plane and depth (see [`PointFilter`]).
 //!
 //! - `minimum_distance`: every distance the GSIMs read is raised to it;
+//! - `horiz_comp_to_geom_mean`: each GSIM's mean and total sigma converted from its
+//!   horizontal component to the geometric mean (see [`oqcloud_gsim::Component`]);
 //! - `ps_grid_spacing`: the points of the point-like sources of each tectonic region type
 //!   collapsed on a grid (see `point.rs`), `pointsource_distance` then 40 km by default.
 //!
@@ -153,6 +155,8 @@ pub struct ClassicalParams {
     pub max_sites_disagg: usize,
     /// `minimum_distance` (km, 0 when not set): the GSIMs get no distance below it.
     pub minimum_distance: f64,
+    /// `horiz_comp_to_geom_mean`: GSIM outputs converted to the geometric mean.
+    pub horiz_comp_to_geom_mean: bool,
     pub erf: ErfParams,
 }
 
@@ -313,19 +317,8 @@ fn parse_gsim_branch(
         let (name, body) = rest
             .split_once(']')
             .ok_or_else(|| invalid(format!("GSIM {model:?}")))?;
-        let mut params = Vec::new();
-        // pairs `key = value` separated by newlines (or, once collapsed, by spaces)
-        let tokens: Vec<&str> = body.split_whitespace().collect();
-        let mut i = 0;
-        while i < tokens.len() {
-            match (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
-                (Some(k), Some(&"="), Some(v)) => {
-                    params.push((k.to_string(), v.trim_matches(['"', '\'']).to_string()));
-                    i += 3;
-                }
-                _ => return Err(unsupported(format!("GSIM parameters {body:?}"))),
-            }
-        }
+        let params =
+            toml_pairs(body).ok_or_else(|| unsupported(format!("GSIM parameters {body:?}")))?;
         (name.trim().to_string(), params)
     } else {
         (model.to_string(), Vec::new())
@@ -336,6 +329,52 @@ fn parse_gsim_branch(
         params,
         weight,
     })
+}
+
+/// The `key = value` pairs of a TOML table body, separated by newlines or (once the
+/// text has been collapsed) by spaces: a value is a quoted string (unquoted here, spaces
+/// kept), a `[...]` array or `{...}` table (kept as written), or a bare word. `None` when
+/// the body is not such pairs.
+fn toml_pairs(body: &str) -> Option<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    let mut rest = body.trim_start();
+    while !rest.is_empty() {
+        let (key, after) = rest.split_once('=')?;
+        let key = key.trim();
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return None;
+        }
+        let after = after.trim_start();
+        let (value, tail) = match after.chars().next()? {
+            quote @ ('"' | '\'') => {
+                let end = after[1..].find(quote)? + 1;
+                (after[1..end].to_string(), &after[end + 1..])
+            }
+            open @ ('[' | '{') => {
+                let close = if open == '[' { ']' } else { '}' };
+                let mut depth = 0;
+                let end = after.char_indices().find_map(|(i, c)| {
+                    if c == open {
+                        depth += 1;
+                    } else if c == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i);
+                        }
+                    }
+                    None
+                })?;
+                (after[..=end].to_string(), &after[end + 1..])
+            }
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (after[..end].to_string(), &after[end..])
+            }
+        };
+        pairs.push((key.to_string(), value));
+        rest = tail.trim_start();
+    }
+    Some(pairs)
 }
 
 impl ClassicalParams {
@@ -405,7 +444,7 @@ impl ClassicalParams {
                             let mut branch = parse_gsim_branch(b.id.clone(), &b.model, b.weight)?;
                             // file parameters are relative to the logic tree, as in OpenQuake
                             for (key, value) in &mut branch.params {
-                                if key.ends_with("_file") {
+                                if key.ends_with("_file") || key.ends_with("_table") {
                                     *value = tree_dir.join(&*value).display().to_string();
                                 }
                             }
@@ -508,6 +547,7 @@ impl ClassicalParams {
             pointsource_distance,
             max_sites_disagg,
             minimum_distance,
+            horiz_comp_to_geom_mean: boolean(ini, "horiz_comp_to_geom_mean"),
             erf,
         })
     }
@@ -741,6 +781,17 @@ fn accumulate(
                 &mut chunk.phi,
             )
             .map_err(|e| invalid(e.to_string()))?;
+            if params.horiz_comp_to_geom_mean {
+                let conversion = gsim
+                    .component()
+                    .to_geometric_mean(&imt.imt)
+                    .map_err(|e| invalid(format!("{}: {e}", gsim.name())))?;
+                if let Some(conversion) = conversion {
+                    for (mean, sig) in chunk.mean.iter_mut().zip(&mut chunk.sig) {
+                        conversion.apply(mean, sig);
+                    }
+                }
+            }
             let ln_levels: Vec<f64> = imt.levels.iter().map(|l| l.ln()).collect();
             let increasing = ln_levels.windows(2).all(|w| w[0] <= w[1]);
             for i in 0..n {
@@ -1253,5 +1304,35 @@ mod tests {
         assert_eq!(interpolate(&pairs, 5.0), 50.0);
         assert_eq!(interpolate(&pairs, 3.9), 0.0);
         assert_eq!(interpolate(&pairs, 6.1), 0.0);
+    }
+
+    #[test]
+    fn gsim_parameters_as_toml() {
+        let pairs = |body| toml_pairs(body).unwrap();
+        let text = "\n gmpe_table = \"WcrustFRjb_low_clC.hdf5\"\n REQUIRES_DISTANCES = [\"rjb\"]\n \
+                    DEFINED_FOR_TECTONIC_REGION_TYPE = \"Active Crust Fault\"\n";
+        assert_eq!(
+            pairs(text),
+            [
+                ("gmpe_table".into(), "WcrustFRjb_low_clC.hdf5".into()),
+                ("REQUIRES_DISTANCES".into(), "[\"rjb\"]".into()),
+                (
+                    "DEFINED_FOR_TECTONIC_REGION_TYPE".into(),
+                    "Active Crust Fault".into()
+                ),
+            ]
+        );
+        // collapsed onto one line, tables and bare values
+        assert_eq!(
+            pairs("gmpe.BooreAtkinson2008 = {} nrcan15_site_term.kind = 'base' z = true"),
+            [
+                ("gmpe.BooreAtkinson2008".into(), "{}".into()),
+                ("nrcan15_site_term.kind".into(), "base".into()),
+                ("z".into(), "true".into()),
+            ]
+        );
+        assert_eq!(toml_pairs("a = \"open"), None);
+        assert_eq!(toml_pairs("no pairs here"), None);
+        assert_eq!(pairs("  "), []);
     }
 }

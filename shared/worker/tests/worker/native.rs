@@ -9,6 +9,11 @@ use oqcloud_worker::{Engine, EngineChoice, run_local};
 use crate::support::{Ending, FakeEngine};
 
 /// A classical QA case of the repository (`tests/data/qa/classical`).
+/// A job with a GSIM the native engine does not implement (AtkinsonBoore2006).
+fn unsupported_job() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/native-unsupported/job.ini")
+}
+
 fn qa_case(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/data/qa/classical")
@@ -63,10 +68,9 @@ async fn the_native_engine_runs_a_classical_job_and_exports_it() {
 async fn engine_native_fails_naming_the_unsupported_feature() {
     let out = tempfile::tempdir().unwrap();
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
-    // case_77 uses a GSIM of HDF5 tables (GMPETable), not implemented natively
     let err = run_local(
         &engines,
-        &qa_case("case_77"),
+        &unsupported_job(),
         Some(EngineChoice::Native),
         &[],
         out.path(),
@@ -74,9 +78,10 @@ async fn engine_native_fails_naming_the_unsupported_feature() {
     .await
     .unwrap_err()
     .to_string();
-    let expected = "The native engine cannot run this job: not supported yet: GSIM NBCC2015_AA13 (";
+    let expected =
+        "The native engine cannot run this job: not supported yet: GSIM AtkinsonBoore2006 (";
     assert!(err.starts_with(expected), "{err}");
-    assert!(err.ends_with("gmmLT_tab.xml, line 7)"), "{err}");
+    assert!(err.ends_with("gmpe_logic_tree.xml, line 7)"), "{err}");
 }
 
 #[tokio::test]
@@ -84,7 +89,7 @@ async fn auto_falls_back_to_the_next_engine_when_the_native_one_refuses() {
     let out = tempfile::tempdir().unwrap();
     let fallback = FakeEngine::new(Ending::Complete);
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine), fallback.clone()];
-    run_local(&engines, &qa_case("case_77"), None, &[], out.path())
+    run_local(&engines, &unsupported_job(), None, &[], out.path())
         .await
         .unwrap();
     assert_eq!(fallback.runs(), 1);
