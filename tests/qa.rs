@@ -51,6 +51,9 @@ qa_case!(case_69);
 qa_case!(case_77);
 // ZhaoEtAl2016SSlabPErg: rvolc measured in the volcanic zones of its volc_arc_file
 qa_case!(case_83);
+// NGAEastUSGSGMPE with the Chapman and Guo (2021) coastal plains term: vs30 and z_sed from
+// the site model
+qa_case!(case_87);
 // two realizations, quantiles, maps and spectra (area and fault sources): every export of the
 // reference engine's run of the same job
 qa_case!(area_quantiles, oqcloud_case);

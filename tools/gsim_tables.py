@@ -48,7 +48,17 @@ MODIFIED = {
 #: above its largest, which the model clips), out to beyond its largest distance; one
 #: magnitude at a time, as OpenQuake calls them
 TABLES = ['NBCC2015_AA13_activecrustFRjb_low', 'NBCC2015_AA13_stablecrust_central',
-          'NBCC2015_AA13_interface_high']
+          'NBCC2015_AA13_interface_high', 'NGAEastUSGSSammons17']
+#: parametrised table GSIMs, by table name: (GSIM, its parameters as the logic tree gives
+#: them; `shared/gsim/tests/reference.rs` builds the same)
+TABLE_VARIANTS = {
+    'NGAEastUSGSGMPE-coastal-panel': ('NGAEastUSGSGMPE', {
+        'gmpe_table': 'nga_east_usgs_17.hdf5', 'coastal_plains_site_amp': True,
+        'z_sed_scaling': True, 'sigma_model': 'PANEL'}),
+    'NGAEastUSGSGMPE-epri': ('NGAEastUSGSGMPE', {
+        'gmpe_table': 'nga_east_usgs_1.hdf5', 'sigma_model': 'EPRI',
+        'epistemic_site': False}),
+}
 #: NGA-West2 models: finite-fault contexts with consistent geometry
 NGA_WEST2 = {'ChiouYoungs2014', 'CampbellBozorgnia2014', 'AbrahamsonEtAl2014'}
 #: GSIMs called one magnitude at a time, as OpenQuake's classical calculator
@@ -66,7 +76,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                    '..', 'tests', 'data', 'gsim')
 FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
-          'rhypo', 'repi', 'azimuth', 'rvolc']
+          'rhypo', 'repi', 'azimuth', 'rvolc', 'z_sed']
 RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
          150, 180]
 VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
@@ -196,8 +206,13 @@ def table_contexts(gsim):
         c = contexts(rng, n)
         c.mag = np.round(rng.uniform(lo, hi, n), 2)
         d = np.round(10 ** rng.uniform(math.log10(0.05), math.log10(far), n), 3)
+        d[rng.random(n) < 0.03] = 0.0
         for col in ('rjb', 'rrup', 'rhypo', 'repi'):
             c[col] = d
+        hard = rng.random(n) < 0.15   # very hard rock, up to and beyond 3000 m/s
+        c.vs30[hard] = rng.choice([1999.0, 2000.0, 2500.0, 3000.0, 3500.0], hard.sum())
+        # sediment depth (km, -999: unknown), which the coastal plains model reads
+        c.z_sed = np.where(rng.random(n) < 0.2, -999.0, np.round(rng.uniform(0, 14, n), 3))
         return c
     return make_table
 
@@ -291,6 +306,9 @@ def write(name):
         gsim = get_available_gsims()['ModifiableGMPE'](**MODIFIED[name])
     elif name in TABLES:
         gsim = valid.gsim(name)
+    elif name in TABLE_VARIANTS:
+        gsim_name, kwargs = TABLE_VARIANTS[name]
+        gsim = get_available_gsims()[gsim_name](**kwargs)
     else:
         gsim = get_available_gsims()[name]()
     rng = np.random.default_rng(sum(map(ord, name)))  # reproducible
@@ -299,7 +317,8 @@ def write(name):
     cols = [f for f in FIELDS if f in req]
     make, rows = ((nga_contexts, NGA_ROWS) if name in NGA_WEST2
                   else (contexts, ROWS))
-    if name in TABLES:
+    tabulated = name in TABLES or name in TABLE_VARIANTS
+    if tabulated:
         make = table_contexts(gsim)
     if {'azimuth', 'rvolc'} & set(cols):
         make = with_extra(make, sum(map(ord, name)) + 1)
@@ -326,7 +345,7 @@ def write(name):
         for imt in imts:
             ctx = make(rng, per)
             mean, sig, tau, phi = compute(gsim, ctx, imt,
-                                          name in PER_MAGNITUDE or name in TABLES)
+                                          name in PER_MAGNITUDE or tabulated)
             for i in range(per):
                 ins = [str(int(ctx[c][i])) if c == 'vs30measured'
                        else fmt(ctx[c][i]) for c in cols]
@@ -338,5 +357,5 @@ def write(name):
 
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
-    for name in sys.argv[1:] or GSIMS + list(MODIFIED) + TABLES:
+    for name in sys.argv[1:] or GSIMS + list(MODIFIED) + TABLES + list(TABLE_VARIANTS):
         write(name)

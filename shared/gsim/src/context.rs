@@ -30,6 +30,8 @@ pub enum SiteParam {
     Z1pt0,
     /// Depth to the 2.5 km/s shear-wave velocity horizon, km.
     Z2pt5,
+    /// Sediment depth of the Atlantic and Gulf coastal plains, km (-999: unknown).
+    ZSed,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -77,6 +79,7 @@ impl SiteParam {
             Self::Vs30Measured => "vs30measured",
             Self::Z1pt0 => "z1pt0",
             Self::Z2pt5 => "z2pt5",
+            Self::ZSed => "z_sed",
         }
     }
 }
@@ -133,6 +136,8 @@ pub struct Contexts {
     pub z1pt0: Vec<f64>,
     /// Z2.5, km.
     pub z2pt5: Vec<f64>,
+    /// Coastal plains sediment depth, km.
+    pub z_sed: Vec<f64>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -165,6 +170,7 @@ impl Contexts {
             self.vs30measured.len(),
             self.z1pt0.len(),
             self.z2pt5.len(),
+            self.z_sed.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -216,6 +222,7 @@ impl Contexts {
             SiteParam::Vs30Measured => self.vs30measured.len(),
             SiteParam::Z1pt0 => self.z1pt0.len(),
             SiteParam::Z2pt5 => self.z2pt5.len(),
+            SiteParam::ZSed => self.z_sed.len(),
         }
     }
 

@@ -129,18 +129,20 @@ pub trait Gsim: Send + Sync {
 }
 
 /// The sorted names of the natively implemented GSIMs that need no parameters (the
-/// parametrised `ModifiableGMPE`, `GMPETable` and `NBCC2015_AA13` are not listed).
+/// parametrised `ModifiableGMPE`, `GMPETable`, `NBCC2015_AA13` and `NGAEastUSGSGMPE` are
+/// not listed; their parameterless aliases are).
 pub fn native_gsims() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = models::REGISTRY.iter().map(|(n, _)| *n).collect();
     names.extend(models::nbcc2015_aa13::ALIASES.iter().map(|a| a.0));
+    names.extend(models::nga_east_usgs::ALIASES.iter().map(|a| a.0));
     names.sort_unstable();
     names
 }
 
 /// Builds the GSIM named as in OpenQuake, with its `key=value` parameters
 /// (as given in `gsim_logic_tree.xml`); `ModifiableGMPE` wraps the GSIM its parameters
-/// name (see [`models::modifiable_gmpe`]), `GMPETable` and `NBCC2015_AA13` read the table
-/// their `gmpe_table` names.
+/// name (see [`models::modifiable_gmpe`]), `GMPETable`, `NBCC2015_AA13` and
+/// `NGAEastUSGSGMPE` read the table their `gmpe_table` names.
 pub fn gsim_by_name(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let name = name.trim();
     match name {
@@ -159,9 +161,17 @@ pub fn gsim_by_name(name: &str, params: &[(String, String)]) -> Result<Box<dyn G
                 params,
             )?));
         }
+        "NGAEastUSGSGMPE" => {
+            return Ok(Box::new(models::nga_east_usgs::NgaEastUsgs::from_params(
+                params,
+            )?));
+        }
         _ => {}
     }
     if let Some(alias) = models::nbcc2015_aa13::Nbcc2015Aa13::alias(name) {
+        return models::plain(alias?, params);
+    }
+    if let Some(alias) = models::nga_east_usgs::NgaEastUsgs::alias(name) {
         return models::plain(alias?, params);
     }
     let (_, build) = models::REGISTRY

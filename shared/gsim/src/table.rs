@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::Path;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use hdf5::types::{VarLenAscii, VarLenUnicode};
 
@@ -160,12 +161,12 @@ impl GmpeTable {
 
     /// The tabulated distances for magnitude `mag` (the column of the first tabulated
     /// magnitude not below `mag`, less one, as OpenQuake picks it).
-    pub fn distances(&self, mag: f64) -> Vec<f64> {
+    pub fn distances(&self, mag: f64) -> Vec<f32> {
         let n_m = self.mags.len();
         let idx = self.mags.partition_point(|&m| f64::from(m) < mag);
         let col = (idx + n_m - 1) % n_m;
         (0..self.n_d())
-            .map(|d| f64::from(self.distances[d * n_m + col]))
+            .map(|d| self.distances[d * n_m + col])
             .collect()
     }
 
@@ -259,14 +260,14 @@ pub fn round_magnitude(mag: f64) -> f64 {
 /// interpolates in distance for every context of that magnitude.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AtMagnitude {
-    /// The magnitude, rounded as [`round_magnitude`] does.
-    pub mag: f64,
-    /// The tabulated distances.
-    pub dists: Vec<f64>,
+    /// The tabulated distances, as stored (float32).
+    dists32: Vec<f32>,
+    /// The same in float64.
+    dists: Vec<f64>,
     /// The medians at those distances.
-    pub imls: Vec<f64>,
+    imls: Vec<f64>,
     /// The total sigmas at those distances, when the table has them.
-    pub total: Option<Vec<f64>>,
+    total: Option<Vec<f64>>,
 }
 
 impl AtMagnitude {
@@ -281,21 +282,54 @@ impl AtMagnitude {
         let mag = round_magnitude(mag);
         match seen.entry(mag.to_bits()) {
             Entry::Occupied(e) => Ok(e.into_mut()),
-            Entry::Vacant(e) => Ok(e.insert(AtMagnitude {
-                mag,
-                dists: table.distances(mag),
-                imls: table.values(Which::Imls, mag, imt)?,
-                total: table
-                    .has_total()
-                    .then(|| table.values(Which::Total, mag, imt))
-                    .transpose()?,
-            })),
+            Entry::Vacant(e) => {
+                let dists32 = table.distances(mag);
+                Ok(e.insert(AtMagnitude {
+                    dists: dists32.iter().map(|&d| f64::from(d)).collect(),
+                    dists32,
+                    imls: table.values(Which::Imls, mag, imt)?,
+                    total: table
+                        .has_total()
+                        .then(|| table.values(Which::Total, mag, imt))
+                        .transpose()?,
+                }))
+            }
         }
     }
 
-    /// The median at distance `x`.
+    /// The median at distance `x`, linear in distance: the first value up to 1 m beyond
+    /// the first distance, 1e-20 more than 1 m beyond the last (thresholds in float32, as
+    /// OpenQuake computes them).
     pub fn median(&self, x: f64) -> f64 {
-        median_at(x, &self.dists, &self.imls)
+        let last = self.dists32.len() - 1;
+        if x < f64::from(self.dists32[0] + 1e-3) {
+            self.imls[0]
+        } else if x > f64::from(self.dists32[last] + 1e-3) {
+            1e-20
+        } else {
+            interp(x, &self.dists, &self.imls)
+        }
+    }
+
+    /// The median at distance `x`, interpolated in ln(median) against log10(distance)
+    /// (distances below 1e-5 km taken as 1e-5): the first value up to the first distance,
+    /// 1e-20 more than 1 m beyond the last (OpenQuake's `usgs` kind).
+    pub fn median_log_log(&self, x: f64) -> f64 {
+        let floor = |d: f32| if d < 1e-5 { 1e-5f32 } else { d };
+        let last = self.dists32.len() - 1;
+        if x <= f64::from(floor(self.dists32[0])) {
+            return self.imls[0];
+        }
+        if x > f64::from(floor(self.dists32[last]) + 1e-3) {
+            return 1e-20;
+        }
+        let log_d: Vec<f64> = self
+            .dists32
+            .iter()
+            .map(|&d| f64::from(floor(d).log10()))
+            .collect();
+        let ln_v: Vec<f64> = self.imls.iter().map(|v| v.ln()).collect();
+        interp(x.log10(), &log_d, &ln_v).exp()
     }
 
     /// The total sigma at distance `x` (0 without sigmas).
@@ -304,6 +338,50 @@ impl AtMagnitude {
             .as_ref()
             .map_or(0.0, |t| interp(x, &self.dists, t))
     }
+}
+
+/// Tables built into the binary, by file name.
+pub(crate) type BuiltIn = [(&'static str, &'static [u8])];
+
+/// Declares built-in tables: the files of a folder of `shared/gsim/tables/`.
+macro_rules! built_in_tables {
+    ($(#[$m:meta])* $name:ident = $dir:literal [$($file:literal),* $(,)?]) => {
+        $(#[$m])*
+        static $name: &$crate::table::BuiltIn = &[
+            $(($file, include_bytes!(concat!("../../tables/", $dir, "/", $file)))),*
+        ];
+    };
+}
+pub(crate) use built_in_tables;
+
+/// The tables read so far from the built-in ones, by file name.
+static LOADED: LazyLock<Mutex<HashMap<&'static str, Arc<GmpeTable>>>> =
+    LazyLock::new(Default::default);
+
+/// The table of file name `file` among the built-in `tables` of `gsim` (any directory part
+/// is ignored, as OpenQuake does), read once per process.
+pub(crate) fn built_in(
+    gsim: &str,
+    tables: &'static BuiltIn,
+    file: &str,
+) -> Result<Arc<GmpeTable>, GsimError> {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let &(name, bytes) =
+        tables
+            .iter()
+            .find(|(n, _)| *n == base)
+            .ok_or_else(|| GsimError::InvalidParameter {
+                gsim: gsim.to_string(),
+                name: "gmpe_table".to_string(),
+                value: format!("{file} (not one of the tables of {gsim})"),
+            })?;
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(table) = loaded.get(name) {
+        return Ok(table.clone());
+    }
+    let table = Arc::new(GmpeTable::from_bytes(name, bytes)?);
+    loaded.insert(name, table.clone());
+    Ok(table)
 }
 
 /// The bracketing knots of `x` in the sorted `knots`, as scipy's linear `interp1d`
@@ -348,18 +426,6 @@ pub(crate) fn interp(x: f64, xp: &[f64], fp: &[f64]) -> f64 {
     slope * (x - xp[j]) + fp[j]
 }
 
-/// The median at distance `x` from the values at the tabulated `dists`: the first value
-/// up to 1 m beyond the first distance, 1e-20 more than 1 m beyond the last.
-pub(crate) fn median_at(x: f64, dists: &[f64], values: &[f64]) -> f64 {
-    if x < dists[0] + 1e-3 {
-        values[0]
-    } else if x > dists[dists.len() - 1] + 1e-3 {
-        1e-20
-    } else {
-        interp(x, dists, values)
-    }
-}
-
 /// Opens the HDF5 file whose bytes are `image`, in memory (the core driver with a file
 /// image, which HDF5 copies).
 fn open_image(image: &'static [u8]) -> hdf5::Result<hdf5::File> {
@@ -401,11 +467,21 @@ mod tests {
 
     #[test]
     fn median_beyond_the_table_is_negligible() {
-        let d = [1.0, 10.0];
-        let v = [0.5, 0.1];
-        assert_eq!(median_at(0.0, &d, &v), 0.5);
-        assert_eq!(median_at(1.0005, &d, &v), 0.5);
-        assert_eq!(median_at(10.0005, &d, &v), 0.1);
-        assert_eq!(median_at(10.01, &d, &v), 1e-20);
+        let at = AtMagnitude {
+            dists32: vec![0.0, 1.0, 10.0],
+            dists: vec![0.0, 1.0, 10.0],
+            imls: vec![0.8, 0.5, 0.1],
+            total: None,
+        };
+        assert_eq!(at.median(0.0005), 0.8);
+        assert_eq!(at.median(5.5), 0.3);
+        assert_eq!(at.median(10.0005), 0.1);
+        assert_eq!(at.median(10.01), 1e-20);
+        // log-log: the first distance is 1e-5 km
+        assert_eq!(at.median_log_log(1e-6), 0.8);
+        let mid = at.median_log_log(10f64.sqrt());
+        assert!((mid - (0.5f64 * 0.1).sqrt()).abs() < 1e-12, "{mid}");
+        assert_eq!(at.median_log_log(10.01), 1e-20);
+        assert_eq!(at.total(3.0), 0.0);
     }
 }

@@ -15,6 +15,7 @@ fn ctx_with(n: usize, value: f64) -> Contexts {
         vs30measured: vec![true; n],
         z1pt0: col.clone(),
         z2pt5: col.clone(),
+        z_sed: col.clone(),
         rrup: col.clone(),
         rjb: col.clone(),
         rx: col.clone(),

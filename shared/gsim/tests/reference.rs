@@ -60,6 +60,7 @@ fn read_cases(name: &str) -> Cases {
                 "repi" => &mut ctx.repi,
                 "azimuth" => &mut ctx.azimuth,
                 "rvolc" => &mut ctx.rvolc,
+                "z_sed" => &mut ctx.z_sed,
                 "mean" | "sig" | "tau" | "phi" => continue,
                 other => panic!("unknown column {other}"),
             };
@@ -115,25 +116,45 @@ fn check_table(name: &str, gsim: &str, params: &[(&str, &str)]) -> f64 {
 
 #[test]
 fn every_native_gsim_matches_openquake() {
-    // the NBCC2015 aliases differ only by their table: three are checked below
+    // the aliases of table GSIMs differ only by their table: a few are checked below
     for name in native_gsims() {
-        if !name.starts_with("NBCC2015_AA13_") {
+        if !name.starts_with("NBCC2015_AA13_") && !name.starts_with("NGAEastUSGS") {
             check(name);
         }
     }
 }
 
 /// Table GSIMs, by the aliases in `TABLES` of `tools/gsim_tables.py` (one per distance
-/// metric and magnitude range).
+/// metric and magnitude range), and with the parameters of its `TABLE_VARIANTS`.
 #[test]
 fn table_gsims_match_openquake() {
     for name in [
         "NBCC2015_AA13_activecrustFRjb_low",
         "NBCC2015_AA13_stablecrust_central",
         "NBCC2015_AA13_interface_high",
+        "NGAEastUSGSSammons17",
     ] {
         check(name);
     }
+    check_table(
+        "NGAEastUSGSGMPE-coastal-panel",
+        "NGAEastUSGSGMPE",
+        &[
+            ("gmpe_table", "nga_east_usgs_17.hdf5"),
+            ("coastal_plains_site_amp", "true"),
+            ("z_sed_scaling", "true"),
+            ("sigma_model", "PANEL"),
+        ],
+    );
+    check_table(
+        "NGAEastUSGSGMPE-epri",
+        "NGAEastUSGSGMPE",
+        &[
+            ("gmpe_table", "nga_east_usgs_1.hdf5"),
+            ("sigma_model", "EPRI"),
+            ("epistemic_site", "false"),
+        ],
+    );
 }
 
 /// `ModifiableGMPE`s, with the parameters of `MODIFIED` in `tools/gsim_tables.py` as a

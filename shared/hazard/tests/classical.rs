@@ -310,7 +310,6 @@ fn case_83_simple_fault_sites_csv() {
 }
 
 #[test]
-#[ignore = "needs GSIM NGAEastUSGSGMPE with coastal-plains amplification"]
 fn case_87_site_model_csv() {
     run_case("case_87", |imt| format!("hazard_curve-mean-{imt}.csv"));
 }

@@ -19,49 +19,42 @@
 //! of the 22 NBCC2015 tables built into oqcloud, found by its file name alone.
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 
 use super::boore_atkinson_2008::{COEFFS_SOIL, site_term as ba08_site_term};
 use super::gmpe_table::table_requirements;
 use crate::coeffs::{CoeffTable, table};
-use crate::table::{AtMagnitude, GmpeTable, interp};
+use crate::table::{self, AtMagnitude, GmpeTable, built_in_tables, interp};
 use crate::{Component, Contexts, Gsim, GsimError, Imt, ImtKind, Requirements, SiteParam};
 
 const NAME: &str = "NBCC2015_AA13";
 
-/// Declares the built-in tables by file name.
-macro_rules! tables {
-    ($($file:literal),* $(,)?) => {
-        /// The NBCC2015 tables, by file name.
-        const TABLES: &[(&str, &[u8])] = &[
-            $(($file, include_bytes!(concat!("../../tables/nbcc2015/", $file)))),*
-        ];
-    };
-}
-
-tables!(
-    "ENA_high_clC.hdf5",
-    "ENA_low_clC.hdf5",
-    "ENA_med_clC.hdf5",
-    "WcrustFRjb_high_clC.hdf5",
-    "WcrustFRjb_low_clC.hdf5",
-    "WcrustFRjb_med_clC.hdf5",
-    "Wcrust_high_clC.hdf5",
-    "Wcrust_low_clC.hdf5",
-    "Wcrust_med_clC.hdf5",
-    "Wcrust_med_clC_0sig.hdf5",
-    "WinslabD30_high_clC.hdf5",
-    "WinslabD30_low_clC.hdf5",
-    "WinslabD30_med_clC.hdf5",
-    "WinslabD50_high_clC.hdf5",
-    "WinslabD50_low_clC.hdf5",
-    "WinslabD50_med_clC.hdf5",
-    "WinterfaceCombo_highclC.hdf5",
-    "WinterfaceCombo_lowclC.hdf5",
-    "WinterfaceCombo_medclC.hdf5",
-    "Woffshore_high_clC.hdf5",
-    "Woffshore_low_clC.hdf5",
-    "Woffshore_med_clC.hdf5",
+built_in_tables!(
+    /// The NBCC2015 tables, by file name.
+    TABLES = "nbcc2015" [
+        "ENA_high_clC.hdf5",
+        "ENA_low_clC.hdf5",
+        "ENA_med_clC.hdf5",
+        "WcrustFRjb_high_clC.hdf5",
+        "WcrustFRjb_low_clC.hdf5",
+        "WcrustFRjb_med_clC.hdf5",
+        "Wcrust_high_clC.hdf5",
+        "Wcrust_low_clC.hdf5",
+        "Wcrust_med_clC.hdf5",
+        "Wcrust_med_clC_0sig.hdf5",
+        "WinslabD30_high_clC.hdf5",
+        "WinslabD30_low_clC.hdf5",
+        "WinslabD30_med_clC.hdf5",
+        "WinslabD50_high_clC.hdf5",
+        "WinslabD50_low_clC.hdf5",
+        "WinslabD50_med_clC.hdf5",
+        "WinterfaceCombo_highclC.hdf5",
+        "WinterfaceCombo_lowclC.hdf5",
+        "WinterfaceCombo_medclC.hdf5",
+        "Woffshore_high_clC.hdf5",
+        "Woffshore_low_clC.hdf5",
+        "Woffshore_med_clC.hdf5",
+    ]
 );
 
 /// The aliases OpenQuake defines: (name, table, distance, tectonic region type).
@@ -212,30 +205,9 @@ table!(
 "
 );
 
-/// The tables read so far, shared by every model using them.
-static LOADED: LazyLock<Mutex<HashMap<&'static str, Arc<GmpeTable>>>> =
-    LazyLock::new(Default::default);
-
-/// The built-in table of file name `file` (any directory part is ignored, as OpenQuake
-/// does).
+/// The built-in table of file name `file`.
 fn built_in(file: &str) -> Result<Arc<GmpeTable>, GsimError> {
-    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let &(name, bytes) =
-        TABLES
-            .iter()
-            .find(|(n, _)| *n == base)
-            .ok_or_else(|| GsimError::InvalidParameter {
-                gsim: NAME.to_string(),
-                name: "gmpe_table".to_string(),
-                value: format!("{file} (not one of the NBCC2015 tables)"),
-            })?;
-    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(table) = loaded.get(name) {
-        return Ok(table.clone());
-    }
-    let table = Arc::new(GmpeTable::from_bytes(name, bytes)?);
-    loaded.insert(name, table.clone());
-    Ok(table)
+    table::built_in(NAME, TABLES, file)
 }
 
 /// `NBCC2015_AA13` with one of its tables.

@@ -725,6 +725,7 @@ impl Chunk {
             &mut c.vs30,
             &mut c.z1pt0,
             &mut c.z2pt5,
+            &mut c.z_sed,
             &mut c.rrup,
             &mut c.rjb,
             &mut c.rx,
@@ -887,6 +888,7 @@ fn trt_pnes(
             SiteParam::Vs30Measured => false,
             SiteParam::Z1pt0 => s.z1pt0.is_none(),
             SiteParam::Z2pt5 => s.z2pt5.is_none(),
+            SiteParam::ZSed => s.z_sed.is_none(),
         })
     };
     if let Some(p) = needs.site.iter().find(|p| missing(p)) {
@@ -955,6 +957,7 @@ fn trt_pnes(
                     SiteParam::Vs30Measured => c.vs30measured.push(soil.vs30measured),
                     SiteParam::Z1pt0 => c.z1pt0.push(soil.z1pt0.unwrap_or(f64::NAN)),
                     SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
+                    SiteParam::ZSed => c.z_sed.push(soil.z_sed.unwrap_or(f64::NAN)),
                 }
             }
             // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx

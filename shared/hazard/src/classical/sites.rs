@@ -42,6 +42,8 @@ pub struct SiteParams {
     pub z1pt0: Option<f64>,
     /// km.
     pub z2pt5: Option<f64>,
+    /// Coastal plains sediment depth, km (site models only).
+    pub z_sed: Option<f64>,
 }
 
 /// A site-model point.
@@ -62,6 +64,7 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         vs30measured: ini.raw("reference_vs30_type").map(str::trim) == Some("measured"),
         z1pt0: number(ini, "reference_depth_to_1pt0km_per_sec")?,
         z2pt5: number(ini, "reference_depth_to_2pt5km_per_sec")?,
+        z_sed: None,
     })
 }
 
@@ -106,7 +109,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`; other columns ignored) its rows in file order, or without one
+/// `z1pt0`, `z2pt5`, `z_sed`; other columns ignored) its rows in file order, or without one
 /// `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
 fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
     let text =
@@ -145,7 +148,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
         return Err(invalid(format!("{}: no lon, lat columns", path.display())));
     };
     let (depth, vs30, measured) = (column("depth"), column("vs30"), column("vs30measured"));
-    let (z1pt0, z2pt5) = (column("z1pt0"), column("z2pt5"));
+    let (z1pt0, z2pt5, z_sed) = (column("z1pt0"), column("z2pt5"), column("z_sed"));
     lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
@@ -171,6 +174,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                     },
                     z1pt0: opt(z1pt0, reference.z1pt0)?,
                     z2pt5: opt(z2pt5, reference.z2pt5)?,
+                    z_sed: opt(z_sed, reference.z_sed)?,
                 },
             })
         })
@@ -196,6 +200,7 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                 vs30measured: s.vs30_type == Some(Vs30Type::Measured),
                 z1pt0: s.z1pt0.or(reference.z1pt0),
                 z2pt5: s.z2pt5.or(reference.z2pt5),
+                z_sed: reference.z_sed,
             },
         })
         .collect())
