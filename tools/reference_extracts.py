@@ -4,7 +4,9 @@ API returns for each spec oqcloud implements, as the fixtures of oqcloud's extra
 Usage: python tools/reference_extracts.py [JOB_INI [OUT_DIR]]
 
 Defaults: tests/data/qa/oqcloud/area_quantiles/job.ini (3 sites, 2 realizations, mean and
-quantiles, maps and spectra) and tests/data/extract. Run with the reference engine's Python
+quantiles, maps and spectra) and tests/data/extract. For a disaggregation job (such as
+tests/data/extract-disagg/job/job.ini, written to tests/data/extract-disagg) the specs are
+DISAGG_SPECS. Run with the reference engine's Python
 (.venv-openquake/bin/python). Writes into OUT_DIR:
 
 * `calc.hdf5`: the reference datastore of the run (small: the tests read it);
@@ -61,6 +63,22 @@ SPECS = [
     "hmaps-rlzs",
 ]
 
+DISAGG_SPECS = [
+    "oqparam",
+    "realizations",
+    "hcurves?kind=mean&imt=PGA",
+    "hmaps?kind=rlzs",
+    "disagg?kind=Mag&imt=PGA&site_id=0&poe_id=0&spec=rlzs",
+    "disagg?kind=Mag_Dist&imt=PGA&site_id=0&poe_id=0&spec=rlzs-traditional",
+    "disagg?kind=Mag_Dist_Eps&imt=PGA&site_id=0&poe_id=0&spec=stats",
+    "disagg?kind=Lon_Lat&imt=SA(0.1)&site_id=1&poe_id=1&spec=rlzs",
+    "disagg?kind=TRT_Mag&site_id=1&spec=rlzs-traditional",
+    "disagg?kind=TRT&site_id=0&spec=rlzs&imt=SA(0.1)&imt=PGA&poe_id=1&poe_id=0",
+    "disagg?kind=Mag_Lon_Lat&site_id=1&spec=stats&poe_id=1",
+    "disagg_layer",
+    "disagg_layer?kind=Mag&kind=TRT_Mag_Dist",
+]
+
 
 def file_name(spec):
     """`hcurves?kind=mean&imt=PGA` -> `hcurves_kind-mean_imt-PGA.npz`."""
@@ -77,10 +95,14 @@ def run(job_ini, scratch):
 
 
 def unpickled(aw):
-    """Object arrays of strings as `<U` arrays, as oqcloud writes them."""
+    """Object arrays of strings as `<U` arrays, as oqcloud writes them; dtypes without the
+    metadata numpy refuses to save (`disagg_layer`'s records carry some)."""
     for key, val in list(vars(aw).items()):
         if isinstance(val, (list, numpy.ndarray)) and numpy.asarray(val).dtype == object:
             setattr(aw, key, numpy.array([str(v) for v in val]))
+        elif isinstance(val, numpy.ndarray) and val.dtype.metadata:
+            plain = val.dtype.descr if val.dtype.names else val.dtype.str
+            setattr(aw, key, val.view(numpy.dtype(plain)))
     return aw
 
 
@@ -93,7 +115,8 @@ def main(job_ini=os.path.join(ROOT, "tests/data/qa/oqcloud/area_quantiles/job.in
             shutil.copy(run(job_ini, scratch), calc)
     index = {}
     with datastore.read(calc) as ds:
-        for spec in SPECS:
+        disagg = ds["oqparam"].calculation_mode == "disaggregation"
+        for spec in DISAGG_SPECS if disagg else SPECS:
             name = file_name(spec)
             hdf5.save_npz(unpickled(extract(ds, spec)), os.path.join(out, name))
             index[name] = spec

@@ -33,7 +33,8 @@ pub enum DType {
         /// Size of one record in bytes.
         itemsize: usize,
     },
-    /// A fixed-size sub-array (only inside compounds).
+    /// A fixed-size sub-array (only inside compounds); nested, one of several dimensions
+    /// (outermost first).
     Array(Box<DType>, usize),
 }
 
@@ -74,8 +75,18 @@ impl DType {
                 let parts: Vec<String> = fields
                     .iter()
                     .map(|f| match &f.dtype {
-                        DType::Array(base, n) => {
-                            format!("('{}', {}, ({n},))", f.name, base.numpy_descr())
+                        DType::Array(..) => {
+                            // nested arrays are one sub-array of several dimensions
+                            let (mut base, mut dims) = (&f.dtype, Vec::new());
+                            while let DType::Array(inner, n) = base {
+                                dims.push(n.to_string());
+                                base = inner;
+                            }
+                            let shape = match dims.as_slice() {
+                                [one] => format!("({one},)"),
+                                _ => format!("({})", dims.join(", ")),
+                            };
+                            format!("('{}', {}, {shape})", f.name, base.numpy_descr())
                         }
                         other => format!("('{}', {})", f.name, other.numpy_descr()),
                     })

@@ -27,9 +27,18 @@ fn fixtures() -> PathBuf {
     root().join("tests/data/extract")
 }
 
+/// The fixtures of the disaggregation job (`tests/data/extract-disagg/job`).
+fn disagg_fixtures() -> PathBuf {
+    root().join("tests/data/extract-disagg")
+}
+
 /// File name → spec, as the tool wrote them.
 fn specs() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(fixtures().join("specs.json")).unwrap();
+    specs_in(&fixtures())
+}
+
+fn specs_in(dir: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(dir.join("specs.json")).unwrap();
     let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
     map.into_iter()
         .map(|(file, spec)| (file, spec.as_str().unwrap().to_owned()))
@@ -81,7 +90,11 @@ fn read_npz(bytes: &[u8]) -> BTreeMap<String, Member> {
 }
 
 fn theirs(file: &str) -> BTreeMap<String, Member> {
-    read_npz(&std::fs::read(fixtures().join(file)).unwrap())
+    theirs_in(&fixtures(), file)
+}
+
+fn theirs_in(dir: &Path, file: &str) -> BTreeMap<String, Member> {
+    read_npz(&std::fs::read(dir.join(file)).unwrap())
 }
 
 /// The (offset, kind, size) of every scalar of a dtype, and the item size.
@@ -164,12 +177,13 @@ fn without_widths(descr: &PyValue) -> String {
     out
 }
 
-#[test]
-fn extracts_of_the_reference_datastore_are_the_references() {
-    let ds = Datastore::open(fixtures().join("calc.hdf5")).unwrap();
-    for (file, spec) in specs() {
+/// Every spec of the fixtures in `dir` extracted from its `calc.hdf5`: the same members,
+/// dtypes, shapes and bytes as the reference's.
+fn check_reference(dir: &Path) {
+    let ds = Datastore::open(dir.join("calc.hdf5")).unwrap();
+    for (file, spec) in specs_in(dir) {
         let ours = ours(&ds, &spec).unwrap_or_else(|e| panic!("{spec}: {e}"));
-        let theirs = theirs(&file);
+        let theirs = theirs_in(dir, &file);
         assert_eq!(
             ours.keys().collect::<Vec<_>>(),
             theirs.keys().collect::<Vec<_>>(),
@@ -182,6 +196,18 @@ fn extracts_of_the_reference_datastore_are_the_references() {
             let _ = assert_close(&spec, name, got, expected, 0.0);
         }
     }
+}
+
+#[test]
+fn extracts_of_the_reference_datastore_are_the_references() {
+    check_reference(&fixtures());
+}
+
+/// `disagg` and `disagg_layer` (and the hazard specs) of the reference's disaggregation
+/// datastore: byte for byte.
+#[test]
+fn disaggregation_extracts_are_the_references() {
+    check_reference(&disagg_fixtures());
 }
 
 /// Runs the job of the fixtures with the native engine; returns the scratch directory and
@@ -352,4 +378,59 @@ fn a_group_gives_its_member_names() {
     // gsim_lt, sm_data, source_data, source_model_lt
     assert_eq!(array.shape, [4]);
     assert!(group.contains_key("seed") && group.contains_key("trts"));
+}
+
+#[test]
+fn bad_disaggregation_specs_are_named() {
+    let ds = Datastore::open(disagg_fixtures().join("calc.hdf5")).unwrap();
+    let kinds = "Dist, Lon_Lat, Mag, Mag_Dist, Mag_Dist_Eps, Mag_Lon_Lat, TRT, TRT_Lon_Lat, \
+                 TRT_Mag, TRT_Mag_Dist, TRT_Mag_Dist_Eps";
+    for (spec, message) in [
+        (
+            "disagg?kind=Mag&site_id=0",
+            "extract/disagg needs spec=".to_owned(),
+        ),
+        (
+            "disagg?kind=Foo&site_id=0&spec=rlzs",
+            format!("kind: 'Foo' is not one of the outputs of this calculation ({kinds})"),
+        ),
+        (
+            "disagg?kind=Mag&site_id=2&spec=stats",
+            "site_id: 2 is out of range (the calculation has 2 sites)".to_owned(),
+        ),
+        (
+            "disagg?kind=Mag&site_id=0&spec=stats&poe_id=2",
+            "poe_id: '2' is not a PoE index (0 to 1)".to_owned(),
+        ),
+        (
+            "disagg?kind=Mag&site_id=0&spec=stats&imt=PGV",
+            "imt: 'PGV' is not one of the calculation's (PGA, SA(0.1))".to_owned(),
+        ),
+        (
+            "disagg?kind=Mag&site_id=0&spec=mean",
+            "spec: 'mean' is not one of rlzs, stats, rlzs-traditional, stats-traditional"
+                .to_owned(),
+        ),
+        // the reference fails (500) broadcasting the 2 realizations' PoEs onto the mean
+        (
+            "disagg?kind=Mag&site_id=0&spec=stats-traditional",
+            "spec=stats-traditional: the aggregate PoEs (poe4) are stored by realization \
+             (2 of them), not for 1 stats"
+                .to_owned(),
+        ),
+        (
+            "disagg_layer?kind=Foo",
+            format!("kind: 'Foo' is not one of the outputs of this calculation ({kinds})"),
+        ),
+    ] {
+        match ours(&ds, spec) {
+            Err(ExtractError::BadRequest(got)) => assert_eq!(got, message, "{spec}"),
+            other => panic!("{spec}: {other:?}"),
+        }
+    }
+    // a classical calculation has no disaggregation
+    assert_eq!(
+        bad_request("disagg?kind=Mag&site_id=0&spec=rlzs"),
+        "this calculation has no disaggregation by rlzs (disagg-rlzs)"
+    );
 }

@@ -4,14 +4,15 @@
 //! [`extract`] dispatches a spec as OpenQuake 3.26's `Extractor` does: `key/argument`,
 //! `key?query`, a bare registered key, or else a raw datastore path (a top-level dataset or
 //! group). One module per family: [`metadata`] (`oqparam`, `realizations`, `weights`,
-//! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`datastore_path`]
-//! (raw paths and their `.attrs`).
+//! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
+//! (`disagg`, `disagg_layer`), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
 //! answers 500); strings are never pickled (`gsims_by_trt` holds `<U` arrays).
 
 mod datastore_path;
+mod disagg;
 mod hazard;
 mod metadata;
 pub mod npz;
@@ -66,8 +67,6 @@ const UNSUPPORTED: &[&str] = &[
     "csq_curves",
     "damages-rlzs",
     "damages-stats",
-    "disagg",
-    "disagg_layer",
     "ebruptures",
     "effect",
     "eids_by_gsim",
@@ -120,6 +119,8 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "hcurves" => hazard::hcurves,
             "hmaps" => hazard::hmaps,
             "uhs" => hazard::uhs,
+            "disagg" => disagg::disagg,
+            "disagg_layer" => disagg::disagg_layer,
             _ => return None,
         })
     };

@@ -70,9 +70,7 @@ fn parse(text: &str) -> Result<Ratios, String> {
 /// Whether the table has ratios for `imt`.
 pub(crate) fn covers(imt: &Imt) -> bool {
     let name = imt.to_string();
-    RATIOS
-        .as_ref()
-        .is_ok_and(|r| r.imts.contains(&name))
+    RATIOS.as_ref().is_ok_and(|r| r.imts.contains(&name))
 }
 
 /// The lower grid index of `x` (clipped to the grid) as `searchsorted(grid, x) - 1`, with
