@@ -23,6 +23,8 @@ pub enum Msr {
     Leonard2014Scr,
     /// Leonard (2014), interplate.
     Leonard2014Interplate,
+    /// The CEUS SSC project (2011): `A = 10^(M - 4.366)`.
+    Ceus2011,
 }
 
 impl Msr {
@@ -44,6 +46,7 @@ impl Msr {
             "StrasserIntraslab" => Msr::StrasserIntraslab,
             "Leonard2014_SCR" => Msr::Leonard2014Scr,
             "Leonard2014_Interplate" => Msr::Leonard2014Interplate,
+            "CEUS2011" => Msr::Ceus2011,
             other => {
                 return Err(HazardError::Unsupported(format!(
                     "magnitude-scaling relationship {other}"
@@ -67,6 +70,7 @@ impl Msr {
             Msr::Peer => pow10(mag - 4.0),
             Msr::Point => 1e-4,
             Msr::CScaling { c } => pow10(mag - c),
+            Msr::Ceus2011 => pow10(mag - 4.366),
             Msr::StrasserInterface => pow10(-3.476 + 0.952 * mag),
             Msr::StrasserIntraslab => pow10(-3.225 + 0.89 * mag),
             Msr::Leonard2014Scr => match rake {

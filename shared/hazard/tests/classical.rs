@@ -370,6 +370,12 @@ fn demo_area_source() {
     run_demo("AreaSourceClassicalPSHA");
 }
 
+/// `GMPETable` with its table named by an attribute of `uncertaintyModel` (the older form).
+#[test]
+fn demo_gmpe_table() {
+    run_demo("GMPETablePSHA");
+}
+
 #[test]
 #[ignore = "needs GSIM AtkinsonBoore2006Modified2011 (job_test.ini drops ps_grid_spacing)"]
 fn demo_multi_point_magnitude_dependent_distance() {

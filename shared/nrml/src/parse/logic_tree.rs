@@ -107,7 +107,19 @@ fn branch(elem: Elem, uncertainty_type: &str) -> NodeResult<Branch> {
         } else {
             Some(elem.attr_as("branchID", NON_EMPTY)?)
         },
-        model: if is_gsim || uncertainty_type == "sourceModel" {
+        model: if is_gsim && model.attrs().next().is_some() {
+            // the older form, parameters as attributes (`<uncertaintyModel gmpe_table="t.hdf5">
+            // GMPETable</uncertaintyModel>`): written as the TOML form
+            let name = model.text_as(REQUIRED_MODEL)?;
+            let params: Vec<String> = model
+                .attrs()
+                .map(|(key, value)| match value.contains('"') {
+                    false => format!("{key} = \"{value}\""),
+                    true => format!("{key} = '{value}'"),
+                })
+                .collect();
+            format!("[{name}]\n{}", params.join("\n"))
+        } else if is_gsim || uncertainty_type == "sourceModel" {
             model.text_as(REQUIRED_MODEL)?
         } else {
             uncertainty_model(&model.text())
