@@ -6,7 +6,7 @@ Usage: python tools/reference_extracts.py [JOB_INI [OUT_DIR]]
 Defaults: tests/data/qa/oqcloud/area_quantiles/job.ini (3 sites, 2 realizations, mean and
 quantiles, maps and spectra) and tests/data/extract. For a disaggregation job (such as
 tests/data/extract-disagg/job/job.ini, written to tests/data/extract-disagg) the specs are
-DISAGG_SPECS. Run with the reference engine's Python
+DISAGG_SPECS, for an event-based one (tests/data/extract-event/job/job.ini) EVENT_SPECS. Run with the reference engine's Python
 (.venv-openquake/bin/python). Writes into OUT_DIR:
 
 * `calc.hdf5`: the reference datastore of the run (small: the tests read it);
@@ -79,6 +79,18 @@ DISAGG_SPECS = [
     "disagg_layer?kind=Mag&kind=TRT_Mag_Dist",
 ]
 
+EVENT_SPECS = [
+    "oqparam",
+    "realizations",
+    "hcurves?kind=mean&imt=PGA",
+    "events",
+    "num_events",
+    "gmf_data",
+    "gmf_data?event_id=1225",
+    "avg_gmf?imt=PGA",
+    "event_based_mfd",
+]
+
 
 def file_name(spec):
     """`hcurves?kind=mean&imt=PGA` -> `hcurves_kind-mean_imt-PGA.npz`."""
@@ -115,8 +127,9 @@ def main(job_ini=os.path.join(ROOT, "tests/data/qa/oqcloud/area_quantiles/job.in
             shutil.copy(run(job_ini, scratch), calc)
     index = {}
     with datastore.read(calc) as ds:
-        disagg = ds["oqparam"].calculation_mode == "disaggregation"
-        for spec in DISAGG_SPECS if disagg else SPECS:
+        mode = ds["oqparam"].calculation_mode
+        specs = {"disaggregation": DISAGG_SPECS, "event_based": EVENT_SPECS}.get(mode, SPECS)
+        for spec in specs:
             name = file_name(spec)
             hdf5.save_npz(unpickled(extract(ds, spec)), os.path.join(out, name))
             index[name] = spec

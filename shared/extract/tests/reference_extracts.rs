@@ -32,6 +32,11 @@ fn disagg_fixtures() -> PathBuf {
     root().join("tests/data/extract-disagg")
 }
 
+/// The fixtures of the event-based job (`tests/data/extract-event/job`).
+fn event_fixtures() -> PathBuf {
+    root().join("tests/data/extract-event")
+}
+
 /// File name → spec, as the tool wrote them.
 fn specs() -> Vec<(String, String)> {
     specs_in(&fixtures())
@@ -210,6 +215,13 @@ fn disaggregation_extracts_are_the_references() {
     check_reference(&disagg_fixtures());
 }
 
+/// `events`, `num_events`, `gmf_data`, `avg_gmf`, `event_based_mfd` (and the hazard specs)
+/// of the reference's event-based datastore: byte for byte.
+#[test]
+fn event_based_extracts_are_the_references() {
+    check_reference(&event_fixtures());
+}
+
 /// Runs the job of the fixtures with the native engine; returns the scratch directory and
 /// the datastore in it.
 fn native_run() -> (tempfile::TempDir, PathBuf) {
@@ -333,7 +345,8 @@ fn bad_specs_and_parameters_are_named() {
             "oqparam?x=1",
             "extract/oqparam takes no parameters (got 'x')",
         ),
-        ("events", "unsupported extract spec: events"),
+        ("events", "this calculation has no events"),
+        ("ruptures", "unsupported extract spec: ruptures"),
         (
             "agg_losses/structural",
             "unsupported extract spec: agg_losses",
@@ -432,5 +445,40 @@ fn bad_disaggregation_specs_are_named() {
     assert_eq!(
         bad_request("disagg?kind=Mag&site_id=0&spec=rlzs"),
         "this calculation has no disaggregation by rlzs (disagg-rlzs)"
+    );
+}
+
+#[test]
+fn bad_event_based_specs_are_named() {
+    let ds = Datastore::open(event_fixtures().join("calc.hdf5")).unwrap();
+    for (spec, message) in [
+        (
+            "gmf_data?event_id=2470",
+            "event_id: 2470 is out of range (the calculation has 2470 events)",
+        ),
+        (
+            "gmf_data?event_id=x",
+            "event_id: 'x' is not an event number",
+        ),
+        ("avg_gmf", "extract/avg_gmf needs imt="),
+        (
+            "avg_gmf?imt=SA(1.0)",
+            "imt: 'SA(1.0)' is not one of the calculation's (PGA)",
+        ),
+        (
+            "events?kind=mean",
+            "extract/events takes no parameters (got 'kind')",
+        ),
+    ] {
+        match ours(&ds, spec) {
+            Err(ExtractError::BadRequest(got)) => assert_eq!(got, message, "{spec}"),
+            other => panic!("{spec}: {other:?}"),
+        }
+    }
+    // a classical calculation has no events nor ruptures
+    assert_eq!(bad_request("num_events"), "this calculation has no events");
+    assert_eq!(
+        bad_request("event_based_mfd"),
+        "this calculation has no ruptures"
     );
 }

@@ -5,7 +5,8 @@
 //! `key?query`, a bare registered key, or else a raw datastore path (a top-level dataset or
 //! group). One module per family: [`metadata`] (`oqparam`, `realizations`, `weights`,
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
-//! (`disagg`, `disagg_layer`), [`datastore_path`] (raw paths and their `.attrs`).
+//! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
+//! `event_based_mfd`), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -13,6 +14,7 @@
 
 mod datastore_path;
 mod disagg;
+mod events;
 mod hazard;
 mod metadata;
 pub mod npz;
@@ -61,7 +63,6 @@ const UNSUPPORTED: &[&str] = &[
     "asset_risk",
     "asset_tags",
     "assets",
-    "avg_gmf",
     "avg_losses_by",
     "composite_risk_model.attrs",
     "csq_curves",
@@ -70,12 +71,9 @@ const UNSUPPORTED: &[&str] = &[
     "ebruptures",
     "effect",
     "eids_by_gsim",
-    "event_based_mfd",
-    "events",
     "exposure_by_location",
     "exposure_by_lse",
     "exposure_metadata",
-    "gmf_data",
     "gmf_scenario",
     "gridded_sources",
     "high_sites",
@@ -87,7 +85,6 @@ const UNSUPPORTED: &[&str] = &[
     "med_gmv",
     "median_spectra",
     "mmi_tags",
-    "num_events",
     "relevant_gmfs",
     "risk_stats",
     "rup_ids",
@@ -121,6 +118,11 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "uhs" => hazard::uhs,
             "disagg" => disagg::disagg,
             "disagg_layer" => disagg::disagg_layer,
+            "events" => events::events,
+            "num_events" => events::num_events,
+            "gmf_data" => events::gmf_data,
+            "avg_gmf" => events::avg_gmf,
+            "event_based_mfd" => events::event_based_mfd,
             _ => return None,
         })
     };
