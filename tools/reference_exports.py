@@ -4,8 +4,9 @@ Usage: python tools/reference_exports.py DATASTORE.hdf5 CALC_ID OUT_DIR [KEY ...
 
 The datastore is copied to `calc_<CALC_ID>.hdf5` in a scratch directory first, so the exported
 file names carry that id as the reference server's do. KEYs default to the classical outputs
-(hcurves hmaps uhs realizations); every export is CSV. The oqcloud exporter tests compare
-their output with these files byte for byte.
+(hcurves hmaps uhs realizations) as CSV, and hcurves.npz hmaps.npz uhs.npz; a KEY
+`<output>.<format>` names another format. The oqcloud exporter tests compare their output with
+these files byte for byte (CSV) or member by member (npz).
 """
 
 import os
@@ -18,7 +19,8 @@ from openquake.commonlib import datastore
 
 
 def main(path, calc_id, out_dir, *keys):
-    keys = keys or ('hcurves', 'hmaps', 'uhs', 'realizations')
+    keys = keys or ('hcurves', 'hmaps', 'uhs', 'realizations', 'hcurves.npz', 'hmaps.npz',
+                    'uhs.npz')
     os.makedirs(out_dir, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         copy = os.path.join(scratch, 'calc_%d.hdf5' % int(calc_id))
@@ -26,7 +28,8 @@ def main(path, calc_id, out_dir, *keys):
         dstore = datastore.read(copy)
         dstore.export_dir = out_dir
         for key in keys:
-            for fname in export((key, 'csv'), dstore):
+            name, _, fmt = key.partition('.')
+            for fname in export((name, fmt or 'csv'), dstore):
                 print(key, os.path.basename(fname))
         dstore.close()
 

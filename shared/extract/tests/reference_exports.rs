@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use oqcloud_datastore::Datastore;
 use oqcloud_extract::{available_outputs, export};
 
+mod common;
+use common::read_npz;
+
 fn reference_datastore() -> Datastore {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../datastore/tests/data/datastore/classical.hdf5");
@@ -87,11 +90,26 @@ fn outputs_listed_as_the_reference_lists_them() {
         listed,
         [
             ("fullreport", vec!["rst"]),
-            ("hcurves", vec!["csv"]),
-            ("hmaps", vec!["csv"]),
-            ("uhs", vec!["csv"])
+            ("hcurves", vec!["csv", "npz"]),
+            ("hmaps", vec!["csv", "npz"]),
+            ("uhs", vec!["csv", "npz"])
         ]
     );
+}
+
+/// The npz exports (for QGIS) hold the same members, dtypes, shapes and values as the
+/// reference's (its archive is stored, ours deflated).
+#[test]
+fn npz_exports_match_the_reference_exports() {
+    for output_type in ["hcurves", "hmaps", "uhs"] {
+        let dir = tempfile::tempdir().unwrap();
+        let written = export(&reference_datastore(), 7, output_type, "npz", dir.path()).unwrap();
+        let name = format!("{output_type}_7.npz");
+        assert_eq!(written, [dir.path().join(&name)]);
+        let ours = read_npz(&std::fs::read(&written[0]).unwrap());
+        let theirs = read_npz(&std::fs::read(expected_dir().join(&name)).unwrap());
+        assert_eq!(ours, theirs, "{name}");
+    }
 }
 
 #[test]

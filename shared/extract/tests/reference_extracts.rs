@@ -4,14 +4,15 @@
 //! native run of the same job (same members, dtypes and shapes; values within [`RTOL`]).
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use ndarray_npy::npy::header::Header;
 use oqcloud_datastore::Datastore;
 use oqcloud_extract::{ExtractError, extract};
 use oqcloud_worker::{Engine, RunContext, native::NativeEngine};
 use py_literal::Value as PyValue;
+
+mod common;
+use common::{Member, read_npz};
 
 /// Absolute tolerance on native values (PoEs below it are noise), as the QA cases.
 const ATOL: f64 = 1e-8;
@@ -63,35 +64,6 @@ fn ours(ds: &Datastore, spec: &str) -> Result<BTreeMap<String, Member>, ExtractE
         .collect();
     let npz = extract(ds, what, &params)?;
     Ok(read_npz(&npz.to_bytes().unwrap()))
-}
-
-/// One `.npy` member: its dtype, shape and bytes.
-#[derive(Debug, PartialEq)]
-struct Member {
-    descr: PyValue,
-    shape: Vec<usize>,
-    data: Vec<u8>,
-}
-
-fn read_npz(bytes: &[u8]) -> BTreeMap<String, Member> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut members = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut file = zip.by_index(i).unwrap();
-        let name = file.name().strip_suffix(".npy").unwrap().to_owned();
-        let header = Header::from_reader(&mut file).unwrap();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
-        members.insert(
-            name,
-            Member {
-                descr: header.type_descriptor,
-                shape: header.shape,
-                data,
-            },
-        );
-    }
-    members
 }
 
 fn theirs(file: &str) -> BTreeMap<String, Member> {

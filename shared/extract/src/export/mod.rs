@@ -6,6 +6,7 @@
 
 mod csv;
 mod hazard;
+mod npz;
 mod realizations;
 mod report;
 
@@ -81,6 +82,7 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
 fn writes(output_type: &str, format: &str) -> bool {
     match format {
         "csv" => matches!(output_type, "hcurves" | "hmaps" | "uhs" | "realizations"),
+        "npz" => matches!(output_type, "hcurves" | "hmaps" | "uhs"),
         "rst" => output_type == "fullreport",
         _ => false,
     }
@@ -103,6 +105,7 @@ pub fn export(
     }
     let target = Target { dir, calc_id };
     let mut files = match output_type {
+        _ if format == "npz" => npz::export(ds, &target, output_type)?,
         "hcurves" => hazard::export_curves(ds, &target)?,
         "hmaps" => hazard::export_maps(ds, &target)?,
         "uhs" => hazard::export_uhs(ds, &target)?,

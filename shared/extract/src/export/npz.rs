@@ -1,0 +1,35 @@
+//! `npz` exports of hazard curves, maps and spectra: the extract of the output without
+//! parameters (the site table `all` with a column per statistic, IMT and level or PoE, and
+//! `investigation_time`), as OpenQuake's `export_hazard_npz` saves it for QGIS.
+
+use std::path::PathBuf;
+
+use oqcloud_datastore::Datastore;
+
+use super::{ExportError, Target};
+use crate::extract::{ExtractError, extract};
+
+/// Writes `<output_type>_<calc>.npz`.
+pub(super) fn export(
+    ds: &Datastore,
+    target: &Target,
+    output_type: &str,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let npz = extract(ds, output_type, &[]).map_err(|err| match err {
+        ExtractError::Datastore(err) => ExportError::Datastore(err),
+        other => ExportError::Missing {
+            dataset: other.to_string(),
+            kind: output_type.to_owned(),
+        },
+    })?;
+    let bytes = npz.to_bytes().map_err(|reason| ExportError::Io {
+        path: target.dir.to_path_buf(),
+        source: std::io::Error::other(reason),
+    })?;
+    let path = target.path(output_type, "npz");
+    std::fs::write(&path, bytes).map_err(|source| ExportError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(vec![path])
+}
