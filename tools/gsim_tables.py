@@ -26,7 +26,8 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'AkkarEtAlRjb2014', 'ChiouYoungs2014', 'CampbellBozorgnia2014',
          'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo', 'Atkinson2015',
          'Atkinson2015AltDistSat', 'CampbellBozorgnia2003NSHMP2007',
-         'Campbell2003'] + [
+         'Campbell2003', 'AtkinsonBoore2006', 'AtkinsonBoore2006Modified2011',
+         'AtkinsonBoore2006SGS', 'PezeshkEtAl2011', 'PezeshkEtAl2011NEHRPBC'] + [
              'YuEtAl2013M%s%s' % (m, r) for m in 'sw'
              for r in ('', 'Tibet', 'Eastern', 'Stable')] + [
              'ZhaoEtAl2016' + m for m in (

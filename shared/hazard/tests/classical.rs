@@ -377,7 +377,6 @@ fn demo_gmpe_table() {
 }
 
 #[test]
-#[ignore = "needs GSIM AtkinsonBoore2006Modified2011 (job_test.ini drops ps_grid_spacing)"]
 fn demo_multi_point_magnitude_dependent_distance() {
     run_demo("MultiPointClassicalPSHA");
 }
@@ -426,7 +425,7 @@ fn unknown_gsims_are_named_where_they_are_written() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("not supported yet: GSIM AtkinsonBoore2006")
+        err.starts_with("not supported yet: GSIM Kanno2006Shallow")
             && err.contains("gmpe_logic_tree.xml, line 7"),
         "{err}"
     );

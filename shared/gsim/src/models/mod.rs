@@ -7,6 +7,7 @@ pub mod abrahamson_2014;
 pub mod akkar_2014;
 pub mod akkar_bommer_2010;
 pub mod atkinson_2015;
+pub mod atkinson_boore_2006;
 pub mod boore_2014;
 pub mod boore_atkinson_2008;
 pub mod campbell_2003;
@@ -20,6 +21,7 @@ pub mod modifiable_gmpe;
 pub mod nbcc2015_aa13;
 pub mod nga_east_usgs;
 pub mod nrcan15_site_term;
+pub mod pezeshk_2011;
 pub mod sadigh_1997;
 pub mod toro_2002;
 pub mod tusa_langer_2016;
@@ -39,6 +41,15 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("AkkarEtAlRjb2014", |p| {
         plain(akkar_2014::AkkarEtAlRjb2014, p)
+    }),
+    ("AtkinsonBoore2006", |p| {
+        plain(atkinson_boore_2006::AtkinsonBoore2006::ORIGINAL, p)
+    }),
+    ("AtkinsonBoore2006Modified2011", |p| {
+        plain(atkinson_boore_2006::AtkinsonBoore2006::MODIFIED_2011, p)
+    }),
+    ("AtkinsonBoore2006SGS", |p| {
+        plain(atkinson_boore_2006::AtkinsonBoore2006::SGS, p)
     }),
     ("Atkinson2015", |p| {
         plain(atkinson_2015::Atkinson2015::DEFAULT, p)
@@ -62,6 +73,12 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("ChiouYoungs2014", |p| {
         plain(chiou_youngs_2014::ChiouYoungs2014, p)
+    }),
+    ("PezeshkEtAl2011", |p| {
+        plain(pezeshk_2011::PezeshkEtAl2011::HARD_ROCK, p)
+    }),
+    ("PezeshkEtAl2011NEHRPBC", |p| {
+        plain(pezeshk_2011::PezeshkEtAl2011::NEHRP_BC, p)
     }),
     ("SadighEtAl1997", |p| plain(sadigh_1997::SadighEtAl1997, p)),
     ("ToroEtAl2002", |p| plain(toro_2002::ToroEtAl2002, p)),

@@ -9,7 +9,7 @@ use oqcloud_worker::{Engine, EngineChoice, run_local};
 use crate::support::{Ending, FakeEngine};
 
 /// A classical QA case of the repository (`tests/data/qa/classical`).
-/// A job with a GSIM the native engine does not implement (AtkinsonBoore2006).
+/// A job with a GSIM the native engine does not implement (Kanno2006Shallow).
 fn unsupported_job() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/native-unsupported/job.ini")
 }
@@ -79,7 +79,7 @@ async fn engine_native_fails_naming_the_unsupported_feature() {
     .unwrap_err()
     .to_string();
     let expected =
-        "The native engine cannot run this job: not supported yet: GSIM AtkinsonBoore2006 (";
+        "The native engine cannot run this job: not supported yet: GSIM Kanno2006Shallow (";
     assert!(err.starts_with(expected), "{err}");
     assert!(err.ends_with("gmpe_logic_tree.xml, line 7)"), "{err}");
 }
