@@ -8,10 +8,12 @@
 //! kind and PoE) and `uhs?kind=mean&site_id=0` (uniform hazard spectra). `kind` is repeatable
 //! and may be a statistic (`mean`, `quantile-0.15`), `stats`, `rlzs` or `rlz-N`; realizations
 //! and statistics may be mixed. A kind the calculation does not have is an error naming the
-//! kinds it has. Text is drawn with an embedded font (DejaVu Sans), so no system font is needed.
+//! kinds it has. `disagg?kind=Mag_Dist&imt=PGA&site_id=0&poe_id=0&spec=rlzs` draws a
+//! disaggregation output of one or two axes (bars, or a heat map). Text is drawn with an embedded font (DejaVu Sans), so no system font is needed.
 
 mod canvas;
 mod curves;
+mod disagg;
 mod job;
 mod kinds;
 mod maps;
@@ -93,6 +95,35 @@ pub async fn plot(
             let params = [param("site_id", site.id.to_string())];
             let series = kinds::fetch(source, spec.family, &spec.kinds, &params).await?;
             canvas::render(size, |root| spectra::draw(root, &job, &site, &series))
+        }
+        Family::Disagg => {
+            let imt = job.imt(spec.imt.as_deref())?;
+            let site = job.site(spec.site_id.unwrap_or(0))?;
+            let poe_id = spec.poe_id.unwrap_or(0);
+            let poe = *job.poes.get(poe_id).ok_or_else(|| {
+                PlotError::Spec(format!(
+                    "poe_id: {poe_id} is out of range (the calculation has {} poes)",
+                    job.poes.len()
+                ))
+            })?;
+            let (kind, disagg_spec) = (&spec.kinds[0], spec.disagg_spec.unwrap_or_default());
+            let params = [
+                param("kind", kind.clone()),
+                param("imt", imt.name.clone()),
+                param("site_id", site.id.to_string()),
+                param("poe_id", poe_id.to_string()),
+                param("spec", disagg_spec.clone()),
+            ];
+            let file = npz::NpzFile::read(&source.extract("disagg", &params).await?)?;
+            let request = disagg::Request {
+                job: &job,
+                imt: &imt,
+                site: &site,
+                kind,
+                spec: &disagg_spec,
+                poe,
+            };
+            canvas::render(size, |root| disagg::draw(root, &request, &file))
         }
     }
 }

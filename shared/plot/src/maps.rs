@@ -108,7 +108,7 @@ fn extent(sites: &[(f64, f64)]) -> (std::ops::Range<f64>, std::ops::Range<f64>) 
 }
 
 /// A vertical colour bar from `lo` to `hi`, labelled with the IMT and unit.
-fn colour_bar(area: &Area, lo: f64, hi: f64, label: &str) -> Result<(), PlotError> {
+pub(crate) fn colour_bar(area: &Area, lo: f64, hi: f64, label: &str) -> Result<(), PlotError> {
     let mut chart = ChartBuilder::on(area)
         .margin_top(60)
         .margin_bottom(60)

@@ -11,6 +11,8 @@ pub enum Family {
     Maps,
     /// `uhs`: uniform hazard spectra of one site.
     Uhs,
+    /// `disagg`: the disaggregation of one site, IMT and PoE.
+    Disagg,
 }
 
 impl Family {
@@ -20,6 +22,7 @@ impl Family {
             Family::Curves => "hcurves",
             Family::Maps => "hmaps",
             Family::Uhs => "uhs",
+            Family::Disagg => "disagg",
         }
     }
 
@@ -29,6 +32,7 @@ impl Family {
             Family::Curves => &["kind", "imt", "site_id"],
             Family::Maps => &["kind", "imt"],
             Family::Uhs => &["kind", "site_id"],
+            Family::Disagg => &["kind", "imt", "site_id", "poe_id", "spec"],
         }
     }
 }
@@ -43,6 +47,10 @@ pub struct PlotSpec {
     pub imt: Option<String>,
     /// `site_id` (default: 0).
     pub site_id: Option<usize>,
+    /// `poe_id` of a disaggregation (default: 0).
+    pub poe_id: Option<usize>,
+    /// `spec` of a disaggregation: `rlzs`, `stats`, `rlzs-traditional`, `stats-traditional`.
+    pub disagg_spec: Option<String>,
 }
 
 impl PlotSpec {
@@ -54,15 +62,17 @@ impl PlotSpec {
             "hcurves" => Family::Curves,
             "hmaps" => Family::Maps,
             "uhs" => Family::Uhs,
-            "disagg" | "disagg_layer" => {
-                return Err(PlotError::Unsupported(format!(
-                    "{what} plots are not drawn yet (oqcloud's extract API has no disaggregation \
-                     either); plottable: hcurves, hmaps, uhs"
-                )));
+            "disagg" => Family::Disagg,
+            "disagg_layer" => {
+                return Err(PlotError::Unsupported(
+                    "disagg_layer is not drawn: plot one site with \
+                     'disagg?kind=Mag_Dist&imt=PGA&site_id=0&poe_id=0&spec=rlzs'"
+                        .into(),
+                ));
             }
             other => {
                 return Err(err(format!(
-                    "cannot plot '{other}': expected hcurves, hmaps or uhs \
+                    "cannot plot '{other}': expected hcurves, hmaps, uhs or disagg \
                      (e.g. 'hcurves?kind=mean&imt=PGA&site_id=0')"
                 )));
             }
@@ -72,6 +82,8 @@ impl PlotSpec {
             kinds: Vec::new(),
             imt: None,
             site_id: None,
+            poe_id: None,
+            disagg_spec: None,
         };
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -86,7 +98,15 @@ impl PlotSpec {
                 return Err(err(format!("{name}: empty value")));
             }
             match name {
-                "kind" => spec.kinds.push(value),
+                "kind" if family != Family::Disagg || spec.kinds.is_empty() => {
+                    spec.kinds.push(value)
+                }
+                "spec" if spec.disagg_spec.is_none() => spec.disagg_spec = Some(value),
+                "poe_id" if spec.poe_id.is_none() => {
+                    spec.poe_id = Some(value.parse().map_err(|_| {
+                        err(format!("poe_id: '{value}' is not a non-negative integer"))
+                    })?);
+                }
                 "imt" if spec.imt.is_none() => spec.imt = Some(value),
                 "site_id" if spec.site_id.is_none() => {
                     spec.site_id = Some(value.parse().map_err(|_| {
@@ -100,6 +120,12 @@ impl PlotSpec {
             return Err(err(format!(
                 "{what}: kind is required (e.g. '{what}?kind=mean')"
             )));
+        }
+        if family == Family::Disagg && spec.disagg_spec.is_none() {
+            return Err(err(
+                "disagg: spec is required (rlzs, stats, rlzs-traditional or stats-traditional)"
+                    .into(),
+            ));
         }
         Ok(spec)
     }
@@ -156,6 +182,14 @@ mod tests {
         assert!(message("hmaps?kind=mean&site_id=0").contains("unknown parameter 'site_id'"));
         assert!(message("hcurves?kind=mean&site_id=x").contains("'x' is not"));
         assert!(message("gmf_data?kind=mean").contains("cannot plot 'gmf_data'"));
-        assert!(message("disagg?kind=Mag&imt=PGA").contains("not drawn yet"));
+        assert!(message("disagg?kind=Mag&imt=PGA").contains("spec is required"));
+        assert!(message("disagg?kind=Mag&kind=Dist&spec=rlzs").contains("one value only"));
+        assert!(message("disagg_layer").contains("not drawn"));
+        let spec = PlotSpec::parse("disagg?kind=Mag_Dist&poe_id=1&spec=rlzs-traditional").unwrap();
+        assert_eq!(spec.family, Family::Disagg);
+        assert_eq!(
+            (spec.poe_id, spec.disagg_spec.as_deref()),
+            (Some(1), Some("rlzs-traditional"))
+        );
     }
 }

@@ -103,3 +103,74 @@ async fn curves_are_drawn_and_a_missing_kind_names_those_present() {
         .to_string();
     assert!(error.contains("no PGV; it has PGA"), "{error}");
 }
+
+/// Extracts from a datastore in-process, as the server's `download_png` does.
+struct DatastoreSource(oqcloud_datastore::Datastore);
+
+#[async_trait]
+impl ExtractSource for DatastoreSource {
+    async fn extract(&self, what: &str, params: &[(String, String)]) -> Result<Vec<u8>, PlotError> {
+        oqcloud_extract::extract(&self.0, what, params)
+            .map_err(|e| PlotError::Extract(e.to_string()))?
+            .to_bytes()
+            .map_err(PlotError::Draw)
+    }
+}
+
+/// The share of pixels that are not white.
+fn inked(png: &[u8]) -> f64 {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let pixels = buf[..info.buffer_size()].chunks(3);
+    let total = pixels.len() as f64;
+    buf[..info.buffer_size()]
+        .chunks(3)
+        .filter(|p| p.iter().any(|&c| c < 250))
+        .count() as f64
+        / total
+}
+
+/// The reference engine's disaggregation of two sites (`tests/data/extract-disagg`): bars for
+/// one axis, a heat map for two, an error for more.
+#[tokio::test]
+async fn disaggregations_are_drawn() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/extract-disagg/calc.hdf5"
+    );
+    let source = DatastoreSource(oqcloud_datastore::Datastore::open(path).unwrap());
+    for spec in [
+        "disagg?kind=Mag&imt=PGA&site_id=0&poe_id=0&spec=rlzs",
+        "disagg?kind=TRT&imt=SA(0.1)&site_id=1&poe_id=1&spec=stats",
+        "disagg?kind=Mag_Dist&imt=PGA&site_id=0&poe_id=0&spec=rlzs-traditional",
+        "disagg?kind=Lon_Lat&site_id=1&spec=stats",
+    ] {
+        let png = plot(&source, spec, (800, 600)).await.unwrap();
+        assert_eq!(&png[16..24], [0, 0, 3, 32, 0, 0, 2, 88], "{spec}: size");
+        let ink = inked(&png);
+        assert!(ink > 0.05, "{spec}: only {ink:.3} of the pixels drawn");
+    }
+    let error = plot(&source, "disagg?kind=Mag_Dist_Eps&spec=rlzs", (800, 600))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("Mag_Dist_Eps has 3 axes"), "{error}");
+    let error = plot(&source, "disagg?kind=Foo&spec=rlzs", (800, 600))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("not one of the outputs of this calculation (Dist, Lon_Lat, Mag"),
+        "{error}"
+    );
+    let error = plot(&source, "disagg?kind=Mag&spec=rlzs&poe_id=5", (800, 600))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "poe_id: 5 is out of range (the calculation has 2 poes)"
+    );
+}
