@@ -69,21 +69,23 @@ impl Wanted {
 impl RuptureSet {
     /// The distances from rupture `index` to `site`; `None` for an index out of range.
     pub fn distances(&self, index: usize, site: &Site) -> Option<Distances> {
-        self.distances_within(index, site, Wanted::ALL, |_| true)
+        let xyz = to_cartesian(site.lon, site.lat, site.depth);
+        self.distances_within(index, site, xyz, Wanted::ALL, |_| true)
     }
 
-    /// The `wanted` distances from rupture `index` to `site`, computed only when `keep`
-    /// accepts its rrup (and the rupture's bounding sphere does not rule that out first);
-    /// `None` otherwise, or for an index out of range.
+    /// The `wanted` distances from rupture `index` to `site` (whose Earth-centred Cartesian
+    /// coordinates are `xyz`, computed once per site by the caller), computed only when
+    /// `keep` accepts its rrup (and the rupture's bounding sphere does not rule that out
+    /// first); `None` otherwise, or for an index out of range.
     pub fn distances_within(
         &self,
         index: usize,
         site: &Site,
+        xyz: [f64; 3],
         wanted: Wanted,
         keep: impl Fn(f64) -> bool,
     ) -> Option<Distances> {
         let surface = self.surface.get(index)?;
-        let xyz = to_cartesian(site.lon, site.lat, site.depth);
         let (centre, radius) = self.bounds[index];
         // rrup is at least the distance to the sphere holding the surface
         if !keep((chord(centre, xyz) - radius).max(0.0)) {

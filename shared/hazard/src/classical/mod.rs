@@ -936,7 +936,7 @@ fn trt_pnes(
                     rrup <= maxdist
                 }
             };
-            let Some(d) = rups.distances_within(r, site, wanted, close) else {
+            let Some(d) = rups.distances_within(r, site, points.site_xyz(s), wanted, close) else {
                 continue;
             };
             let c = &mut chunk.ctx;
@@ -1029,6 +1029,11 @@ struct PointFilter {
 }
 
 impl PointFilter {
+    /// Earth-centred Cartesian coordinates of site `s`.
+    fn site_xyz(&self, s: usize) -> [f64; 3] {
+        self.sites[s]
+    }
+
     fn new(
         rups: &RuptureSet,
         distances: &[(f64, f64)],
