@@ -71,18 +71,22 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
                 .formats
                 .iter()
                 .copied()
-                .filter(|format| writes(kind.output_type, format))
+                .filter(|format| writes(ds, kind.output_type, format))
                 .collect(),
             kind: *kind,
         })
         .collect())
 }
 
-/// Whether [`export`] writes `output_type` in `format`.
-fn writes(output_type: &str, format: &str) -> bool {
+/// Whether [`export`] writes `output_type` in `format` from `ds`. The npz tables hold the
+/// statistics: without any (`mean = false`, no quantiles) there is no npz (the reference
+/// lists it and fails exporting it).
+fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
     match format {
         "csv" => matches!(output_type, "hcurves" | "hmaps" | "uhs" | "realizations"),
-        "npz" => matches!(output_type, "hcurves" | "hmaps" | "uhs"),
+        "npz" => {
+            matches!(output_type, "hcurves" | "hmaps" | "uhs") && ds.contains("hcurves-stats")
+        }
         "rst" => output_type == "fullreport",
         _ => false,
     }
@@ -97,7 +101,7 @@ pub fn export(
     format: &str,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    if !writes(output_type, format) {
+    if !writes(ds, output_type, format) {
         return Err(ExportError::Unsupported {
             output_type: output_type.to_owned(),
             format: format.to_owned(),
