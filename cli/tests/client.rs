@@ -223,10 +223,11 @@ async fn the_client_runs_follows_exports_extracts_and_plots() {
     ] {
         assert!(message.contains(expected), "{message}");
     }
-    let args = ["plot", "disagg?kind=Mag&imt=PGA&site_id=0", &id];
+    // a classical calculation has nothing to disaggregate: the server's message is relayed
+    let args = ["plot", "disagg?kind=Mag&imt=PGA&site_id=0&spec=rlzs", &id];
     let failed = oqcloud(&base, &args, None).await;
     assert!(
-        stderr(&failed).contains("not drawn yet"),
+        stderr(&failed).contains("this calculation has no disaggregation by rlzs"),
         "{}",
         stderr(&failed)
     );
