@@ -14,9 +14,7 @@ import json
 import os
 import pathlib
 import re
-import signal
 import statistics
-import subprocess
 import tempfile
 import time
 import urllib.request
@@ -96,30 +94,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--timeout", type=int, default=3600)
     args = parser.parse_args()
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         files = write_job(pathlib.Path(tmp) / "job", args.side)
-        env = dict(os.environ, OQCLOUD_OPENQUAKE=args.oq)
-        server = subprocess.Popen([args.oqcloud, "serve", "--port", "8873", "--data-dir",
-                                   f"{tmp}/oqcloud"], env=env, stderr=subprocess.DEVNULL)
-        try:
-            rows.append(bench("oqcloud", "http://127.0.0.1:8873", files, args.repeat,
-                              args.timeout))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=90)
-        if os.access(args.oq, os.X_OK):
-            oq_env = dict(os.environ, OQ_DATADIR=f"{tmp}/oqdata", OQ_DATABASE="127.0.0.1",
-                          HOME=tmp)
-            reference = subprocess.Popen([args.oq, "webui", "start", "127.0.0.1:8874", "-s"],
-                                         env=oq_env, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True)
-            try:
-                rows.append(bench("OpenQuake 3.26.2 webui", "http://127.0.0.1:8874", files,
-                                  args.repeat, args.timeout))
-            finally:
-                os.killpg(reference.pid, signal.SIGTERM)
-                reference.wait(timeout=30)
+        rows = spine.on_both_servers(
+            args, tmp, 8873,
+            lambda name, base: bench(name, base, files, args.repeat, args.timeout))
     print(f"extract/{SPEC} on {args.side * args.side} sites, {args.repeat} warm requests")
     keys = list(rows[0])
     print(" | ".join(keys))

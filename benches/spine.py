@@ -83,6 +83,32 @@ def bench(name, base, seconds):
             "submit->end s": round(total, 1), "final": status, "status req/s": round(rate)}
 
 
+def on_both_servers(args, tmp, port, bench_one):
+    """Runs `bench_one(name, base_url)` against `oqcloud serve` on `port`, then against the
+    reference server (`oq webui start`) on `port + 1` when it is installed; the rows."""
+    rows = []
+    env = dict(os.environ, OQCLOUD_OPENQUAKE=args.oq)
+    server = subprocess.Popen([args.oqcloud, "serve", "--port", str(port), "--data-dir",
+                               f"{tmp}/oqcloud"], env=env, stderr=subprocess.DEVNULL)
+    try:
+        rows.append(bench_one("oqcloud", f"http://127.0.0.1:{port}"))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=90)
+    if os.access(args.oq, os.X_OK):
+        oq_env = dict(os.environ, OQ_DATADIR=f"{tmp}/oqdata", OQ_DATABASE="127.0.0.1",
+                      HOME=tmp)
+        reference = subprocess.Popen([args.oq, "webui", "start", f"127.0.0.1:{port + 1}", "-s"],
+                                     env=oq_env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            rows.append(bench_one("OpenQuake 3.26.2 webui", f"http://127.0.0.1:{port + 1}"))
+        finally:
+            os.killpg(reference.pid, signal.SIGTERM)
+            reference.wait(timeout=30)
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--oqcloud", default=str(ROOT / "target/release/oqcloud"))
@@ -90,27 +116,9 @@ def main():
                                                       str(ROOT / ".venv-openquake/bin/oq")))
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, OQCLOUD_OPENQUAKE=args.oq)
-        server = subprocess.Popen([args.oqcloud, "serve", "--port", "8871", "--data-dir",
-                                   f"{tmp}/oqcloud"], env=env, stderr=subprocess.DEVNULL)
-        try:
-            rows.append(bench("oqcloud", "http://127.0.0.1:8871", args.seconds))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=90)
-        if os.access(args.oq, os.X_OK):
-            oq_env = dict(os.environ, OQ_DATADIR=f"{tmp}/oqdata", OQ_DATABASE="127.0.0.1",
-                          HOME=tmp)
-            reference = subprocess.Popen([args.oq, "webui", "start", "127.0.0.1:8872", "-s"],
-                                         env=oq_env, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True)
-            try:
-                rows.append(bench("OpenQuake 3.26.2 webui", "http://127.0.0.1:8872", args.seconds))
-            finally:
-                os.killpg(reference.pid, signal.SIGTERM)
-                reference.wait(timeout=30)
+        rows = on_both_servers(args, tmp, 8871,
+                               lambda name, base: bench(name, base, args.seconds))
     keys = list(rows[0])
     print(" | ".join(keys))
     for row in rows:

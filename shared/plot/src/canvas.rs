@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 
 use crate::PlotError;
@@ -56,6 +57,21 @@ pub fn render(
     writer.write_image_data(&rgb).map_err(encode)?;
     writer.finish().map_err(encode)?;
     Ok(png)
+}
+
+/// Draws the legend of `chart`'s labelled series at `position`, in the plots' one style.
+pub fn legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, BitMapBackend<'b>, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> Result<(), PlotError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 16))
+        .draw()?;
+    Ok(())
 }
 
 /// The colour of the `i`-th series.

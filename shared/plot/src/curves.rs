@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use crate::PlotError;
-use crate::canvas::{Area, FONT, series_color};
+use crate::canvas::{Area, FONT, legend, series_color};
 use crate::job::{Imt, Job, Site};
 use crate::kinds::Series;
 
@@ -97,14 +97,7 @@ pub fn draw(
         }
         drawn.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 16))
-        .draw()?;
-    Ok(())
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)
 }
 
 /// The power of ten at or below `v`.

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
 use crate::PlotError;
-use crate::canvas::{Area, FONT, series_color};
+use crate::canvas::{Area, FONT, legend, series_color};
 use crate::job::{Imt, Job, Site, trim_float};
 use crate::maps::colour_bar;
 use crate::npz::NpzFile;
@@ -161,14 +161,7 @@ fn bars(
             .label(column.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 16))
-        .draw()?;
-    Ok(())
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 
 /// Width of the colour bar area, in pixels.

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use crate::PlotError;
-use crate::canvas::{Area, FONT, series_color};
+use crate::canvas::{Area, FONT, legend, series_color};
 use crate::job::{Job, Site, trim_float};
 use crate::kinds::Series;
 
@@ -75,12 +75,5 @@ pub fn draw(root: &Area, job: &Job, site: &Site, series: &[Series]) -> Result<()
                 .map(|p| Circle::new(p, 4, series_color(i).filled())),
         )?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 16))
-        .draw()?;
-    Ok(())
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
 }

@@ -84,9 +84,7 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
 fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
     match format {
         "csv" => matches!(output_type, "hcurves" | "hmaps" | "uhs" | "realizations"),
-        "npz" => {
-            matches!(output_type, "hcurves" | "hmaps" | "uhs") && ds.contains("hcurves-stats")
-        }
+        "npz" => matches!(output_type, "hcurves" | "hmaps" | "uhs") && ds.contains("hcurves-stats"),
         "rst" => output_type == "fullreport",
         _ => false,
     }

@@ -15,7 +15,7 @@ use oqcloud_datastore::{DType, Datastore, RawArray};
 use oqcloud_model::jobini::float_repr;
 
 use super::npz::{NpyArray, Npz, compound};
-use super::{ExtractError, ExtractResult, Query, bad, malformed};
+use super::{ExtractError, ExtractResult, Query, bad, job_imts as imts, malformed};
 
 /// The outputs OpenQuake computes when the job does not set `disagg_outputs`.
 const DEFAULT_OUTPUTS: [&str; 11] = [
@@ -44,16 +44,6 @@ fn floats(ds: &Datastore, path: &str) -> ExtractResult<Floats> {
         values: raw.to_f64(path)?,
         shape: raw.shape,
     })
-}
-
-/// The job's IMTs, in order.
-fn imts(ds: &Datastore) -> ExtractResult<Vec<String>> {
-    Ok(ds
-        .oqparam()?
-        .hazard_imtls()?
-        .into_iter()
-        .map(|(imt, _)| imt)
-        .collect())
 }
 
 /// The query values as OpenQuake echoes them (`ast.literal_eval` of each): integers,

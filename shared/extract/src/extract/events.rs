@@ -7,7 +7,7 @@ use oqcloud_datastore::{DType, Datastore, RawArray};
 
 use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz};
-use super::{ExtractResult, Query, bad, malformed};
+use super::{ExtractResult, Query, bad, job_imts as imts, malformed};
 
 /// The stored events, sorted by id (as stored), or a 400 when the calculation has none.
 fn events_table(ds: &Datastore) -> ExtractResult<RawArray> {
@@ -90,16 +90,6 @@ fn site_columns(ds: &Datastore) -> ExtractResult<Vec<(String, RawArray)>> {
     Ok(wanted
         .into_iter()
         .filter_map(|name| columns.iter().find(|(n, _)| n == name).cloned())
-        .collect())
-}
-
-/// The IMTs of the job, in order.
-fn imts(ds: &Datastore) -> ExtractResult<Vec<String>> {
-    Ok(ds
-        .oqparam()?
-        .hazard_imtls()?
-        .into_iter()
-        .map(|(imt, _)| imt)
         .collect())
 }
 

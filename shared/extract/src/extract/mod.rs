@@ -143,6 +143,16 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
     datastore_path::extract(ds, what)
 }
 
+/// The job's IMTs, in order.
+fn job_imts(ds: &Datastore) -> ExtractResult<Vec<String>> {
+    Ok(ds
+        .oqparam()?
+        .hazard_imtls()?
+        .into_iter()
+        .map(|(imt, _)| imt)
+        .collect())
+}
+
 /// The query parameters of a spec: `name=value` pairs, blank values dropped (as Python's
 /// `parse_qs`).
 pub(crate) struct Query<'a> {
