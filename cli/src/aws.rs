@@ -205,6 +205,11 @@ async fn handle_delivery(
         delete(sqs, &delivery).await;
         return;
     }
+    let Some(cancel) = runs.start_run(id) else {
+        tracing::info!("calculation {id} already runs in this process: a duplicate delivery");
+        delete(sqs, &delivery).await;
+        return;
+    };
     let heartbeat = {
         let sqs = sqs.clone();
         let delivery = delivery.clone();
@@ -217,7 +222,6 @@ async fn handle_delivery(
             }
         })
     };
-    let cancel = runs.start_run(id);
     let outcome = run_job(deps, id, cancel).await;
     runs.finish_run(id);
     heartbeat.abort();

@@ -21,10 +21,17 @@ impl RunRegistry {
     }
 
     /// Registers a run that is starting; the token is cancelled when the job is aborted.
-    pub fn start_run(&self, id: CalcId) -> CancellationToken {
+    /// `None` when `id` already runs in this process (a duplicate delivery: across processes
+    /// the job repository's conditional move to `executing` is the guard, which moto's
+    /// threaded server was seen not to make atomic).
+    pub fn start_run(&self, id: CalcId) -> Option<CancellationToken> {
+        let mut running = self.lock();
+        if running.contains_key(&id) {
+            return None;
+        }
         let token = CancellationToken::new();
-        self.lock().insert(id, token.clone());
-        token
+        running.insert(id, token.clone());
+        Some(token)
     }
 
     /// Forgets a run that has ended.

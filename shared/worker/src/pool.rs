@@ -22,7 +22,10 @@ pub fn spawn_pool(
             let queue = queue.clone();
             tokio::spawn(async move {
                 while let Some(id) = queue.next().await {
-                    let cancel = queue.runs.start_run(id);
+                    let Some(cancel) = queue.runs.start_run(id) else {
+                        tracing::debug!("worker {worker}: calculation {id} already runs here");
+                        continue;
+                    };
                     match run_job(&deps, id, cancel).await {
                         Ok(Some(status)) => {
                             tracing::debug!("worker {worker}: calculation {id} ended {status}");

@@ -65,7 +65,9 @@ mod tests {
         assert_eq!(queue.next().await, Some(2));
 
         assert_eq!(queue.abort(1).await.unwrap(), AbortOutcome::NotFound);
-        let token = queue.runs.start_run(1);
+        let token = queue.runs.start_run(1).unwrap();
+        // a second delivery of a running job is refused
+        assert!(queue.runs.start_run(1).is_none());
         assert_eq!(queue.abort(1).await.unwrap(), AbortOutcome::Signalled);
         assert!(token.is_cancelled());
     }
