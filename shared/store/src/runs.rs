@@ -77,14 +77,15 @@ mod tests {
     fn aborts_registered_runs_only() {
         let runs = RunRegistry::new();
         assert_eq!(runs.abort(1), AbortOutcome::NotFound);
-        let token = runs.start_run(1);
+        let token = runs.start_run(1).unwrap();
+        assert!(runs.start_run(1).is_none(), "a run registered twice");
         assert_eq!(runs.abort(1), AbortOutcome::Signalled);
         assert!(token.is_cancelled());
         runs.finish_run(1);
         assert_eq!(runs.abort(1), AbortOutcome::NotFound);
 
-        let first = runs.start_run(3);
-        let second = runs.start_run(4);
+        let first = runs.start_run(3).unwrap();
+        let second = runs.start_run(4).unwrap();
         assert_eq!(runs.running(), 2);
         assert_eq!(runs.abort_all(), 2);
         assert!(first.is_cancelled() && second.is_cancelled());
