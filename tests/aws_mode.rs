@@ -175,7 +175,10 @@ fn presigned_headers(url: &str) -> (String, String) {
     let url = reqwest::Url::parse(url).unwrap();
     let param = |name: &str| {
         let value = url.query_pairs().find(|(key, _)| key == name);
-        value.unwrap_or_else(|| panic!("{url} lacks {name}")).1.into_owned()
+        value
+            .unwrap_or_else(|| panic!("{url} lacks {name}"))
+            .1
+            .into_owned()
     };
     (
         param("response-content-type"),
@@ -194,21 +197,27 @@ fn assert_served_as(response: &reqwest::Response, url: &str) {
     }
     let (content_type, disposition) = presigned_headers(url);
     assert_eq!(headers["content-type"], content_type.as_str(), "{url}");
-    assert_eq!(headers["content-disposition"], disposition.as_str(), "{url}");
+    assert_eq!(
+        headers["content-disposition"],
+        disposition.as_str(),
+        "{url}"
+    );
+}
+
+/// Waits for job `id` to end and asserts it completed.
+async fn assert_completes(server: &TestServer, id: i64) {
+    let seen = server
+        .wait_for(id, LONG, |s| s == "complete" || s == "failed")
+        .await;
+    let last = seen.last().map(String::as_str);
+    assert_eq!(last, Some("complete"), "{seen:?}");
 }
 
 /// Runs the classical_area demo natively on `server` and returns its id.
 async fn completed_demo(server: &TestServer) -> i64 {
     let job = demo_on_engine("classical_area", "native");
     let id = server.submit_ok(job.path()).await;
-    let seen = server
-        .wait_for(id, LONG, |s| s == "complete" || s == "failed")
-        .await;
-    assert_eq!(
-        seen.last().map(String::as_str),
-        Some("complete"),
-        "{seen:?}"
-    );
+    assert_completes(&server, id).await;
     id
 }
 
@@ -380,14 +389,7 @@ async fn a_job_zip_uploaded_to_a_presigned_url_runs() {
     let (status, body) = submit_upload(&server, &key).await;
     assert_eq!(status, 200, "{body}");
     let id = body.parse::<i64>().unwrap();
-    let seen = server
-        .wait_for(id, LONG, |s| s == "complete" || s == "failed")
-        .await;
-    assert_eq!(
-        seen.last().map(String::as_str),
-        Some("complete"),
-        "{seen:?}"
-    );
+    assert_completes(&server, id).await;
     let (_, env) = server.aws();
     assert_eq!(env.stores.blobs.head(&key).await.unwrap(), None);
     let inputs = env
@@ -494,14 +496,7 @@ async fn a_duplicate_delivery_runs_the_job_once() {
     // SQS delivers at least once: the same calc id twice, to two workers.
     env.stores.queue.enqueue(id).await.unwrap();
     aws.start_workers(2);
-    let seen = server
-        .wait_for(id, LONG, |s| s == "complete" || s == "failed")
-        .await;
-    assert_eq!(
-        seen.last().map(String::as_str),
-        Some("complete"),
-        "{seen:?}"
-    );
+    assert_completes(&server, id).await;
     // Both messages are handled: deleted, none waiting or in flight.
     let (_, env) = server.aws();
     let queue = env.stores.queue.clone();

@@ -868,7 +868,10 @@ async fn presigned_urls_are_fetchable() {
     assert!(url.contains("X-Amz-Signature="), "{url}");
     // S3 answers with the headers the URL asks for (moto from 5.2.5 on; older ones ignore
     // the request and send no Content-Disposition)
-    assert!(url.contains("response-content-type=application%2Fx-hdf"), "{url}");
+    assert!(
+        url.contains("response-content-type=application%2Fx-hdf"),
+        "{url}"
+    );
     let disposition = "response-content-disposition=attachment%3B%20filename%3Dcalc_5.hdf5";
     assert!(url.contains(disposition), "{url}");
     let response = reqwest::get(&url).await.unwrap();
