@@ -284,6 +284,21 @@ async fn upload_over_the_limit_is_413() {
 }
 
 #[tokio::test]
+async fn the_embedded_server_takes_uploads_in_the_request_only() {
+    let server = TestServer::start().await;
+    let response = server.post("/v1/calc/upload_url").await;
+    assert_eq!(response.status().as_u16(), 404);
+    let message = response.text().await.unwrap();
+    assert!(message.contains("body of POST /v1/calc/run"), "{message}");
+    // An upload key names nothing here.
+    let form = Form::new().text("upload_key", "tmp/uploads/746573746572/00ff.zip");
+    let (status, error) = refusal(server.post_form("/v1/calc/run", form).await).await;
+    assert_eq!(status, 400);
+    assert!(error.contains("nothing was uploaded"), "{error}");
+    assert_nothing_stored(&server).await;
+}
+
+#[tokio::test]
 async fn unknown_parent_job_is_400() {
     let server = TestServer::start().await;
     for (value, expected) in [

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use aws_lambda_events::sqs::SqsEvent;
 use base64::Engine;
+use oqcloud_api::Limits;
 use oqcloud_functions::api::{ApiSettings, router};
 use oqcloud_functions::batch::{BatchJobs, BatchSettings, CALC_ID_PARAMETER, job_name};
 use oqcloud_functions::dispatcher::{Dispatched, Dispatcher};
@@ -40,6 +41,7 @@ const ROUTES: &[(&str, &str, u16)] = &[
     ("GET", "/v1/calc/list?limit=5", 200),
     ("POST", "/v1/calc/run", 400),
     ("POST", "/v1/calc/validate_zip", 400),
+    ("POST", "/v1/calc/upload_url", 200),
     ("GET", "/v1/calc/result/987654", 404),
     ("GET", "/v1/calc/{id}", 200),
     ("GET", "/v1/calc/{id}/status", 200),
@@ -62,7 +64,7 @@ async fn api(env: &TestEnv, batch: BatchSettings, scratch: std::path::PathBuf) -
         BatchJobs::new(&env.sdk_config().await, batch),
         ApiSettings {
             default_user: "tester".into(),
-            max_upload_bytes: 10 * 1024 * 1024,
+            limits: Limits::with_max_upload(10 * 1024 * 1024),
             scratch_dir: scratch,
         },
     )

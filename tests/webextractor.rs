@@ -5,8 +5,7 @@
 
 use std::time::Duration;
 
-use oqcloud_tests::{TestServer, area_quantiles_job, openquake_available, repo_root};
-use oqcloud_worker::openquake::OpenQuakeEngine;
+use oqcloud_tests::{TestServer, area_quantiles_job, openquake_available, run_reference_python};
 
 async fn run_to_completion(server: &TestServer, engine: &str) -> i64 {
     let job = area_quantiles_job(engine);
@@ -29,25 +28,11 @@ async fn openquakes_web_extractor_reads_native_and_reference_results_alike() {
     if !openquake_available("openquakes_web_extractor_reads_native_and_reference_results_alike") {
         return;
     }
-    let python = OpenQuakeEngine::discover()
-        .expect("the reference engine")
-        .executable()
-        .with_file_name("python");
     let server = TestServer::start_with(|o| o.workers = 2).await;
     let native = run_to_completion(&server, "native").await;
     let reference = run_to_completion(&server, "openquake").await;
-    let script = repo_root().join("tests/python/webextractor.py");
-    let output = tokio::process::Command::new(&python)
-        .arg(&script)
-        .arg(server.url(""))
-        .arg(native.to_string())
-        .arg(reference.to_string())
-        .output()
-        .await
-        .expect("run the WebExtractor script");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let args = [server.url(""), native.to_string(), reference.to_string()];
+    let stdout = run_reference_python("webextractor.py", args).await;
     eprintln!("{stdout}");
     for spec in [
         "hcurves?kind=mean&imt=PGA",

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
-use oqcloud_api::{ApiConfig, AppState, app};
+use oqcloud_api::{ApiConfig, AppState, Limits, app};
 use oqcloud_model::{CalcId, JobStatus};
 use oqcloud_store::runs::RunRegistry;
 use oqcloud_store::{AbortOutcome, JobRepo, RunQueue, StoreResult};
@@ -41,7 +41,7 @@ pub struct AwsServerOptions {
     pub port: u16,
     /// Workers polling the run queue in this process (0: none, another process runs jobs).
     pub workers: usize,
-    pub max_upload_bytes: u64,
+    pub limits: Limits,
     /// The user every request acts as (authentication off).
     pub default_user: String,
     /// Local scratch space: uploads being unpacked and runs' working directories.
@@ -82,7 +82,7 @@ impl AwsServer {
             queue,
             &scratch_dir,
             options.default_user.clone(),
-            options.max_upload_bytes,
+            options.limits,
         );
         let (addr, server) = serving::serve(app(state), &options.host, options.port).await?;
         let mut server = AwsServer {
@@ -130,7 +130,7 @@ pub fn api_state(
     queue: Arc<dyn RunQueue>,
     scratch_dir: &Path,
     default_user: String,
-    max_upload_bytes: u64,
+    limits: Limits,
 ) -> AppState {
     AppState {
         jobs: stores.jobs.clone(),
@@ -140,7 +140,7 @@ pub fn api_state(
         config: Arc::new(ApiConfig {
             host_name: gethostname(),
             default_user,
-            max_upload_bytes,
+            limits,
             data_dir: scratch_dir.to_path_buf(),
             storage_root: format!("s3://{}", stores.blobs.bucket()),
             scratch_dir: scratch_dir.join("uploads"),

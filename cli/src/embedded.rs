@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use async_trait::async_trait;
-use oqcloud_api::{ApiConfig, AppState, EngineInfo, app};
+use oqcloud_api::{ApiConfig, AppState, EngineInfo, Limits, app};
 use oqcloud_store::local::LocalStores;
 use oqcloud_worker::native::NativeEngine;
 use oqcloud_worker::openquake::OpenQuakeEngine;
@@ -71,7 +71,7 @@ impl EmbeddedServer {
             config: Arc::new(ApiConfig {
                 host_name: gethostname(),
                 default_user: options.default_user.clone(),
-                max_upload_bytes: options.max_upload_bytes,
+                limits: Limits::with_max_upload(options.max_upload_bytes),
                 data_dir: data_dir.clone(),
                 storage_root: data_dir.join("blobs").display().to_string(),
                 scratch_dir: data_dir.join("uploads"),

@@ -9,6 +9,7 @@ use oqcloud::aws::{AwsServer, AwsServerOptions};
 use oqcloud::batch_worker::run_calculation;
 use oqcloud::client::{ClientCommand, Remote};
 use oqcloud::embedded::{EmbeddedServer, ServerOptions, available_engines};
+use oqcloud_api::Limits;
 use oqcloud_store_aws::AwsStores;
 
 #[derive(Parser)]
@@ -49,6 +50,13 @@ enum Command {
         /// Largest accepted upload, in MiB.
         #[arg(long, default_value_t = 200)]
         max_upload_mb: u64,
+        /// With `--backend aws`: largest job zip uploaded to a presigned URL, in MiB.
+        #[arg(long, env = "OQCLOUD_MAX_STAGED_UPLOAD_MB", default_value_t = 200)]
+        max_staged_upload_mb: u64,
+        /// With `--backend aws`: largest export or extract answered in the response body,
+        /// in bytes; larger ones are redirected to a presigned S3 URL.
+        #[arg(long, env = "OQCLOUD_MAX_INLINE_BYTES", default_value_t = Limits::DEFAULT_MAX_INLINE_BYTES)]
+        max_inline_bytes: u64,
         /// The user requests act as (authentication is off).
         #[arg(long, env = "OQCLOUD_DEFAULT_USER", default_value = "oqcloud")]
         default_user: String,
@@ -102,6 +110,8 @@ async fn main() -> anyhow::Result<ExitCode> {
             data_dir,
             workers,
             max_upload_mb,
+            max_staged_upload_mb,
+            max_inline_bytes,
             default_user,
         } if backend == "aws" => {
             let stores = AwsStores::from_env().await?;
@@ -111,7 +121,11 @@ async fn main() -> anyhow::Result<ExitCode> {
                     host,
                     port,
                     workers: if no_worker { 0 } else { workers },
-                    max_upload_bytes: max_upload_mb * 1024 * 1024,
+                    limits: Limits {
+                        max_upload_bytes: max_upload_mb * 1024 * 1024,
+                        max_staged_upload_bytes: max_staged_upload_mb * 1024 * 1024,
+                        max_inline_bytes,
+                    },
                     default_user,
                     scratch_dir: data_dir,
                 },

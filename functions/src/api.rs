@@ -12,7 +12,7 @@ use axum::Router;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 use oqcloud::aws::api_state;
-use oqcloud_api::app;
+use oqcloud_api::{Limits, app};
 use oqcloud_store_aws::{AwsSettings, AwsStores};
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
@@ -26,31 +26,50 @@ pub const DEFAULT_USER_VAR: &str = "OQCLOUD_DEFAULT_USER";
 /// Environment variable: the largest accepted upload in MiB; 10 by default, API Gateway's
 /// payload limit (larger inputs go through S3: see the README).
 pub const MAX_UPLOAD_MB_VAR: &str = "OQCLOUD_MAX_UPLOAD_MB";
+/// Environment variable: the largest job zip uploaded to a presigned URL, in MiB; 200 by
+/// default.
+pub const MAX_STAGED_UPLOAD_MB_VAR: &str = "OQCLOUD_MAX_STAGED_UPLOAD_MB";
+/// Environment variable: the largest export or extract answered in the response body, in
+/// bytes ([`Limits::DEFAULT_MAX_INLINE_BYTES`] by default); larger ones are redirected to a
+/// presigned S3 URL.
+pub const MAX_INLINE_BYTES_VAR: &str = "OQCLOUD_MAX_INLINE_BYTES";
 
 /// Settings of the API in a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiSettings {
     /// The user requests act as.
     pub default_user: String,
-    pub max_upload_bytes: u64,
+    pub limits: Limits,
     /// Local scratch space (uploads being checked, datastores being read); absolute.
     pub scratch_dir: PathBuf,
 }
 
 impl ApiSettings {
-    /// [`DEFAULT_USER_VAR`] and [`MAX_UPLOAD_MB_VAR`], scratch space under `/tmp`.
+    /// [`DEFAULT_USER_VAR`] and the limits' variables, scratch space under `/tmp`.
     pub fn from_env() -> anyhow::Result<Self> {
-        let max_upload_mb = match std::env::var(MAX_UPLOAD_MB_VAR) {
-            Ok(value) => value
-                .parse::<u64>()
-                .map_err(|err| anyhow::anyhow!("{MAX_UPLOAD_MB_VAR}={value:?}: {err}"))?,
-            Err(_) => 10,
-        };
+        const MIB: u64 = 1024 * 1024;
         Ok(ApiSettings {
             default_user: std::env::var(DEFAULT_USER_VAR).unwrap_or_else(|_| "oqcloud".to_owned()),
-            max_upload_bytes: max_upload_mb * 1024 * 1024,
+            limits: Limits {
+                max_upload_bytes: number_var(MAX_UPLOAD_MB_VAR, 10)? * MIB,
+                max_staged_upload_bytes: number_var(MAX_STAGED_UPLOAD_MB_VAR, 200)? * MIB,
+                max_inline_bytes: number_var(
+                    MAX_INLINE_BYTES_VAR,
+                    Limits::DEFAULT_MAX_INLINE_BYTES,
+                )?,
+            },
             scratch_dir: PathBuf::from("/tmp/oqcloud"),
         })
+    }
+}
+
+/// The number in environment variable `name`, `default` when it is unset.
+fn number_var(name: &str, default: u64) -> anyhow::Result<u64> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .parse()
+            .map_err(|err| anyhow::anyhow!("{name}={value:?}: {err}")),
+        Err(_) => Ok(default),
     }
 }
 
@@ -82,7 +101,7 @@ pub fn router(
         queue,
         &settings.scratch_dir,
         settings.default_user,
-        settings.max_upload_bytes,
+        settings.limits,
     )))
 }
 

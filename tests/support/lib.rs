@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use oqcloud::aws::{AwsServer, AwsServerOptions};
 use oqcloud::embedded::{EmbeddedServer, ServerOptions};
+use oqcloud_api::Limits;
 use oqcloud_store_aws::moto::TestEnv;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -40,6 +41,29 @@ pub fn openquake_available(test: &str) -> bool {
         );
     }
     found
+}
+
+/// Runs `tests/python/<script>` with the reference engine's Python (which must be
+/// installed: see [`openquake_available`]) and `args`; asserts it succeeds and returns what
+/// it printed.
+pub async fn run_reference_python(
+    script: &str,
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> String {
+    let python = oqcloud_worker::openquake::OpenQuakeEngine::discover()
+        .expect("the reference engine")
+        .executable()
+        .with_file_name("python");
+    let output = tokio::process::Command::new(&python)
+        .arg(repo_root().join("tests/python").join(script))
+        .args(args)
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("running {script}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{script}: {stdout}\n{stderr}");
+    stdout
 }
 
 /// A copy of the demo `name` whose job.ini asks for `engine`: the reference OpenQuake
@@ -110,7 +134,35 @@ pub struct TestServer {
 /// What a [`TestServer`] runs on.
 pub enum Backend {
     Embedded(EmbeddedServer),
-    Aws { server: AwsServer, env: TestEnv },
+    Aws {
+        server: AwsServer,
+        env: TestEnv,
+    },
+    /// A second AWS-mode server over the resources of another (see [`TestServer::aws_peer`]).
+    AwsPeer(AwsServer),
+}
+
+/// An AWS-mode server over `env` with the test options (user `tester`, 5 MiB uploads)
+/// adjusted, and its scratch directory.
+async fn start_aws_server(
+    env: &TestEnv,
+    workers: usize,
+    adjust: impl FnOnce(&mut AwsServerOptions),
+) -> (AwsServer, tempfile::TempDir) {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut options = AwsServerOptions {
+        host: "127.0.0.1".into(),
+        port: 0,
+        workers,
+        limits: Limits::with_max_upload(5 * 1024 * 1024),
+        default_user: "tester".into(),
+        scratch_dir: data_dir.path().to_path_buf(),
+    };
+    adjust(&mut options);
+    let server = AwsServer::start(env.stores.clone(), options)
+        .await
+        .expect("server starts");
+    (server, data_dir)
 }
 
 impl TestServer {
@@ -144,21 +196,17 @@ impl TestServer {
     /// `workers` queue-polling workers; `None` (after printing SKIPPED) when moto is not
     /// installed.
     pub async fn start_aws(test: &str, workers: usize) -> Option<TestServer> {
+        Self::start_aws_with(test, workers, |_| {}).await
+    }
+
+    /// [`TestServer::start_aws`] after adjusting the default test options.
+    pub async fn start_aws_with(
+        test: &str,
+        workers: usize,
+        adjust: impl FnOnce(&mut AwsServerOptions),
+    ) -> Option<TestServer> {
         let env = TestEnv::new(test).await?;
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let server = AwsServer::start(
-            env.stores.clone(),
-            AwsServerOptions {
-                host: "127.0.0.1".into(),
-                port: 0,
-                workers,
-                max_upload_bytes: 5 * 1024 * 1024,
-                default_user: "tester".into(),
-                scratch_dir: data_dir.path().to_path_buf(),
-            },
-        )
-        .await
-        .expect("server starts");
+        let (server, data_dir) = start_aws_server(&env, workers, adjust).await;
         Some(TestServer {
             base: format!("http://{}", server.addr),
             client: reqwest::Client::new(),
@@ -167,11 +215,26 @@ impl TestServer {
         })
     }
 
+    /// Another server in local AWS mode, without workers, over the same emulator resources
+    /// as this one (panics for an embedded server), with the test options adjusted.
+    pub async fn aws_peer(&self, adjust: impl FnOnce(&mut AwsServerOptions)) -> TestServer {
+        let Backend::Aws { env, .. } = &self.backend else {
+            panic!("not an AWS-mode server");
+        };
+        let (server, data_dir) = start_aws_server(env, 0, adjust).await;
+        TestServer {
+            base: format!("http://{}", server.addr),
+            client: reqwest::Client::new(),
+            data_dir,
+            backend: Backend::AwsPeer(server),
+        }
+    }
+
     /// The AWS-mode server and its emulator resources (panics for an embedded server).
     pub fn aws(&mut self) -> (&mut AwsServer, &TestEnv) {
         match &mut self.backend {
             Backend::Aws { server, env } => (server, env),
-            Backend::Embedded(_) => panic!("not an AWS-mode server"),
+            _ => panic!("not an AWS-mode server with its resources"),
         }
     }
 

@@ -28,13 +28,13 @@ use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
 
 pub use caller::Caller;
-pub use state::{ApiConfig, AppState, EngineInfo};
+pub use state::{ApiConfig, AppState, EngineInfo, Limits};
 
 use routes::{manage, plots, query, results, submit, utility};
 
 /// The router of every endpoint, over the given state.
 pub fn app(state: AppState) -> Router {
-    let body_limit = usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX);
+    let body_limit = usize::try_from(state.config.limits.max_upload_bytes).unwrap_or(usize::MAX);
     let routes = Router::new()
         .route("/v1/engine_version", cors(get(utility::engine_version)))
         .route(
@@ -49,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/calc/list", get(query::list))
         .route("/v1/calc/run", cors(post(submit::run)))
         .route("/v1/calc/validate_zip", cors(post(submit::validate_zip)))
+        .route("/v1/calc/upload_url", cors(post(submit::upload_url)))
         .route("/v1/calc/result/{rid}", cors(get(results::export)))
         .route("/v1/calc/{id}", get(query::info))
         .route("/v1/calc/{id}/status", get(query::status))

@@ -43,12 +43,16 @@ pub fn text(status: StatusCode, body: impl Into<String>) -> Response {
     with_type(status, "text/plain", body.into())
 }
 
-/// A file download: `Content-Disposition: attachment; filename=<name>` (unquoted, as the
-/// reference writes it) and an explicit length.
+/// `attachment; filename=<name>`, the name unquoted as the reference writes it.
+pub fn content_disposition(filename: &str) -> String {
+    format!("attachment; filename={filename}")
+}
+
+/// A file download: `Content-Disposition` as [`content_disposition`] and an explicit length.
 pub fn attachment(content_type: &'static str, filename: &str, body: Body, len: u64) -> Response {
     let mut response = with_type(StatusCode::OK, content_type, body);
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename={filename}")) {
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(filename)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));

@@ -22,8 +22,7 @@ pub struct ApiConfig {
     pub host_name: String,
     /// The user every request acts as while authentication is off.
     pub default_user: String,
-    /// Largest accepted upload (request body, and unpacked archive), in bytes.
-    pub max_upload_bytes: u64,
+    pub limits: Limits,
     /// The server's data directory: `on_same_fs` never reads outside it.
     pub data_dir: PathBuf,
     /// Where the blob store keeps calculations, as shown in `ds_calc_dir` (a directory or a bucket URL).
@@ -32,9 +31,36 @@ pub struct ApiConfig {
     pub scratch_dir: PathBuf,
 }
 
-impl ApiConfig {
+/// Sizes of what the API accepts, and of what it answers in the response body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted request body, and unpacked archive, in bytes.
+    pub max_upload_bytes: u64,
+    /// Largest archive uploaded to a presigned URL (`POST /v1/calc/upload_url`), and its
+    /// unpacked size, in bytes.
+    pub max_staged_upload_bytes: u64,
+    /// Largest export or extract answered in the body where the blob store presigns URLs;
+    /// a larger one is written to the store and answered with a redirect to a presigned
+    /// URL, as the datastore always is.
+    pub max_inline_bytes: u64,
+}
+
+impl Limits {
     /// Default upload limit: 200 MiB.
     pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+    /// Default inline response limit: 4 MiB, which Lambda's base64 encoding of binary
+    /// bodies (4/3) keeps under its 6 MB response payload.
+    pub const DEFAULT_MAX_INLINE_BYTES: u64 = 4 * 1024 * 1024;
+
+    /// Request bodies up to `max_upload_bytes`, presigned uploads up to the default upload
+    /// limit (or `max_upload_bytes` if larger), the default inline response limit.
+    pub fn with_max_upload(max_upload_bytes: u64) -> Self {
+        Limits {
+            max_upload_bytes,
+            max_staged_upload_bytes: max_upload_bytes.max(Self::DEFAULT_MAX_UPLOAD_BYTES),
+            max_inline_bytes: Self::DEFAULT_MAX_INLINE_BYTES,
+        }
+    }
 }
 
 /// Shared state of the router; cheap to clone.

@@ -18,6 +18,8 @@ pub struct SubmitForm {
     pub hazard_job_id: Option<String>,
     /// Owner to record instead of the caller (`job_owner`).
     pub job_owner: Option<String>,
+    /// Key of an archive uploaded to a presigned URL, instead of files (`upload_key`).
+    pub upload_key: Option<String>,
 }
 
 /// Why a submission was refused: a 400 (bad input) or 413 (too large) with a message.
@@ -39,7 +41,8 @@ impl Rejection {
         }
     }
 
-    fn too_large(limit: u64) -> Self {
+    /// A 413 naming the limit.
+    pub fn too_large(limit: u64) -> Self {
         Rejection {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             message: format!("the upload is larger than the limit of {limit} bytes"),
@@ -87,6 +90,7 @@ pub async fn read_form(mut multipart: Multipart, limit: u64) -> Result<SubmitFor
                 form.hazard_job_id = Some(text()).filter(|v| !v.is_empty());
             }
             ("job_owner", _) => form.job_owner = Some(text()).filter(|v| !v.is_empty()),
+            ("upload_key", _) => form.upload_key = Some(text()).filter(|v| !v.is_empty()),
             _ => {}
         }
     }

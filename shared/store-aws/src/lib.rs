@@ -37,7 +37,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use oqcloud_store::{StoreError, StoreResult};
 
 pub use dynamo::DynamoJobRepo;
-pub use s3::{PRESIGNED_URL_VALIDITY, S3BlobStore};
+pub use s3::S3BlobStore;
 pub use ses::SesMailer;
 pub use sqs::{Delivery, SqsRunQueue};
 

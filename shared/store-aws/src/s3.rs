@@ -1,6 +1,6 @@
 //! [`BlobStore`] on one S3 bucket: key `a/b/c` is the object `a/b/c`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -8,16 +8,14 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier,
+    BucketLifecycleConfiguration, BucketLocationConstraint, CreateBucketConfiguration, Delete,
+    ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, ObjectIdentifier,
 };
 use bytes::Bytes;
-use oqcloud_store::{BlobLocation, BlobMeta, BlobStore, StoreError, StoreResult};
+use oqcloud_store::{BlobMeta, BlobStore, Download, StoreError, StoreResult, blob_keys};
 use tokio::io::AsyncWriteExt;
 
 use crate::aws_error;
-
-/// How long a URL returned by [`BlobStore::locate`] stays valid.
-pub const PRESIGNED_URL_VALIDITY: Duration = Duration::from_secs(15 * 60);
 
 /// Keys per DeleteObjects request (the service's limit).
 const DELETE_BATCH: usize = 1000;
@@ -47,7 +45,9 @@ impl S3BlobStore {
         &self.bucket
     }
 
-    /// Creates the bucket in the client's region unless this account already owns it.
+    /// Creates the bucket in the client's region unless this account already owns it, and
+    /// sets its lifecycle rule: blobs under [`blob_keys::TEMPORARY_PREFIX`] expire after a
+    /// day (as template.yaml's bucket does).
     pub async fn create_bucket(&self) -> StoreResult<()> {
         let mut create = self.client.create_bucket().bucket(&self.bucket);
         // us-east-1 is the one region that refuses an explicit location constraint.
@@ -61,16 +61,47 @@ impl S3BlobStore {
             );
         }
         match create.send().await {
-            Ok(_) => Ok(()),
+            Ok(_) => {}
             Err(err)
                 if err
                     .as_service_error()
-                    .is_some_and(|err| err.is_bucket_already_owned_by_you()) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(aws_error(format!("creating bucket {}", self.bucket), err)),
+                    .is_some_and(|err| err.is_bucket_already_owned_by_you()) => {}
+            Err(err) => return Err(aws_error(format!("creating bucket {}", self.bucket), err)),
         }
+        self.expire_temporary_blobs().await
+    }
+
+    /// The bucket's lifecycle rule: what is under [`blob_keys::TEMPORARY_PREFIX`] expires
+    /// after a day.
+    async fn expire_temporary_blobs(&self) -> StoreResult<()> {
+        let context = || format!("lifecycle of bucket {}", self.bucket);
+        let rule = LifecycleRule::builder()
+            .id("temporary-exports-and-uploads")
+            .status(ExpirationStatus::Enabled)
+            .filter(
+                LifecycleRuleFilter::builder()
+                    .prefix(blob_keys::TEMPORARY_PREFIX)
+                    .build(),
+            )
+            .expiration(LifecycleExpiration::builder().days(1).build())
+            .build()
+            .map_err(|err| aws_error(context(), err))?;
+        let lifecycle = BucketLifecycleConfiguration::builder()
+            .rules(rule)
+            .build()
+            .map_err(|err| aws_error(context(), err))?;
+        self.client
+            .put_bucket_lifecycle_configuration()
+            .bucket(&self.bucket)
+            .lifecycle_configuration(lifecycle)
+            .send()
+            .await
+            .map_err(|err| aws_error(context(), err))?;
+        Ok(())
+    }
+
+    fn presigning(&self, key: &str, ttl: Duration) -> StoreResult<PresigningConfig> {
+        PresigningConfig::expires_in(ttl).map_err(|err| aws_error(self.context(key), err))
     }
 
     fn context(&self, key: &str) -> String {
@@ -80,6 +111,11 @@ impl S3BlobStore {
 
 #[async_trait]
 impl BlobStore for S3BlobStore {
+    /// None: objects are not local files.
+    async fn local_path(&self, _key: &str) -> StoreResult<Option<PathBuf>> {
+        Ok(None)
+    }
+
     async fn put(&self, key: &str, bytes: Bytes) -> StoreResult<()> {
         self.client
             .put_object()
@@ -254,21 +290,36 @@ impl BlobStore for S3BlobStore {
         Ok(())
     }
 
-    /// A presigned GET URL valid for [`PRESIGNED_URL_VALIDITY`], if the object exists.
-    async fn locate(&self, key: &str) -> StoreResult<Option<BlobLocation>> {
-        if self.head(key).await?.is_none() {
-            return Ok(None);
-        }
-        let config = PresigningConfig::expires_in(PRESIGNED_URL_VALIDITY)
-            .map_err(|err| aws_error(self.context(key), err))?;
+    /// SigV4 query presigning; S3 answers the GET with `download`'s headers.
+    async fn presigned_get(
+        &self,
+        key: &str,
+        download: &Download<'_>,
+        ttl: Duration,
+    ) -> StoreResult<Option<String>> {
         let request = self
             .client
             .get_object()
             .bucket(&self.bucket)
             .key(key)
-            .presigned(config)
+            .response_content_type(download.content_type)
+            .response_content_disposition(download.content_disposition)
+            .presigned(self.presigning(key, ttl)?)
             .await
             .map_err(|err| aws_error(self.context(key), err))?;
-        Ok(Some(BlobLocation::Url(request.uri().to_owned())))
+        Ok(Some(request.uri().to_owned()))
+    }
+
+    /// SigV4 query presigning of a PutObject without a signed body or content type.
+    async fn presigned_put(&self, key: &str, ttl: Duration) -> StoreResult<Option<String>> {
+        let request = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(self.presigning(key, ttl)?)
+            .await
+            .map_err(|err| aws_error(self.context(key), err))?;
+        Ok(Some(request.uri().to_owned()))
     }
 }

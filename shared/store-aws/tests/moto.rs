@@ -12,7 +12,7 @@ use chrono::{TimeZone, Utc};
 use oqcloud_model::OutputRecord;
 use oqcloud_model::{CalcId, Job, JobStatus, LogLevel, LogRecord, NewJob, NewOutput};
 use oqcloud_store::{
-    AbortOutcome, BlobLocation, BlobMeta, BlobStore, JobFilter, JobInfo, JobRepo, Mail, Mailer,
+    AbortOutcome, BlobMeta, BlobStore, Download, JobFilter, JobInfo, JobRepo, Mail, Mailer,
     OrderBy, RunQueue, StoreError, TransitionFields,
 };
 use oqcloud_store_aws::DynamoJobRepo;
@@ -748,7 +748,7 @@ async fn blobs_round_trip() {
     let blobs = &env.stores.blobs;
     assert_eq!(blobs.get("calcs/1/job.ini").await.unwrap(), None);
     assert_eq!(blobs.head("calcs/1/job.ini").await.unwrap(), None);
-    assert_eq!(blobs.locate("calcs/1/job.ini").await.unwrap(), None);
+    assert_eq!(blobs.local_path("calcs/1/job.ini").await.unwrap(), None);
 
     for key in [
         "calcs/1/inputs/job.ini",
@@ -823,6 +823,29 @@ async fn blobs_round_trip() {
 }
 
 #[tokio::test]
+async fn the_bucket_expires_temporary_blobs_after_a_day() {
+    let env = env_or_skip!("the_bucket_expires_temporary_blobs_after_a_day");
+    // create_resources (run by TestEnv) is idempotent, the rule included.
+    env.stores.create_resources().await.unwrap();
+    let lifecycle = env
+        .stores
+        .blobs
+        .client()
+        .get_bucket_lifecycle_configuration()
+        .bucket(&env.settings.bucket)
+        .send()
+        .await
+        .unwrap();
+    let rules = lifecycle.rules();
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    let rule = &rules[0];
+    let prefix = rule.filter().and_then(|f| f.prefix());
+    assert_eq!(prefix, Some(oqcloud_store::blob_keys::TEMPORARY_PREFIX));
+    assert_eq!(rule.expiration().and_then(|e| e.days()), Some(1));
+    assert_eq!(rule.status().as_str(), "Enabled");
+}
+
+#[tokio::test]
 async fn presigned_urls_are_fetchable() {
     let env = env_or_skip!("presigned_urls_are_fetchable");
     let blobs = &env.stores.blobs;
@@ -831,14 +854,46 @@ async fn presigned_urls_are_fetchable() {
         .put(key, Bytes::from_static(b"HDF5 bytes"))
         .await
         .unwrap();
-    let Some(BlobLocation::Url(url)) = blobs.locate(key).await.unwrap() else {
-        panic!("no URL");
+    let download = Download {
+        content_type: "application/x-hdf",
+        content_disposition: "attachment; filename=calc_5.hdf5",
     };
-    assert!(url.starts_with(&env.endpoint), "{url}");
-    assert!(url.contains("X-Amz-Expires=900"), "{url}");
+    let ttl = Duration::from_secs(600);
+    let url = blobs.presigned_get(key, &download, ttl).await.unwrap();
+    let url = url.expect("S3 presigns");
+    // path-style at the emulator, query-signed
+    let path_style = format!("{}/{}/{key}?", env.endpoint, env.settings.bucket);
+    assert!(url.starts_with(&path_style), "{url}");
+    assert!(url.contains("X-Amz-Expires=600"), "{url}");
+    assert!(url.contains("X-Amz-Signature="), "{url}");
+    // S3 answers with the headers the URL asks for (moto from 5.2.5 on; older ones ignore
+    // the request and send no Content-Disposition)
+    assert!(
+        url.contains("response-content-type=application%2Fx-hdf"),
+        "{url}"
+    );
+    let disposition = "response-content-disposition=attachment%3B%20filename%3Dcalc_5.hdf5";
+    assert!(url.contains(disposition), "{url}");
     let response = reqwest::get(&url).await.unwrap();
     assert_eq!(response.status(), 200);
+    if let Some(served) = response.headers().get("content-disposition") {
+        assert_eq!(served, "attachment; filename=calc_5.hdf5");
+        assert_eq!(response.headers()["content-type"], "application/x-hdf");
+    }
     assert_eq!(response.bytes().await.unwrap(), "HDF5 bytes");
+
+    // An upload URL takes the bytes with a plain PUT.
+    let key = "tmp/uploads/00/u.zip";
+    let url = blobs.presigned_put(key, ttl).await.unwrap().expect("URL");
+    assert!(url.contains("X-Amz-Signature="), "{url}");
+    let put = reqwest::Client::new()
+        .put(&url)
+        .body("zip bytes")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200, "{:?}", put.text().await);
+    assert_eq!(blobs.get(key).await.unwrap().unwrap(), "zip bytes");
 }
 
 #[tokio::test]

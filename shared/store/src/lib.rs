@@ -17,6 +17,7 @@ pub mod local;
 pub mod runs;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -189,13 +190,13 @@ pub struct BlobMeta {
     pub size: u64,
 }
 
-/// Where a blob can be read without going through the store.
+/// The response headers of a presigned download, so that it arrives as the API would
+/// have sent it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum BlobLocation {
-    /// A file on this machine (embedded store): stream it.
-    File(PathBuf),
-    /// A presigned URL (object store): redirect to it.
-    Url(String),
+pub struct Download<'a> {
+    pub content_type: &'a str,
+    /// The whole `Content-Disposition` value (e.g. `attachment; filename=calc_1.hdf5`).
+    pub content_disposition: &'a str,
 }
 
 /// Input files, datastores and exports, under keys laid out by [`blob_keys`].
@@ -222,8 +223,22 @@ pub trait BlobStore: Send + Sync {
     /// Deletes every blob whose key starts with `prefix`.
     async fn delete_prefix(&self, prefix: &str) -> StoreResult<()>;
 
-    /// Where the blob can be read directly, if the store offers that.
-    async fn locate(&self, key: &str) -> StoreResult<Option<BlobLocation>>;
+    /// The local file holding the blob, if the store keeps blobs as files and it exists.
+    async fn local_path(&self, key: &str) -> StoreResult<Option<PathBuf>>;
+
+    /// A URL from which anyone may GET the blob for `ttl`, answered with the headers of
+    /// `download`; `None` when the store has no such URLs (the embedded store). The blob
+    /// need not exist yet.
+    async fn presigned_get(
+        &self,
+        key: &str,
+        download: &Download<'_>,
+        ttl: Duration,
+    ) -> StoreResult<Option<String>>;
+
+    /// A URL to which anyone may PUT the blob for `ttl`; `None` when the store has no such
+    /// URLs (the embedded store).
+    async fn presigned_put(&self, key: &str, ttl: Duration) -> StoreResult<Option<String>>;
 }
 
 /// What an abort request achieved.

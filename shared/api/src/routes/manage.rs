@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use oqcloud_model::{Job, JobStatus};
-use oqcloud_store::{AbortOutcome, BlobLocation, TransitionFields, blob_keys};
+use oqcloud_store::{AbortOutcome, TransitionFields, blob_keys};
 use serde_json::json;
 
 use super::parse_calc_id;
@@ -96,9 +96,9 @@ pub async fn remove(
         stop(&state, &job).await?;
     }
     let datastore = blob_keys::datastore_key(id);
-    let datastore_path = match state.blobs.locate(&datastore).await? {
-        Some(BlobLocation::File(path)) => path.display().to_string(),
-        _ => datastore.clone(),
+    let datastore_path = match state.blobs.local_path(&datastore).await? {
+        Some(path) => path.display().to_string(),
+        None => datastore.clone(),
     };
     if let Err(error) = state.blobs.delete_prefix(&blob_keys::calc_prefix(id)).await {
         let message = format!("Could not remove {datastore_path}: {error}");

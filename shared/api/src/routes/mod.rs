@@ -7,6 +7,8 @@ pub mod results;
 pub mod submit;
 pub mod utility;
 
+use std::time::Duration;
+
 use oqcloud_model::{CalcId, Job};
 
 use crate::caller::Caller;
@@ -29,4 +31,21 @@ pub async fn readable_job(state: &AppState, caller: &Caller, id: CalcId) -> ApiR
     } else {
         Err(ApiError::Forbidden)
     }
+}
+
+/// How long a presigned download or upload URL stays valid.
+pub const PRESIGNED_URL_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// 128 random bits as 32 hex digits: a unique component of a temporary key.
+pub fn random_token() -> ApiResult<String> {
+    let bytes = random_bytes::<16>()?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// `N` bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ApiError::Internal(format!("no random numbers: {e}")))?;
+    Ok(bytes)
 }

@@ -8,13 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use oqcloud_model::{Job, output_kind};
-use oqcloud_store::{BlobLocation, blob_keys};
+use oqcloud_store::{BlobMeta, Download, blob_keys};
 use serde_json::Value;
 use tokio_util::io::ReaderStream;
 
-use super::{parse_calc_id, readable_job};
+use super::{PRESIGNED_URL_TTL, parse_calc_id, random_bytes, random_token, readable_job};
 use crate::caller::Caller;
-use crate::response::{ApiError, ApiResult, attachment, json};
+use crate::response::{ApiError, ApiResult, attachment, content_disposition, json};
 use crate::state::AppState;
 use crate::views::{BaseUrl, result_item};
 
@@ -73,7 +73,7 @@ pub async fn export(
                 "geojson" => "application/json",
                 _ => "text/plain",
             };
-            send_blob(&state, &file.key, content_type, &filename).await
+            send_blob(&state, file, content_type, &filename, false).await
         }
         several => {
             let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -94,18 +94,13 @@ pub async fn export(
                 .map_err(|e| ApiError::Internal(format!("zipping the export: {e}")))?
                 .into_inner();
             let filename = format!("output-{rid}-{}-{format}.zip", output.output_type);
-            let len = bytes.len() as u64;
-            Ok(attachment(
-                "application/x-zip",
-                &filename,
-                Body::from(bytes),
-                len,
-            ))
+            send_bytes(&state, bytes, "application/x-zip", &filename).await
         }
     }
 }
 
-/// `GET /v1/calc/:id/datastore`: the HDF5 datastore as `calc_<id>.hdf5`.
+/// `GET /v1/calc/:id/datastore`: the HDF5 datastore as `calc_<id>.hdf5`, always redirected
+/// to a presigned URL where the store offers them (it outgrows any response limit).
 pub async fn datastore(
     State(state): State<AppState>,
     caller: Caller,
@@ -116,43 +111,84 @@ pub async fn datastore(
         return Err(ApiError::Forbidden);
     }
     let key = blob_keys::datastore_key(job.id);
-    send_blob(
-        &state,
-        &key,
-        "application/x-hdf",
-        &format!("calc_{}.hdf5", job.id),
-    )
-    .await
+    let blob = state.blobs.head(&key).await?.ok_or(ApiError::NotFound)?;
+    let filename = format!("calc_{}.hdf5", job.id);
+    send_blob(&state, &blob, "application/x-hdf", &filename, true).await
 }
 
-/// Sends a blob as an attachment: streamed from a local file, redirected to a presigned URL,
-/// or read into memory, whichever the store offers.
+/// Sends a stored blob as an attachment: redirected to a presigned URL when the store offers
+/// one and the blob is larger than the inline limit (or `always_redirect`), else streamed
+/// from its local file or read into memory.
 async fn send_blob(
     state: &AppState,
+    blob: &BlobMeta,
+    content_type: &'static str,
+    filename: &str,
+    always_redirect: bool,
+) -> ApiResult {
+    if always_redirect || blob.size > state.config.limits.max_inline_bytes {
+        let url = presigned_download(state, &blob.key, content_type, filename).await?;
+        if let Some(url) = url {
+            return Ok(Redirect::temporary(&url).into_response());
+        }
+    }
+    if let Some(path) = state.blobs.local_path(&blob.key).await? {
+        let file = tokio::fs::File::open(&path)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        let len = file
+            .metadata()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .len();
+        let body = Body::from_stream(ReaderStream::new(file));
+        return Ok(attachment(content_type, filename, body, len));
+    }
+    let bytes = state
+        .blobs
+        .get(&blob.key)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let len = bytes.len() as u64;
+    Ok(attachment(content_type, filename, Body::from(bytes), len))
+}
+
+/// A presigned URL of the blob under `key` that downloads it as `filename`, if the store
+/// presigns URLs.
+async fn presigned_download(
+    state: &AppState,
     key: &str,
+    content_type: &str,
+    filename: &str,
+) -> ApiResult<Option<String>> {
+    let disposition = content_disposition(filename);
+    let download = Download {
+        content_type,
+        content_disposition: &disposition,
+    };
+    let url = state.blobs.presigned_get(key, &download, PRESIGNED_URL_TTL);
+    Ok(url.await?)
+}
+
+/// Sends a download made for this request: inline up to the inline limit or where the store
+/// has no presigned URLs, else written under a temporary key and redirected to a presigned
+/// URL of it.
+async fn send_bytes(
+    state: &AppState,
+    bytes: Vec<u8>,
     content_type: &'static str,
     filename: &str,
 ) -> ApiResult {
-    match state.blobs.locate(key).await? {
-        Some(BlobLocation::File(path)) => {
-            let file = tokio::fs::File::open(&path)
-                .await
-                .map_err(|_| ApiError::NotFound)?;
-            let len = file
-                .metadata()
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .len();
-            let body = Body::from_stream(ReaderStream::new(file));
-            Ok(attachment(content_type, filename, body, len))
-        }
-        Some(BlobLocation::Url(url)) => Ok(Redirect::to(&url).into_response()),
-        None => {
-            let bytes = state.blobs.get(key).await?.ok_or(ApiError::NotFound)?;
-            let len = bytes.len() as u64;
-            Ok(attachment(content_type, filename, Body::from(bytes), len))
+    let len = bytes.len() as u64;
+    if len > state.config.limits.max_inline_bytes {
+        let key = blob_keys::temporary_download_key(&random_token()?, filename);
+        let url = presigned_download(state, &key, content_type, filename).await?;
+        if let Some(url) = url {
+            state.blobs.put(&key, bytes.into()).await?;
+            return Ok(Redirect::temporary(&url).into_response());
         }
     }
+    Ok(attachment(content_type, filename, Body::from(bytes), len))
 }
 
 /// Specs every user who may read a calculation may extract (the reference's
@@ -239,15 +275,8 @@ pub async fn extract(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("extracting: {e}")))?;
-    let bytes = extracted?;
-    let filename = format!("{}{}.npz", what.replace('/', "-"), random_suffix());
-    let len = bytes.len() as u64;
-    Ok(attachment(
-        "application/x-zip",
-        &filename,
-        Body::from(bytes),
-        len,
-    ))
+    let filename = format!("{}{}.npz", what.replace('/', "-"), random_suffix()?);
+    send_bytes(&state, extracted?, "application/x-zip", &filename).await
 }
 
 /// The calculation's datastore as a local file: the embedded store's own, or a temporary copy
@@ -258,9 +287,9 @@ pub(crate) async fn local_datastore(
 ) -> ApiResult<(std::path::PathBuf, Option<tempfile::NamedTempFile>)> {
     let key = blob_keys::datastore_key(job.id);
     // the datastore as a local file: the embedded store's own, or a temporary copy
-    let (path, copy) = match state.blobs.locate(&key).await? {
-        Some(BlobLocation::File(path)) => (path, None),
-        _ => {
+    let (path, copy) = match state.blobs.local_path(&key).await? {
+        Some(path) => (path, None),
+        None => {
             // streamed to disk by the store, never held in memory whole
             let copy = tokio::fs::create_dir_all(&state.config.scratch_dir)
                 .await
@@ -297,23 +326,13 @@ impl From<oqcloud_extract::ExtractError> for ApiError {
 }
 
 /// Eight characters of `[a-z0-9_]`, as Python's `tempfile.mkstemp` puts in its names.
-fn random_suffix() -> String {
-    use std::hash::{BuildHasher, Hasher};
+fn random_suffix() -> ApiResult<String> {
     const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789_";
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    let mut bits = hasher.finish();
-    (0..8)
-        .map(|_| {
-            let c = CHARS[(bits % CHARS.len() as u64) as usize];
-            bits /= CHARS.len() as u64;
-            char::from(c)
-        })
-        .collect()
+    let bytes = random_bytes::<8>()?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(CHARS[usize::from(*b) % CHARS.len()]))
+        .collect())
 }
 
 #[cfg(test)]
@@ -356,7 +375,7 @@ mod tests {
 
     #[test]
     fn npz_names_carry_eight_random_characters() {
-        let suffix = random_suffix();
+        let suffix = random_suffix().unwrap();
         assert_eq!(suffix.len(), 8);
         assert!(
             suffix

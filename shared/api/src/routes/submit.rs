@@ -1,7 +1,11 @@
-//! Submitting calculations: `POST /v1/calc/run` and `POST /v1/calc/validate_zip` (spec §4).
+//! Submitting calculations: `POST /v1/calc/run` and `POST /v1/calc/validate_zip` (spec §4),
+//! and `POST /v1/calc/upload_url` for archives too large for a request body.
 //!
 //! A submission is checked completely (files, paths, sizes, job.ini, parent job) before
-//! anything is stored: a rejected one is a 400/413 that leaves no job and no files behind.
+//! anything is stored: a rejected one is a 400/403/413 that leaves no job and no files
+//! behind. An archive uploaded to a presigned URL is named by the form's `upload_key` and
+//! checked exactly as an uploaded job zip, up to its own size limit; only its uploader may
+//! submit it, and a submission that stores it deletes the upload.
 
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -13,6 +17,7 @@ use serde_json::json;
 
 use crate::caller::Caller;
 use crate::response::{self, ApiError, ApiResult, json};
+use crate::routes::{PRESIGNED_URL_TTL, random_token};
 use crate::state::AppState;
 use crate::upload::{Rejection, SubmitForm, Unpacked, read_form, unpack};
 use crate::views::run_response;
@@ -28,13 +33,13 @@ struct CheckedJob {
 /// `POST /v1/calc/run`: stores the job's inputs, creates the job and queues it.
 /// Answers 200 with the new job record (and `Location: /v1/calc/<id>`).
 pub async fn run(State(state): State<AppState>, caller: Caller, multipart: Multipart) -> ApiResult {
-    let limit = state.config.max_upload_bytes;
-    let form = match read_form(multipart, limit).await {
+    let limit = state.config.limits.max_upload_bytes;
+    let mut form = match read_form(multipart, limit).await {
         Ok(form) => form,
         Err(rejection) => return Ok(rejected(rejection)),
     };
     let owner = form.job_owner.clone().unwrap_or(caller.user_name.clone());
-    let checked = match check(&state, &caller, &form).await {
+    let checked = match check(&state, &caller, &mut form).await {
         Ok(checked) => checked,
         Err(rejection) => return Ok(rejected(rejection)),
     };
@@ -58,6 +63,12 @@ pub async fn run(State(state): State<AppState>, caller: Caller, multipart: Multi
         .await?
         .ok_or(ApiError::NotFound)?;
     state.queue.enqueue(job.id).await?;
+    if let Some(key) = &form.upload_key
+        && let Err(error) = state.blobs.delete_prefix(key).await
+    {
+        // The bucket's lifecycle rule deletes it in a day anyway.
+        tracing::warn!("deleting the submitted upload {key}: {error}");
+    }
     let ds_calc_dir = format!("{}/calcs/{}", state.config.storage_root, job.id);
     let mut response = json(StatusCode::OK, &run_response(&job, &ds_calc_dir));
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/calc/{}", job.id)) {
@@ -95,22 +106,20 @@ fn rejected(rejection: Rejection) -> Response {
     )
 }
 
-/// Unpacks and checks a submission without storing anything.
+/// Unpacks and checks a submission without storing anything (adding the archive its
+/// `upload_key` names to its files).
 async fn check(
     state: &AppState,
     caller: &Caller,
-    form: &SubmitForm,
+    form: &mut SubmitForm,
 ) -> Result<CheckedJob, Rejection> {
+    let limit = add_staged_upload(state, caller, form).await?;
     if form.files.is_empty() {
         return Err(Rejection::bad(
             "no files were uploaded: send the job.ini and its inputs, or a job zip, in the field 'archive'",
         ));
     }
-    let unpacked = unpack(
-        &form.files,
-        &state.config.scratch_dir,
-        state.config.max_upload_bytes,
-    )?;
+    let unpacked = unpack(&form.files, &state.config.scratch_dir, limit)?;
     let default_suffix = if form.hazard_job_id.is_some() {
         "risk.ini"
     } else {
@@ -143,6 +152,86 @@ async fn check(
         ini,
         parent,
     })
+}
+
+/// Adds the archive named by the form's `upload_key` to its files, and returns the limit of
+/// the submission's unpacked size: that of presigned uploads with an `upload_key`, that of
+/// request bodies without. Only the caller's own uploads may be named.
+async fn add_staged_upload(
+    state: &AppState,
+    caller: &Caller,
+    form: &mut SubmitForm,
+) -> Result<u64, Rejection> {
+    let limits = state.config.limits;
+    let Some(key) = form.upload_key.clone() else {
+        return Ok(limits.max_upload_bytes);
+    };
+    if !form.files.is_empty() {
+        return Err(Rejection::bad(
+            "send the job's files or an upload_key, not both",
+        ));
+    }
+    let own_prefix = blob_keys::upload_prefix(&caller.user_name);
+    let own = key
+        .strip_prefix(&own_prefix)
+        .and_then(|rest| rest.strip_suffix(".zip"))
+        .is_some_and(|token| !token.is_empty() && token.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !own {
+        if key.starts_with(blob_keys::UPLOADS_PREFIX) && !key.starts_with(&own_prefix) {
+            return Err(Rejection {
+                status: StatusCode::FORBIDDEN,
+                message: format!("upload_key {key}: the upload belongs to another user"),
+                line: None,
+            });
+        }
+        return Err(Rejection::bad(format!(
+            "upload_key {key}: not a key given by POST /v1/calc/upload_url"
+        )));
+    }
+    let store_failed = |error: oqcloud_store::StoreError| Rejection {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: format!("reading the upload {key}: {error}"),
+        line: None,
+    };
+    let missing = || {
+        Rejection::bad(format!(
+            "upload_key {key}: nothing was uploaded there (PUT the job zip to the URL \
+             POST /v1/calc/upload_url gave; uploads are deleted after a day)"
+        ))
+    };
+    let blob = state.blobs.head(&key).await.map_err(store_failed)?;
+    let blob = blob.ok_or_else(missing)?;
+    if blob.size > limits.max_staged_upload_bytes {
+        return Err(Rejection::too_large(limits.max_staged_upload_bytes));
+    }
+    let bytes = state.blobs.get(&key).await.map_err(store_failed)?;
+    let bytes = bytes.ok_or_else(missing)?;
+    form.files.push((key.clone(), Vec::from(bytes)));
+    Ok(limits.max_staged_upload_bytes)
+}
+
+/// `POST /v1/calc/upload_url`: a presigned URL to PUT one job zip to (`url`, valid
+/// `expires_in` seconds, at most `max_bytes`), and the `upload_key` that names it in the
+/// form of `POST /v1/calc/run` or `validate_zip` instead of the files. Where the store has
+/// no presigned URLs (the embedded server) a 404 says to send the files in the request.
+pub async fn upload_url(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    let key = blob_keys::upload_key(&caller.user_name, &random_token()?);
+    let url = state.blobs.presigned_put(&key, PRESIGNED_URL_TTL).await?;
+    let Some(url) = url else {
+        return Ok(response::text(
+            StatusCode::NOT_FOUND,
+            "this server takes job archives in the body of POST /v1/calc/run: \
+             presigned uploads exist only where inputs are stored in S3",
+        ));
+    };
+    let body = json!({
+        "upload_key": key,
+        "url": url,
+        "method": "PUT",
+        "expires_in": PRESIGNED_URL_TTL.as_secs(),
+        "max_bytes": state.config.limits.max_staged_upload_bytes,
+    });
+    Ok(json(StatusCode::OK, &body))
 }
 
 /// Refuses job.ini inputs that point outside the uploaded files (`../x`, absolute paths).
@@ -190,21 +279,21 @@ pub async fn validate_zip(
     caller: Caller,
     multipart: Multipart,
 ) -> ApiResult {
-    let form = match read_form(multipart, state.config.max_upload_bytes).await {
+    let mut form = match read_form(multipart, state.config.limits.max_upload_bytes).await {
         Ok(form) => form,
         Err(rejection) if rejection.status == StatusCode::PAYLOAD_TOO_LARGE => {
             return Ok(rejected(rejection));
         }
         Err(rejection) => return Ok(response::text(StatusCode::BAD_REQUEST, rejection.message)),
     };
-    if form.files.is_empty() {
+    if form.files.is_empty() && form.upload_key.is_none() {
         return Ok(response::with_type(
             StatusCode::BAD_REQUEST,
             response::HTML,
             "Missing archive file",
         ));
     }
-    let body = match check(&state, &caller, &form).await {
+    let body = match check(&state, &caller, &mut form).await {
         Ok(_) => json!({"error_msg": null, "error_line": null, "valid": true}),
         Err(rejection) if rejection.status == StatusCode::PAYLOAD_TOO_LARGE => {
             return Ok(rejected(rejection));

@@ -4,12 +4,13 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 
 use super::blocking;
-use crate::{BlobLocation, BlobMeta, BlobStore, StoreError, StoreResult};
+use crate::{BlobMeta, BlobStore, Download, StoreError, StoreResult};
 
 /// Names of files being written start with this; they are not blobs, and keys may not use it.
 const TEMP_PREFIX: &str = ".oqcloud-tmp-";
@@ -269,9 +270,24 @@ impl BlobStore for FileBlobStore {
         .await
     }
 
-    async fn locate(&self, key: &str) -> StoreResult<Option<BlobLocation>> {
+    async fn local_path(&self, key: &str) -> StoreResult<Option<PathBuf>> {
         let path = self.path_of(key)?;
-        blocking(move || Ok(file_size(&path)?.map(|_| BlobLocation::File(path)))).await
+        blocking(move || Ok(file_size(&path)?.map(|_| path))).await
+    }
+
+    /// None: files are served by the API itself.
+    async fn presigned_get(
+        &self,
+        _key: &str,
+        _download: &Download<'_>,
+        _ttl: Duration,
+    ) -> StoreResult<Option<String>> {
+        Ok(None)
+    }
+
+    /// None: uploads arrive in the API's request bodies.
+    async fn presigned_put(&self, _key: &str, _ttl: Duration) -> StoreResult<Option<String>> {
+        Ok(None)
     }
 }
 
@@ -310,11 +326,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn offers_no_presigned_urls() {
+        let (_dir, store) = store();
+        store.put("calcs/1/job.ini", "x".into()).await.unwrap();
+        let download = Download {
+            content_type: "text/plain",
+            content_disposition: "attachment; filename=job.ini",
+        };
+        let ttl = Duration::from_secs(60);
+        let get = store.presigned_get("calcs/1/job.ini", &download, ttl);
+        assert_eq!(get.await.unwrap(), None);
+        let put = store.presigned_put("tmp/uploads/x.zip", ttl);
+        assert_eq!(put.await.unwrap(), None);
+    }
+
+    #[tokio::test]
     async fn puts_gets_and_replaces() {
         let (_dir, store) = store();
         assert_eq!(store.get("calcs/1/job.ini").await.unwrap(), None);
         assert_eq!(store.head("calcs/1/job.ini").await.unwrap(), None);
-        assert_eq!(store.locate("calcs/1/job.ini").await.unwrap(), None);
+        assert_eq!(store.local_path("calcs/1/job.ini").await.unwrap(), None);
 
         store.put("calcs/1/job.ini", "first".into()).await.unwrap();
         store
@@ -334,8 +365,8 @@ mod tests {
         );
         let file = store.root.join("calcs/1/job.ini");
         assert_eq!(
-            store.locate("calcs/1/job.ini").await.unwrap(),
-            Some(BlobLocation::File(file))
+            store.local_path("calcs/1/job.ini").await.unwrap(),
+            Some(file)
         );
         // No temporary file is left behind.
         assert_eq!(tree(&store.root), ["calcs", "calcs/1", "calcs/1/job.ini"]);
@@ -343,7 +374,7 @@ mod tests {
         // A directory is not a blob.
         assert_eq!(store.get("calcs/1").await.unwrap(), None);
         assert_eq!(store.head("calcs/1").await.unwrap(), None);
-        assert_eq!(store.locate("calcs").await.unwrap(), None);
+        assert_eq!(store.local_path("calcs").await.unwrap(), None);
         assert_eq!(store.get("calcs/1/job.ini/x").await.unwrap(), None);
     }
 
@@ -489,10 +520,10 @@ mod tests {
             );
             let head = store.head(key).await;
             assert!(matches!(head, Err(StoreError::Other(_))), "head {key:?}");
-            let locate = store.locate(key).await;
+            let local_path = store.local_path(key).await;
             assert!(
-                matches!(locate, Err(StoreError::Other(_))),
-                "locate {key:?}"
+                matches!(local_path, Err(StoreError::Other(_))),
+                "local_path {key:?}"
             );
             let copy = store.get_to_file(key, &dir.path().join("copy")).await;
             assert!(
