@@ -37,4 +37,25 @@ if [ -z "${OQCLOUD_SKIP_SAM:-}" ]; then
   fi
   SAM_CLI_TELEMETRY=0 .venv-sam/bin/sam validate --lint --region us-east-1 --template-file template.yaml
 fi
+# The browser test of the web pages (tests/browser.rs): Debian's chromium, Node and the
+# script's playwright-core (tests/browser, from package-lock.json). chromium and Node are
+# apt-installed when missing and this runs as root (CI); OQCLOUD_SKIP_BROWSER=1 skips all
+# of it (the test then prints SKIPPED).
+if [ -z "${OQCLOUD_SKIP_BROWSER:-}" ]; then
+  missing=()
+  [ -n "${OQCLOUD_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing ${missing[*]} (for the browser test) ..."
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "SKIPPED installing ${missing[*]}: not root (the browser test will print SKIPPED)"
+    fi
+  fi
+  if command -v npm >/dev/null && [ ! -d tests/browser/node_modules/playwright-core ]; then
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
 cargo test --workspace --no-fail-fast "$@"

@@ -217,7 +217,7 @@ async fn assert_completes(server: &TestServer, id: i64) {
 async fn completed_demo(server: &TestServer) -> i64 {
     let job = demo_on_engine("classical_area", "native");
     let id = server.submit_ok(job.path()).await;
-    assert_completes(&server, id).await;
+    assert_completes(server, id).await;
     id
 }
 

@@ -43,6 +43,11 @@ impl Caller {
         self.is_superuser || self.valid_users.contains(&job.user_name)
     }
 
+    /// Whether the caller may remove the job: only its owner, superusers included (as OpenQuake).
+    pub fn can_remove(&self, job: &Job) -> bool {
+        job.user_name == self.user_name
+    }
+
     /// Whether the caller sees hidden outputs (`exposure`, `job`) and downloads datastores.
     pub fn is_advanced(&self) -> bool {
         self.level >= 2

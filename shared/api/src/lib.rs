@@ -1,4 +1,5 @@
-//! The OpenQuake Engine Server WebAPI as one axum [`Router`], built by [`app`].
+//! The OpenQuake Engine Server WebAPI as one axum [`Router`], built by [`app`], with the
+//! web pages of its WebUI (`/engine/`, see `web`).
 //!
 //! The same router serves the embedded server (`axum::serve`) and each Lambda
 //! (`lambda_http::run`); handlers see storage only through the traits of `oqcloud-store`,
@@ -18,6 +19,7 @@ mod routes;
 pub mod state;
 mod upload;
 pub mod views;
+mod web;
 pub mod wire;
 
 use axum::Router;
@@ -65,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/v1/calc/{id}/abort", cors(post(manage::abort)))
         .route("/v1/calc/{id}/remove", cors(post(manage::remove)))
+        .merge(web::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state);

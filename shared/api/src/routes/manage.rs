@@ -78,7 +78,7 @@ pub async fn remove(
     let Some(job) = state.jobs.get_job(id).await? else {
         return refuse("ID does not exist".into());
     };
-    if job.user_name != caller.user_name {
+    if !caller.can_remove(&job) {
         return refuse(format!(
             "it belongs to {} and you are {}",
             job.user_name, caller.user_name

@@ -17,12 +17,22 @@ use crate::caller::Caller;
 use crate::response::{ApiError, ApiResult, with_type};
 use crate::state::AppState;
 
-/// The images and the plot spec of each.
-const IMAGES: [(&str, &str); 3] = [
-    ("hcurves.png", "hcurves?kind=mean"),
-    ("hmaps.png", "hmaps?kind=mean"),
-    ("uhs.png", "uhs?kind=mean"),
+/// The images, the plot spec of each and the output a calculation needs for it.
+const IMAGES: [(&str, &str, &str); 3] = [
+    ("hcurves.png", "hcurves?kind=mean", "hcurves"),
+    ("hmaps.png", "hmaps?kind=mean", "hmaps"),
+    ("uhs.png", "uhs?kind=mean", "uhs"),
 ];
+
+/// The names of the images a calculation with these outputs has.
+pub(crate) fn images_of<'a>(output_types: impl IntoIterator<Item = &'a str>) -> Vec<&'static str> {
+    let output_types: Vec<&str> = output_types.into_iter().collect();
+    IMAGES
+        .iter()
+        .filter(|(_, _, needs)| output_types.contains(needs))
+        .map(|(image, _, _)| *image)
+        .collect()
+}
 
 /// `GET /v1/calc/:id/download_png/:name`: `image/png`; 404 for an unknown calculation or one
 /// without a datastore, 400 naming the images for an unknown name or what the calculation
@@ -33,8 +43,8 @@ pub async fn download_png(
     Path((id, name)): Path<(String, String)>,
 ) -> ApiResult {
     let job = readable_job(&state, &caller, parse_calc_id(&id)?).await?;
-    let Some((_, spec)) = IMAGES.iter().find(|(image, _)| *image == name) else {
-        let names: Vec<&str> = IMAGES.iter().map(|(image, _)| *image).collect();
+    let Some((_, spec, _)) = IMAGES.iter().find(|(image, _, _)| *image == name) else {
+        let names: Vec<&str> = IMAGES.iter().map(|(image, _, _)| *image).collect();
         return Err(ApiError::BadRequest(format!(
             "no image '{name}': the images are {}",
             names.join(", ")

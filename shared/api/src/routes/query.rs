@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use oqcloud_model::Job;
 use oqcloud_store::{JobFilter, OrderBy};
 use serde_json::{Value, json};
 
@@ -20,14 +21,24 @@ pub async fn list(
     base: BaseUrl,
     Query(params): Query<Vec<(String, String)>>,
 ) -> ApiResult {
-    let filter = list_filter(&params, &caller)?;
-    if filter_by_tag(&params) {
-        // No job carries a tag in this installation, so a tag filter matches nothing.
-        return Ok(json(StatusCode::OK, &Value::Array(vec![])));
-    }
-    let jobs = state.jobs.list_jobs(&filter).await?;
+    let jobs = visible_jobs(&state, &caller, &params).await?;
     let items: Vec<Value> = jobs.iter().map(|job| list_item(job, &base)).collect();
     Ok(json(StatusCode::OK, &items))
+}
+
+/// The jobs the caller sees that match the list filters of spec §5.1 (`limit`, `offset`,
+/// `order_by`, ...); a malformed filter is a 400 naming it.
+pub(crate) async fn visible_jobs(
+    state: &AppState,
+    caller: &Caller,
+    params: &[(String, String)],
+) -> ApiResult<Vec<Job>> {
+    let filter = list_filter(params, caller)?;
+    if filter_by_tag(params) {
+        // No job carries a tag in this installation, so a tag filter matches nothing.
+        return Ok(Vec::new());
+    }
+    Ok(state.jobs.list_jobs(&filter).await?)
 }
 
 /// Whether the query filters by tag (`filter_by_tag` other than `0`, or `preferred_only=1`).

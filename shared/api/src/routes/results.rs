@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use oqcloud_model::{Job, output_kind};
+use oqcloud_model::{Job, OutputKind, OutputRecord, output_kind};
 use oqcloud_store::{BlobMeta, Download, blob_keys};
 use serde_json::Value;
 use tokio_util::io::ReaderStream;
@@ -27,18 +27,32 @@ pub async fn results(
     Path(id): Path<String>,
 ) -> ApiResult {
     let job = readable_job(&state, &caller, parse_calc_id(&id)?).await?;
-    let outputs = state.jobs.outputs(job.id).await?;
-    let items: Vec<Value> = outputs
+    let items: Vec<Value> = visible_outputs(&state, &caller, &job)
+        .await?
         .iter()
-        .filter_map(|output| {
-            let kind = output_kind(&output.output_type)?;
-            (!kind.hidden || caller.is_advanced()).then(|| result_item(output, kind, &base))
-        })
+        .map(|(output, kind)| result_item(output, kind, &base))
         .collect();
     if items.is_empty() {
         return Err(ApiError::NotFound);
     }
     Ok(json(StatusCode::OK, &items))
+}
+
+/// The job's exportable outputs the caller may see (hidden ones only for advanced users),
+/// each with its kind.
+pub(crate) async fn visible_outputs(
+    state: &AppState,
+    caller: &Caller,
+    job: &Job,
+) -> ApiResult<Vec<(OutputRecord, &'static OutputKind)>> {
+    let outputs = state.jobs.outputs(job.id).await?;
+    Ok(outputs
+        .into_iter()
+        .filter_map(|output| {
+            let kind = output_kind(&output.output_type)?;
+            (!kind.hidden || caller.is_advanced()).then_some((output, kind))
+        })
+        .collect())
 }
 
 /// `GET|HEAD /v1/calc/result/:rid?export_type=`: one output exported in one format.
