@@ -22,13 +22,18 @@ use crate::oqparam::{self, OqParam};
 use crate::raw::{self, AttrValue, RawArray};
 use crate::sitecol::{self, SiteCollection};
 
-/// The process-wide lock serialising HDF5 calls.
+/// The process-wide lock serialising this crate's HDF5 operations.
 static HDF5_LOCK: Mutex<()> = Mutex::new(());
 
-fn lock() -> MutexGuard<'static, ()> {
-    HDF5_LOCK
+/// Holds this crate's lock for a whole operation, and the HDF5 library's own (reentrant) lock,
+/// which every other HDF5 user of the process takes (hdf5-metno's calls, oqcloud-gsim's GMPE
+/// tables): the raw `H5Dread`/`H5Aread`/`H5Dwrite` calls here are not otherwise serialised
+/// with theirs, and the library is not thread-safe.
+fn lock() -> impl Sized {
+    let ours: MutexGuard<'static, ()> = HDF5_LOCK
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    (ours, hdf5_sys::LOCK.lock())
 }
 
 /// An open OpenQuake datastore (`calc_<id>.hdf5`).

@@ -268,34 +268,50 @@ impl DynamoJobRepo {
 impl JobRepo for DynamoJobRepo {
     /// The id comes from the `counter#calc_id` item; the job item is written only if no
     /// item has that id.
+    /// The id comes from the atomic counter; an id already taken (a counter that went back,
+    /// or an emulator whose counter is not atomic under concurrent requests) is skipped.
     async fn create_job(&self, new: NewJob) -> StoreResult<Job> {
-        let id = self.bump("calc_id", 1).await?;
-        let item = job_item(&Job {
-            id,
-            description: NewJob::PLACEHOLDER_DESCRIPTION.to_owned(),
-            user_name: new.user_name,
-            calculation_mode: NewJob::PLACEHOLDER_MODE.to_owned(),
-            hazard_calculation_id: None,
-            status: JobStatus::Created,
-            start_time: Utc::now(),
-            stop_time: None,
-            relevant: true,
-            pid: 0,
-            size_mb: None,
-            host: new.host,
-            workflow_id: None,
-            job_ini: None,
-        })?;
-        let job = job_from_item(&item)?;
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .map_err(|err| db_error(format!("creating job {id}"), err))?;
-        Ok(job)
+        let mut attempt = 0;
+        loop {
+            let id = self.bump("calc_id", 1).await?;
+            let item = job_item(&Job {
+                id,
+                description: NewJob::PLACEHOLDER_DESCRIPTION.to_owned(),
+                user_name: new.user_name.clone(),
+                calculation_mode: NewJob::PLACEHOLDER_MODE.to_owned(),
+                hazard_calculation_id: None,
+                status: JobStatus::Created,
+                start_time: Utc::now(),
+                stop_time: None,
+                relevant: true,
+                pid: 0,
+                size_mb: None,
+                host: new.host.clone(),
+                workflow_id: None,
+                job_ini: None,
+            })?;
+            let job = job_from_item(&item)?;
+            let put = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .send()
+                .await;
+            match put {
+                Ok(_) => return Ok(job),
+                Err(err)
+                    if attempt < ATTEMPTS
+                        && err
+                            .as_service_error()
+                            .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                {
+                    attempt += 1;
+                }
+                Err(err) => return Err(db_error(format!("creating job {id}"), err)),
+            }
+        }
     }
 
     async fn get_job(&self, id: CalcId) -> StoreResult<Option<Job>> {
