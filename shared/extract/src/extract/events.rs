@@ -5,6 +5,7 @@
 
 use oqcloud_datastore::{DType, Datastore, RawArray};
 
+use super::hazard::site_columns;
 use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, job_imts as imts, malformed};
@@ -73,26 +74,6 @@ pub(super) fn num_events(ds: &Datastore, query: &Query) -> ExtractResult {
     Ok(npz)
 }
 
-/// The site columns of the event-based tables: `custom_site_id` if any, lon, lat, and depth
-/// unless every site is at sea level.
-fn site_columns(ds: &Datastore) -> ExtractResult<Vec<(String, RawArray)>> {
-    let columns = sitecol_columns(ds)?;
-    let depth_zero = columns
-        .iter()
-        .find(|(name, _)| name == "depth")
-        .map(|(_, c)| c.to_f64("sitecol/depth"))
-        .transpose()?
-        .is_none_or(|d| d.iter().all(|&x| x == 0.0));
-    let mut wanted = vec!["custom_site_id", "lon", "lat"];
-    if !depth_zero {
-        wanted.push("depth");
-    }
-    Ok(wanted
-        .into_iter()
-        .filter_map(|name| columns.iter().find(|(n, _)| n == name).cloned())
-        .collect())
-}
-
 /// `gmf_data[?event_id=E]` (default event 0): one member `rlz-<NNN>` (the event's
 /// realization) with one record per site: the site columns, then the ground motion of each
 /// IMT (f4, 0 where the event left none).
@@ -123,18 +104,16 @@ pub(super) fn gmf_data(ds: &Datastore, query: &Query) -> ExtractResult {
         npz.add_extra();
         return Ok(npz);
     }
-    let sites = site_columns(ds)?;
-    let n = sites.first().map_or(0, |(_, c)| c.len());
+    let mut columns = site_columns(ds)?;
+    let n = columns
+        .first()
+        .map_or(0, |(_, dtype, data)| data.len() / dtype.size().max(1));
     let eids = ds
         .read_dataset_raw("gmf_data/eid")?
         .to_i64("gmf_data/eid")?;
     let sids = ds
         .read_dataset_raw("gmf_data/sid")?
         .to_i64("gmf_data/sid")?;
-    let mut columns: Vec<(String, DType, Vec<u8>)> = sites
-        .into_iter()
-        .map(|(name, c)| (name, c.dtype, c.data))
-        .collect();
     for imt in imts(ds)? {
         let path = format!("gmf_data/{imt}");
         let values = ds.read_dataset_raw(&path)?.to_f64(&path)?;

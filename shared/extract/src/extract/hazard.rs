@@ -393,9 +393,9 @@ fn qgis(ds: &Datastore, family: Family) -> ExtractResult {
     Ok(npz)
 }
 
-/// The site columns of the QGIS tables: `custom_site_id` if any, lon, lat, and depth unless
-/// every site is at sea level.
-fn site_columns(ds: &Datastore) -> ExtractResult<Vec<(String, DType, Vec<u8>)>> {
+/// The site columns of the QGIS and event-based tables: `custom_site_id` if any, lon, lat,
+/// and depth unless every site is at sea level.
+pub(super) fn site_columns(ds: &Datastore) -> ExtractResult<Vec<(String, DType, Vec<u8>)>> {
     let columns = sitecol_columns(ds)?;
     let column = |name: &str| columns.iter().find(|(n, _)| n == name).map(|(_, c)| c);
     let at_sea_level = match column("depth") {
