@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use oqcloud_api::{ApiConfig, AppState, Limits, app};
 use oqcloud_model::{CalcId, JobStatus};
 use oqcloud_store::runs::RunRegistry;
-use oqcloud_store::{AbortOutcome, JobRepo, RunQueue, StoreResult};
+use oqcloud_store::{AbortOutcome, BlobCache, JobRepo, RunQueue, StoreResult};
 use oqcloud_store_aws::{AwsStores, Delivery, SqsRunQueue};
 use oqcloud_worker::{WorkerDeps, fail_abandoned, run_job};
 use tokio::task::JoinHandle;
@@ -137,6 +137,7 @@ pub fn api_state(
         blobs: stores.blobs.clone(),
         queue,
         engine: Arc::new(InstalledEngines::discover()),
+        datastores: BlobCache::new(scratch_dir.join("datastores"), limits.datastore_cache_bytes),
         config: Arc::new(ApiConfig {
             host_name: gethostname(),
             default_user,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use async_trait::async_trait;
 use oqcloud_api::{ApiConfig, AppState, EngineInfo, Limits, app};
+use oqcloud_store::BlobCache;
 use oqcloud_store::local::LocalStores;
 use oqcloud_worker::native::NativeEngine;
 use oqcloud_worker::openquake::OpenQuakeEngine;
@@ -68,6 +69,8 @@ impl EmbeddedServer {
             blobs: stores.blobs.clone(),
             queue: stores.queue.clone(),
             engine: Arc::new(InstalledEngines::discover()),
+            // never copies: the embedded store's datastores are local files
+            datastores: BlobCache::new(data_dir.join("scratch"), 0),
             config: Arc::new(ApiConfig {
                 host_name: gethostname(),
                 default_user: options.default_user.clone(),

@@ -12,6 +12,9 @@ use oqcloud::embedded::{EmbeddedServer, ServerOptions, available_engines};
 use oqcloud_api::Limits;
 use oqcloud_store_aws::AwsStores;
 
+/// Bytes in a MiB, the unit of the size options.
+const MIB: u64 = 1024 * 1024;
+
 #[derive(Parser)]
 #[command(
     name = "oqcloud",
@@ -57,6 +60,10 @@ enum Command {
         /// in bytes; larger ones are redirected to a presigned S3 URL.
         #[arg(long, env = "OQCLOUD_MAX_INLINE_BYTES", default_value_t = Limits::DEFAULT_MAX_INLINE_BYTES)]
         max_inline_bytes: u64,
+        /// With `--backend aws`: datastores copied from S3 kept for the next extracts and
+        /// plots, in MiB at most.
+        #[arg(long, env = "OQCLOUD_DATASTORE_CACHE_MB", default_value_t = Limits::DEFAULT_DATASTORE_CACHE_BYTES / MIB)]
+        datastore_cache_mb: u64,
         /// The user requests act as (authentication is off).
         #[arg(long, env = "OQCLOUD_DEFAULT_USER", default_value = "oqcloud")]
         default_user: String,
@@ -112,6 +119,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             max_upload_mb,
             max_staged_upload_mb,
             max_inline_bytes,
+            datastore_cache_mb,
             default_user,
         } if backend == "aws" => {
             let stores = AwsStores::from_env().await?;
@@ -122,9 +130,10 @@ async fn main() -> anyhow::Result<ExitCode> {
                     port,
                     workers: if no_worker { 0 } else { workers },
                     limits: Limits {
-                        max_upload_bytes: max_upload_mb * 1024 * 1024,
-                        max_staged_upload_bytes: max_staged_upload_mb * 1024 * 1024,
+                        max_upload_bytes: max_upload_mb * MIB,
+                        max_staged_upload_bytes: max_staged_upload_mb * MIB,
                         max_inline_bytes,
+                        datastore_cache_bytes: datastore_cache_mb * MIB,
                     },
                     default_user,
                     scratch_dir: data_dir,
@@ -149,7 +158,7 @@ async fn main() -> anyhow::Result<ExitCode> {
                 port,
                 data_dir,
                 workers,
-                max_upload_bytes: max_upload_mb * 1024 * 1024,
+                max_upload_bytes: max_upload_mb * MIB,
                 default_user,
             })
             .await?;

@@ -33,6 +33,10 @@ pub const MAX_STAGED_UPLOAD_MB_VAR: &str = "OQCLOUD_MAX_STAGED_UPLOAD_MB";
 /// bytes ([`Limits::DEFAULT_MAX_INLINE_BYTES`] by default); larger ones are redirected to a
 /// presigned S3 URL.
 pub const MAX_INLINE_BYTES_VAR: &str = "OQCLOUD_MAX_INLINE_BYTES";
+/// Environment variable: how many MiB of datastores copied from S3 an instance keeps for
+/// its next requests; [`Limits::DEFAULT_DATASTORE_CACHE_BYTES`] by default (the template
+/// gives the functions reading datastores 4 GiB of `/tmp`).
+pub const DATASTORE_CACHE_MB_VAR: &str = "OQCLOUD_DATASTORE_CACHE_MB";
 
 /// Settings of the API in a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +61,10 @@ impl ApiSettings {
                     MAX_INLINE_BYTES_VAR,
                     Limits::DEFAULT_MAX_INLINE_BYTES,
                 )?,
+                datastore_cache_bytes: number_var(
+                    DATASTORE_CACHE_MB_VAR,
+                    Limits::DEFAULT_DATASTORE_CACHE_BYTES / MIB,
+                )? * MIB,
             },
             scratch_dir: PathBuf::from("/tmp/oqcloud"),
         })

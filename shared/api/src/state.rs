@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use oqcloud_store::{BlobStore, JobRepo, RunQueue};
+use oqcloud_store::{BlobCache, BlobStore, JobRepo, RunQueue};
 
 /// Facts about the engines this installation can run, for the utility endpoints.
 #[async_trait]
@@ -31,7 +31,8 @@ pub struct ApiConfig {
     pub scratch_dir: PathBuf,
 }
 
-/// Sizes of what the API accepts, and of what it answers in the response body.
+/// Sizes of what the API accepts, of what it answers in the response body, and of its
+/// datastore cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest accepted request body, and unpacked archive, in bytes.
@@ -43,6 +44,9 @@ pub struct Limits {
     /// a larger one is written to the store and answered with a redirect to a presigned
     /// URL, as the datastore always is.
     pub max_inline_bytes: u64,
+    /// Largest total size of the datastores copied from a blob store without local files
+    /// (S3) and kept for the next requests (see [`AppState::datastores`]).
+    pub datastore_cache_bytes: u64,
 }
 
 impl Limits {
@@ -51,14 +55,19 @@ impl Limits {
     /// Default inline response limit: 4 MiB, which Lambda's base64 encoding of binary
     /// bodies (4/3) keeps under its 6 MB response payload.
     pub const DEFAULT_MAX_INLINE_BYTES: u64 = 4 * 1024 * 1024;
+    /// Default datastore cache: 2 GiB (half the scratch space of the template's extract,
+    /// export and plot functions).
+    pub const DEFAULT_DATASTORE_CACHE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
     /// Request bodies up to `max_upload_bytes`, presigned uploads up to the default upload
-    /// limit (or `max_upload_bytes` if larger), the default inline response limit.
+    /// limit (or `max_upload_bytes` if larger), the default inline response limit and
+    /// datastore cache.
     pub fn with_max_upload(max_upload_bytes: u64) -> Self {
         Limits {
             max_upload_bytes,
             max_staged_upload_bytes: max_upload_bytes.max(Self::DEFAULT_MAX_UPLOAD_BYTES),
             max_inline_bytes: Self::DEFAULT_MAX_INLINE_BYTES,
+            datastore_cache_bytes: Self::DEFAULT_DATASTORE_CACHE_BYTES,
         }
     }
 }
@@ -71,4 +80,7 @@ pub struct AppState {
     pub queue: Arc<dyn RunQueue>,
     pub engine: Arc<dyn EngineInfo>,
     pub config: Arc<ApiConfig>,
+    /// Local files of the datastores, read by extracts and plots: copies from S3 are kept
+    /// between requests within `config.limits.datastore_cache_bytes`.
+    pub datastores: Arc<BlobCache>,
 }

@@ -222,6 +222,7 @@ impl BlobStore for S3BlobStore {
                     .content_length
                     .and_then(|n| u64::try_from(n).ok())
                     .unwrap_or(0),
+                etag: head.e_tag,
             })),
             Err(err) if err.as_service_error().is_some_and(|err| err.is_not_found()) => Ok(None),
             Err(err) => Err(aws_error(self.context(key), err)),
@@ -247,6 +248,7 @@ impl BlobStore for S3BlobStore {
                     .filter_map(|object| {
                         Some(BlobMeta {
                             size: object.size.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+                            etag: object.e_tag,
                             key: object.key?,
                         })
                     }),

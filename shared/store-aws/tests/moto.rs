@@ -12,8 +12,8 @@ use chrono::{TimeZone, Utc};
 use oqcloud_model::OutputRecord;
 use oqcloud_model::{CalcId, Job, JobStatus, LogLevel, LogRecord, NewJob, NewOutput};
 use oqcloud_store::{
-    AbortOutcome, BlobMeta, BlobStore, Download, JobFilter, JobInfo, JobRepo, Mail, Mailer,
-    OrderBy, RunQueue, StoreError, TransitionFields,
+    AbortOutcome, BlobCache, BlobMeta, BlobStore, Download, JobFilter, JobInfo, JobRepo, LocalFile,
+    Mail, Mailer, OrderBy, RunQueue, StoreError, TransitionFields,
 };
 use oqcloud_store_aws::DynamoJobRepo;
 use oqcloud_store_aws::moto::TestEnv;
@@ -742,6 +742,85 @@ async fn creating_resources_is_idempotent() {
     assert_eq!(env.stores.queue.queue_url(), env.settings.queue_url);
 }
 
+/// The bytes of the local file.
+fn content(file: &LocalFile) -> Vec<u8> {
+    std::fs::read(file.path()).unwrap()
+}
+
+#[tokio::test]
+async fn datastores_copied_from_s3_are_reused_until_they_change() {
+    let env = env_or_skip!("blob_cache");
+    let blobs: &dyn BlobStore = env.stores.blobs.as_ref();
+    let (one, two, three) = (
+        "calcs/1/calc_1.hdf5",
+        "calcs/2/calc_2.hdf5",
+        "calcs/3/calc_3.hdf5",
+    );
+    blobs.put(one, Bytes::from(vec![1; 1000])).await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let cache = BlobCache::new(scratch.path().join("cache"), 2500);
+
+    // Downloaded once, then the same copy while the ETag stays.
+    let first = cache.local_file(blobs, one).await.unwrap().unwrap();
+    assert!(first.is_cached());
+    assert_eq!(content(&first), vec![1; 1000]);
+    let again = cache.local_file(blobs, one).await.unwrap().unwrap();
+    assert_eq!(again.path(), first.path(), "not downloaded again");
+    assert_eq!(cache.held_bytes(), 1000);
+    let old_copy = first.path().to_path_buf();
+    drop((first, again));
+
+    // A changed blob is downloaded again; the copy of its older version goes.
+    blobs.put(one, Bytes::from(vec![2; 1200])).await.unwrap();
+    let changed = cache.local_file(blobs, one).await.unwrap().unwrap();
+    assert_eq!(content(&changed), vec![2; 1200]);
+    assert!(!old_copy.exists(), "the outdated copy is deleted");
+    assert_eq!(cache.held_bytes(), 1200);
+
+    // Over the budget, the least recently used copy not in use goes; one in use stays.
+    blobs.put(two, Bytes::from(vec![3; 1000])).await.unwrap();
+    blobs.put(three, Bytes::from(vec![4; 1000])).await.unwrap();
+    let second = cache.local_file(blobs, two).await.unwrap().unwrap();
+    assert_eq!(cache.held_bytes(), 2200);
+    let third = cache.local_file(blobs, three).await.unwrap().unwrap();
+    assert!(changed.path().exists(), "in use: kept over the budget");
+    assert_eq!(cache.held_bytes(), 3200);
+    let changed_copy = changed.path().to_path_buf();
+    drop(changed);
+    assert!(!changed_copy.exists(), "evicted once no longer in use");
+    assert_eq!(cache.held_bytes(), 2000);
+    drop(second);
+    let fourth = cache.local_file(blobs, one).await.unwrap().unwrap();
+    assert_eq!(content(&fourth), vec![2; 1200], "downloaded again");
+    assert_eq!(cache.held_bytes(), 2200, "the copy of {two} went for it");
+    assert_eq!(content(&third), vec![4; 1000]);
+
+    // Larger than the budget: a copy for one reader, gone with it.
+    blobs.put(two, Bytes::from(vec![5; 3000])).await.unwrap();
+    let large = cache.local_file(blobs, two).await.unwrap().unwrap();
+    assert!(!large.is_cached());
+    assert_eq!(content(&large), vec![5; 3000]);
+    let large_copy = large.path().to_path_buf();
+    drop(large);
+    assert!(!large_copy.exists());
+
+    assert!(
+        cache
+            .local_file(blobs, "calcs/9/calc_9.hdf5")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // the cache's directory goes with it
+    drop((third, fourth, cache));
+    assert_eq!(
+        std::fs::read_dir(scratch.path().join("cache"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
+
 #[tokio::test]
 async fn blobs_round_trip() {
     let env = env_or_skip!("blobs_round_trip");
@@ -769,13 +848,18 @@ async fn blobs_round_trip() {
         blobs.get("calcs/1/inputs/job.ini").await.unwrap(),
         Some(Bytes::from_static(b"[general]\n"))
     );
+    // S3's ETag of a single-part upload is the quoted MD5 of the content
+    let head = blobs.head("calcs/1/inputs/job.ini").await.unwrap();
     assert_eq!(
-        blobs.head("calcs/1/inputs/job.ini").await.unwrap(),
+        head,
         Some(BlobMeta {
             key: "calcs/1/inputs/job.ini".into(),
-            size: 10
+            size: 10,
+            etag: Some("\"bf111af4b0ad0839184bfaa0580b2720\"".into()),
         })
     );
+    let listed = blobs.list("calcs/1/inputs/job.ini").await.unwrap();
+    assert_eq!(listed.first(), head.as_ref(), "listed as it heads");
     let keys = |metas: Vec<BlobMeta>| metas.into_iter().map(|m| m.key).collect::<Vec<_>>();
     assert_eq!(
         keys(blobs.list("calcs/1/").await.unwrap()),

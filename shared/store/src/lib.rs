@@ -13,8 +13,11 @@
 //! - log rows of a job keep their insertion order.
 
 pub mod blob_keys;
+mod cache;
 pub mod local;
 pub mod runs;
+
+pub use cache::{BlobCache, LocalFile};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -188,6 +191,9 @@ pub trait JobRepo: Send + Sync {
 pub struct BlobMeta {
     pub key: String,
     pub size: u64,
+    /// The version of the content (S3's ETag): a changed blob has another one. `None` where
+    /// the store keeps no versions (the embedded store, whose blobs are local files).
+    pub etag: Option<String>,
 }
 
 /// The response headers of a presigned download, so that it arrives as the API would

@@ -50,8 +50,11 @@ pub async fn download_png(
             names.join(", ")
         )));
     };
-    let (path, _copy) = local_datastore(&state, &job).await?;
-    let png = oqcloud_plot::plot(&Datastore { path }, spec, oqcloud_plot::DEFAULT_SIZE)
+    let datastore = local_datastore(&state, &job).await?;
+    let source = Datastore {
+        path: datastore.path().to_path_buf(),
+    };
+    let png = oqcloud_plot::plot(&source, spec, oqcloud_plot::DEFAULT_SIZE)
         .await
         .map_err(|e| match e {
             PlotError::Draw(_) | PlotError::Data(_) => ApiError::Internal(e.to_string()),

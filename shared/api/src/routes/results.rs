@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use oqcloud_model::{Job, OutputKind, OutputRecord, output_kind};
-use oqcloud_store::{BlobMeta, Download, blob_keys};
+use oqcloud_store::{BlobMeta, Download, LocalFile, blob_keys};
 use serde_json::Value;
 use tokio_util::io::ReaderStream;
 
@@ -279,10 +279,10 @@ pub async fn extract(
     if !can_extract(&caller, &what) && !can_extract(&caller, &with_query) {
         return Err(ApiError::Forbidden);
     }
-    let (path, _copy) = local_datastore(&state, &job).await?;
+    let datastore = local_datastore(&state, &job).await?;
     let spec = what.clone();
     let extracted = tokio::task::spawn_blocking(move || {
-        let ds = oqcloud_datastore::Datastore::open(&path)?;
+        let ds = oqcloud_datastore::Datastore::open(datastore.path())?;
         let npz = oqcloud_extract::extract(&ds, &spec, &params)?;
         npz.to_bytes()
             .map_err(|e| ApiError::Internal(format!("writing the npz: {e}")))
@@ -293,32 +293,18 @@ pub async fn extract(
     send_bytes(&state, extracted?, "application/x-zip", &filename).await
 }
 
-/// The calculation's datastore as a local file: the embedded store's own, or a temporary copy
-/// (kept while the returned guard lives); 404 when there is none.
-pub(crate) async fn local_datastore(
-    state: &AppState,
-    job: &Job,
-) -> ApiResult<(std::path::PathBuf, Option<tempfile::NamedTempFile>)> {
+/// The calculation's datastore as a local file (the embedded store's own, or a copy from
+/// the cache of the state), valid while the returned value lives; 404 when there is none.
+pub(crate) async fn local_datastore(state: &AppState, job: &Job) -> ApiResult<LocalFile> {
     let key = blob_keys::datastore_key(job.id);
-    // the datastore as a local file: the embedded store's own, or a temporary copy
-    let (path, copy) = match state.blobs.local_path(&key).await? {
-        Some(path) => (path, None),
-        None => {
-            // streamed to disk by the store, never held in memory whole
-            let copy = tokio::fs::create_dir_all(&state.config.scratch_dir)
-                .await
-                .and_then(|()| tempfile::NamedTempFile::new_in(&state.config.scratch_dir))
-                .map_err(|e| ApiError::Internal(format!("copying the datastore: {e}")))?;
-            if !state.blobs.get_to_file(&key, copy.path()).await? {
-                return Err(ApiError::NotFound);
-            }
-            (copy.path().to_path_buf(), Some(copy))
-        }
-    };
-    if !path.is_file() {
-        return Err(ApiError::NotFound);
+    let file = state
+        .datastores
+        .local_file(state.blobs.as_ref(), &key)
+        .await?;
+    match file {
+        Some(file) if file.path().is_file() => Ok(file),
+        _ => Err(ApiError::NotFound),
     }
-    Ok((path, copy))
 }
 
 impl From<oqcloud_datastore::Error> for ApiError {

@@ -78,6 +78,7 @@ mod tests {
             blobs: stores.blobs,
             queue: stores.queue,
             engine: Arc::new(Engine),
+            datastores: oqcloud_store::BlobCache::new(dir.join("scratch"), 0),
             config: Arc::new(ApiConfig {
                 host_name: "test".into(),
                 default_user: "root".into(),

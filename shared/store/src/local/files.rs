@@ -121,7 +121,11 @@ fn walk(
         } else if metadata.is_file() && key.starts_with(prefix) {
             let size = metadata.len();
             found.push(Found {
-                meta: BlobMeta { key, size },
+                meta: BlobMeta {
+                    key,
+                    size,
+                    etag: None,
+                },
                 path: entry.path(),
             });
         }
@@ -228,7 +232,14 @@ impl BlobStore for FileBlobStore {
     async fn head(&self, key: &str) -> StoreResult<Option<BlobMeta>> {
         let path = self.path_of(key)?;
         let key = key.to_owned();
-        blocking(move || Ok(file_size(&path)?.map(|size| BlobMeta { key, size }))).await
+        blocking(move || {
+            Ok(file_size(&path)?.map(|size| BlobMeta {
+                key,
+                size,
+                etag: None,
+            }))
+        })
+        .await
     }
 
     async fn list(&self, prefix: &str) -> StoreResult<Vec<BlobMeta>> {
@@ -360,7 +371,8 @@ mod tests {
             store.head("calcs/1/job.ini").await.unwrap(),
             Some(BlobMeta {
                 key: "calcs/1/job.ini".into(),
-                size: 7
+                size: 7,
+                etag: None,
             })
         );
         let file = store.root.join("calcs/1/job.ini");
