@@ -751,7 +751,7 @@ fn accumulate(
     chunk: &mut Chunk,
     gsims: &[Box<dyn Gsim>],
     params: &ClassicalParams,
-    phi_b: f64,
+    sf: &normal::TruncatedSf,
     num_levels: usize,
     exponent: &mut [Vec<f64>],
 ) -> Result<(), HazardError> {
@@ -813,7 +813,7 @@ fn accumulate(
                         1.0
                     } else {
                         // OpenQuake keeps PoEs in float32
-                        normal::truncnorm_sf(phi_b, x) as f32 as f64
+                        sf.at(x) as f32 as f64
                     };
                     out[row + k] += exposure * poe;
                 }
@@ -897,7 +897,7 @@ fn trt_pnes(
             p.name()
         )));
     }
-    let phi_b = normal::ndtr(params.truncation_level);
+    let sf = normal::TruncatedSf::new(params.truncation_level);
     let distances = params.integration_distance(trt);
     let (Some(&(min_mag, _)), Some(&(max_mag, _))) = (distances.first(), distances.last()) else {
         return Ok(vec![vec![1.0; size]; gsims.len()]);
@@ -996,11 +996,11 @@ fn trt_pnes(
             chunk.rate.push(rups.rate[r]);
         }
         if chunk.site.len() >= CHUNK {
-            accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut exponent)?;
+            accumulate(&mut chunk, gsims, params, &sf, num_levels, &mut exponent)?;
             chunk.clear();
         }
     }
-    accumulate(&mut chunk, gsims, params, phi_b, num_levels, &mut exponent)?;
+    accumulate(&mut chunk, gsims, params, &sf, num_levels, &mut exponent)?;
     for value in exponent.iter_mut().flatten() {
         *value = (-*value).exp();
     }
