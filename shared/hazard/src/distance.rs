@@ -8,9 +8,11 @@
 //! perpendicular to the mean strike through the ends of the top edge), azimuth (from the mesh
 //! middle point, relative to the mean strike), rhypo, repi and ztor.
 
+use std::sync::Arc;
+
 use crate::geo::{self, Projection, distance_to_arc, py_mod, sign, to_cartesian};
 use crate::rupture::{RuptureSet, RuptureSurface};
-use crate::surface::{MeshWindow, PlanarSurface, dot};
+use crate::surface::{FaultMesh, MeshWindow, PlanarSurface, dot};
 
 /// A site: degrees, degrees and depth in km (positive down).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,17 +68,61 @@ impl Wanted {
     };
 }
 
+/// What the floating ruptures of one fault mesh share for one site, computed once instead of
+/// once per rupture: the distances from the site to every node and to every node's surface
+/// projection, and (on demand) the pieces of Rx of every segment of the mesh's rows.
+/// [`RuptureSet::distances_within`] fills it for the mesh and site it is given, again when
+/// either changes: give it the ruptures of a mesh site by site to profit.
+#[derive(Default)]
+pub struct MeshSiteCache {
+    /// The mesh and site the values are for.
+    of: Option<(Arc<FaultMesh>, Site)>,
+    /// Straight-line distance from the site to each node, row-major.
+    node: Vec<f64>,
+    /// The same from the site's surface point to each node's surface projection.
+    surface: Vec<f64>,
+    /// Per segment (row r, columns c and c + 1, at `r × (cols − 1) + c`): the Rx of a
+    /// rupture whose top edge starts, runs through or ends with it (see [`mesh_rx`]); NaN
+    /// until needed.
+    rx: Vec<[f64; 3]>,
+}
+
+impl MeshSiteCache {
+    /// The values for `mesh` and `site` (whose Cartesian coordinates are `xyz`).
+    fn of(&mut self, mesh: &Arc<FaultMesh>, site: &Site, xyz: [f64; 3]) -> &mut Self {
+        let current = self
+            .of
+            .as_ref()
+            .is_some_and(|(m, s)| Arc::ptr_eq(m, mesh) && s == site);
+        if !current {
+            let target = to_cartesian(site.lon, site.lat, 0.0);
+            self.node.clear();
+            self.node.extend(mesh.xyz.iter().map(|&p| chord(p, xyz)));
+            self.surface.clear();
+            self.surface
+                .extend(mesh.surface_xyz.iter().map(|&p| chord(p, target)));
+            self.rx.clear();
+            let segments = mesh.rows * mesh.cols.saturating_sub(1);
+            self.rx.resize(segments, [f64::NAN; 3]);
+            self.of = Some((Arc::clone(mesh), *site));
+        }
+        self
+    }
+}
+
 impl RuptureSet {
     /// The distances from rupture `index` to `site`; `None` for an index out of range.
     pub fn distances(&self, index: usize, site: &Site) -> Option<Distances> {
         let xyz = to_cartesian(site.lon, site.lat, site.depth);
-        self.distances_within(index, site, xyz, Wanted::ALL, |_| true)
+        let mut cache = MeshSiteCache::default();
+        self.distances_within(index, site, xyz, Wanted::ALL, |_| true, &mut cache)
     }
 
     /// The `wanted` distances from rupture `index` to `site` (whose Earth-centred Cartesian
     /// coordinates are `xyz`, computed once per site by the caller), computed only when
     /// `keep` accepts its rrup (and the rupture's bounding sphere does not rule that out
-    /// first); `None` otherwise, or for an index out of range.
+    /// first); `None` otherwise, or for an index out of range. `cache` keeps what the next
+    /// rupture of the same fault mesh shares for the same site.
     pub fn distances_within(
         &self,
         index: usize,
@@ -84,6 +130,7 @@ impl RuptureSet {
         xyz: [f64; 3],
         wanted: Wanted,
         keep: impl Fn(f64) -> bool,
+        cache: &mut MeshSiteCache,
     ) -> Option<Distances> {
         let surface = self.surface.get(index)?;
         let (centre, radius) = self.bounds[index];
@@ -94,15 +141,16 @@ impl RuptureSet {
         let (rrup, nearest) = match surface {
             RuptureSurface::Planar(p) => (planar_rrup(p, xyz), None),
             RuptureSurface::Mesh(m) => {
+                let node = &cache.of(&m.mesh, site, xyz).node;
                 // the first nearest node, as numpy's argmin
-                let (rrup, at) = m.points_xyz().fold(
-                    (f64::INFINITY, [f64::NAN; 3]),
-                    |(best, at), (p, p_xyz)| {
-                        let d = chord(p_xyz, xyz);
-                        if d < best { (d, p) } else { (best, at) }
-                    },
-                );
-                (rrup, Some(at))
+                let (rrup, at) = m.indices().fold((f64::INFINITY, 0), |(best, at), i| {
+                    if node[i] < best {
+                        (node[i], i)
+                    } else {
+                        (best, at)
+                    }
+                });
+                (rrup, Some(m.mesh.points[at]))
             }
         };
         if !keep(rrup) {
@@ -145,10 +193,11 @@ impl RuptureSet {
             },
             RuptureSurface::Mesh(m) => {
                 let strike = self.strike[index];
+                let shared = cache.of(&m.mesh, site, xyz);
                 Distances {
                     rrup,
-                    rjb: when(wanted.rjb, &|| mesh_rjb(m, site)),
-                    rx: when(wanted.rx, &|| mesh_rx(m, site)),
+                    rjb: wanted.rjb.then(|| mesh_rjb(m, site, shared)),
+                    rx: wanted.rx.then(|| mesh_rx(m, site, shared)),
                     ry0: when(wanted.ry0, &|| mesh_ry0(m, strike, site)),
                     rhypo,
                     repi,
@@ -288,11 +337,10 @@ const DIST_TOLERANCE: f64 = 0.005;
 /// projection, less the 5 m buffer OpenQuake puts around it (0 inside). OpenQuake simplifies
 /// the buffered outline, cutting its rounded corners: beyond a corner its value is up to 5 m
 /// larger.
-fn mesh_rjb(m: &MeshWindow, site: &Site) -> f64 {
-    let target = to_cartesian(site.lon, site.lat, 0.0);
+fn mesh_rjb(m: &MeshWindow, site: &Site, shared: &MeshSiteCache) -> f64 {
     let nearest = m
-        .surface_xyz()
-        .map(|p| chord(p, target))
+        .indices()
+        .map(|i| shared.surface[i])
         .fold(f64::INFINITY, f64::min);
     if nearest >= RJB_NEAR {
         return nearest;
@@ -342,8 +390,9 @@ fn segment_distance(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> f64 {
 /// Rx to a mesh, from its top edge: with two nodes, the signed distance to the great circle
 /// through them; otherwise the value of smallest magnitude among the distances to the
 /// half-great-circles extending the first and last segments beyond the ends and to the
-/// inner segments (`BaseSurface.get_rx_distance`).
-fn mesh_rx(m: &MeshWindow, site: &Site) -> f64 {
+/// inner segments (`BaseSurface.get_rx_distance`). The segments' values come from (and go
+/// into) `shared`.
+fn mesh_rx(m: &MeshWindow, site: &Site, shared: &mut MeshSiteCache) -> f64 {
     let n = m.cols;
     let top = |c: usize| m.at(0, c);
     if n < 3 {
@@ -351,26 +400,48 @@ fn mesh_rx(m: &MeshWindow, site: &Site) -> f64 {
         let az = geo::azimuth(a[0], a[1], b[0], b[1]);
         return distance_to_arc(a[0], a[1], az, site.lon, site.lat);
     }
+    let first_segment = m.first_row * (m.mesh.cols - 1) + m.first_col;
     let mut best = f64::INFINITY;
     for i in 0..n - 1 {
-        let (mut p1, mut p2) = (top(i), top(i + 1));
-        if i == 0 {
-            std::mem::swap(&mut p1, &mut p2);
-        }
-        let mut d = if i == 0 || i == n - 2 {
-            let az = geo::azimuth(p1[0], p1[1], p2[0], p2[1]);
-            distance_to_semi_arc(p1[0], p1[1], az, site.lon, site.lat)
-        } else {
-            min_distance_to_segment(p1, p2, site.lon, site.lat)
+        let role = match i {
+            0 => RxRole::Start,
+            _ if i == n - 2 => RxRole::End,
+            _ => RxRole::Inner,
         };
-        if i == 0 {
-            d = -d;
+        let cached = &mut shared.rx[first_segment + i][role as usize];
+        if cached.is_nan() {
+            *cached = segment_rx(top(i), top(i + 1), role, site);
         }
+        let d = *cached;
         if d.abs() < best.abs() {
             best = d;
         }
     }
     best
+}
+
+/// The part a segment of a top edge plays in its Rx.
+#[derive(Clone, Copy)]
+enum RxRole {
+    /// The first segment: extended backwards beyond the edge's start.
+    Start = 0,
+    /// An inner segment.
+    Inner = 1,
+    /// The last segment: extended beyond the edge's end.
+    End = 2,
+}
+
+/// The Rx of the segment from `a` to `b` of a top edge, in `role`.
+fn segment_rx(a: [f64; 3], b: [f64; 3], role: RxRole, site: &Site) -> f64 {
+    let semi_arc = |p1: [f64; 3], p2: [f64; 3]| {
+        let az = geo::azimuth(p1[0], p1[1], p2[0], p2[1]);
+        distance_to_semi_arc(p1[0], p1[1], az, site.lon, site.lat)
+    };
+    match role {
+        RxRole::Start => -semi_arc(b, a),
+        RxRole::Inner => min_distance_to_segment(a, b, site.lon, site.lat),
+        RxRole::End => semi_arc(a, b),
+    }
 }
 
 /// `geodetic.distance_to_semi_arc`: signed distance to the half great circle leaving

@@ -175,9 +175,9 @@ pub struct FaultMesh {
     pub cols: usize,
     pub points: Vec<[f64; 3]>,
     /// The points' Earth-centred Cartesian coordinates (km), computed once.
-    xyz: Vec<[f64; 3]>,
+    pub(crate) xyz: Vec<[f64; 3]>,
     /// The same for the points' projections on the surface (depth 0).
-    surface_xyz: Vec<[f64; 3]>,
+    pub(crate) surface_xyz: Vec<[f64; 3]>,
 }
 
 impl FaultMesh {
@@ -233,14 +233,8 @@ impl MeshWindow {
             .map(|i| (self.mesh.points[i], self.mesh.xyz[i]))
     }
 
-    /// Iterates over the Cartesian coordinates of the projections of the window's points on
-    /// the surface.
-    pub fn surface_xyz(&self) -> impl Iterator<Item = [f64; 3]> + '_ {
-        self.indices().map(|i| self.mesh.surface_xyz[i])
-    }
-
     /// Indices in the mesh of the window's points, row by row.
-    fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn indices(&self) -> impl Iterator<Item = usize> + '_ {
         let cols = self.mesh.cols;
         (self.first_row..self.first_row + self.rows).flat_map(move |r| {
             (self.first_col..self.first_col + self.cols).map(move |c| r * cols + c)

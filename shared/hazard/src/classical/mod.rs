@@ -53,6 +53,7 @@ pub mod sites;
 mod stats;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use oqcloud_gsim::{Contexts, DistanceParam, Gsim, Imt, RuptureParam, SiteParam, gsim_by_name};
 use oqcloud_model::jobini::{IntegrationDistance, JobIni, Py};
@@ -63,7 +64,7 @@ use rayon::prelude::*;
 
 pub use sites::SiteParams;
 
-use crate::distance::Wanted;
+use crate::distance::{MeshSiteCache, Wanted};
 use crate::rupture::{PointRole, PointRupture};
 use crate::volcanic::VolcanicZones;
 use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
@@ -911,100 +912,154 @@ fn trt_pnes(
         closest: needs.distance.contains(&DistanceParam::Rvolc),
     };
     let mut chunk = Chunk::default();
+    let mut shared = MeshSiteCache::default();
     let no_mesh = |what: &str| unsupported(format!("{what} for fault-mesh ruptures"));
-    for r in 0..rups.len() {
-        let mag = rups.mag[r];
+    // The contexts of rupture `r` (prepared) and site `s`, if any, into `chunk`.
+    let add = |chunk: &mut Chunk,
+               shared: &mut MeshSiteCache,
+               r: &Prepared,
+               s: usize|
+     -> Result<(), HazardError> {
+        let site = &params.sites[s];
+        if let Some(p) = r.point
+            && !points.applies(p, s, r.maxdist, r.few_sites_near)
+        {
+            return Ok(());
+        }
+        let close = |rrup: f64| {
+            if r.planar {
+                rrup < r.maxdist
+            } else {
+                rrup <= r.maxdist
+            }
+        };
+        let xyz = points.site_xyz(s);
+        let Some(d) = rups.distances_within(r.index, site, xyz, wanted, close, shared) else {
+            return Ok(());
+        };
+        let index = r.index;
+        let c = &mut chunk.ctx;
+        for p in &needs.rupture {
+            match p {
+                RuptureParam::Mag => c.mag.push(r.gsim_mag),
+                RuptureParam::Rake => c.rake.push(rups.rake[index]),
+                RuptureParam::Dip => c.dip.push(rups.dip[index]),
+                RuptureParam::Ztor => c.ztor.push(rups.ztor[index]),
+                RuptureParam::Width => c.width.push(rups.width[index]),
+                RuptureParam::HypoDepth => c.hypo_depth.push(rups.hypo_depth[index]),
+            }
+        }
+        let soil = &params.site_params[s];
+        for p in &needs.site {
+            match p {
+                SiteParam::Vs30 => c.vs30.push(soil.vs30.unwrap_or(f64::NAN)),
+                SiteParam::Vs30Measured => c.vs30measured.push(soil.vs30measured),
+                SiteParam::Z1pt0 => c.z1pt0.push(soil.z1pt0.unwrap_or(f64::NAN)),
+                SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
+                SiteParam::ZSed => c.z_sed.push(soil.z_sed.unwrap_or(f64::NAN)),
+            }
+        }
+        // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx
+        // too (OpenQuake compares with `<`, so NaN stays NaN)
+        let at_least = |v: f64| {
+            let min = params.minimum_distance;
+            if min != 0.0 && v < min { min } else { v }
+        };
+        for p in &needs.distance {
+            let (column, value) = match p {
+                DistanceParam::Rrup => (&mut c.rrup, d.rrup),
+                DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| no_mesh("rjb"))?),
+                DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| no_mesh("rx"))?),
+                DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| no_mesh("ry0"))?),
+                DistanceParam::Rhypo => (&mut c.rhypo, d.rhypo),
+                DistanceParam::Repi => (&mut c.repi, d.repi),
+                DistanceParam::Azimuth => {
+                    (&mut c.azimuth, d.azimuth.ok_or_else(|| invalid("azimuth"))?)
+                }
+                DistanceParam::Rvolc => (
+                    &mut c.rvolc,
+                    match zones {
+                        None => 0.0,
+                        Some(zones) => {
+                            let (clon, clat) = d
+                                .closest
+                                .ok_or_else(|| unsupported("rvolc for point-source ruptures"))?;
+                            zones.rvolc(site.lon, site.lat, clon, clat)
+                        }
+                    },
+                ),
+            };
+            column.push(at_least(value));
+        }
+        chunk.site.push(s);
+        chunk.rate.push(rups.rate[index]);
+        Ok(())
+    };
+    let prepare = |index: usize| {
+        let mag = rups.mag[index];
         if !(mag >= min_mag && mag <= max_mag) {
-            continue;
+            return None;
         }
-        // OpenQuake gives the GSIMs the magnitude rounded to 3 decimals (`numpy.round`)
-        let gsim_mag = (mag * 1e3).round_ties_even() / 1e3;
         let maxdist = interpolate(&distances, mag);
-        let planar = matches!(rups.surface[r], RuptureSurface::Planar(_));
-        let point = rups.point[r].as_ref();
-        let few_sites_near = point.and_then(|p| points.few_sites_near(p, maxdist));
-        for (s, site) in params.sites.iter().enumerate() {
-            if let Some(p) = point
-                && !points.applies(p, s, maxdist, few_sites_near)
-            {
-                continue;
+        let point = rups.point[index].as_ref();
+        Some(Prepared {
+            index,
+            // OpenQuake gives the GSIMs the magnitude rounded to 3 decimals (`numpy.round`)
+            gsim_mag: (mag * 1e3).round_ties_even() / 1e3,
+            maxdist,
+            planar: matches!(rups.surface[index], RuptureSurface::Planar(_)),
+            point,
+            few_sites_near: point.and_then(|p| points.few_sites_near(p, maxdist)),
+        })
+    };
+    // The ruptures of one fault mesh go site by site, sharing what they have in common for
+    // a site; the others one by one. Either way each site's contexts come in rupture order,
+    // so its sums are the same.
+    let (mut first, mut group) = (0, Vec::new());
+    while first < rups.len() {
+        let end = same_mesh_end(rups, first);
+        group.clear();
+        group.extend((first..end).filter_map(prepare));
+        for s in 0..params.sites.len() {
+            for r in &group {
+                add(&mut chunk, &mut shared, r, s)?;
             }
-            let close = |rrup: f64| {
-                if planar {
-                    rrup < maxdist
-                } else {
-                    rrup <= maxdist
-                }
-            };
-            let Some(d) = rups.distances_within(r, site, points.site_xyz(s), wanted, close) else {
-                continue;
-            };
-            let c = &mut chunk.ctx;
-            for p in &needs.rupture {
-                match p {
-                    RuptureParam::Mag => c.mag.push(gsim_mag),
-                    RuptureParam::Rake => c.rake.push(rups.rake[r]),
-                    RuptureParam::Dip => c.dip.push(rups.dip[r]),
-                    RuptureParam::Ztor => c.ztor.push(rups.ztor[r]),
-                    RuptureParam::Width => c.width.push(rups.width[r]),
-                    RuptureParam::HypoDepth => c.hypo_depth.push(rups.hypo_depth[r]),
-                }
+            if chunk.site.len() >= CHUNK {
+                accumulate(&mut chunk, gsims, params, &sf, num_levels, &mut exponent)?;
+                chunk.clear();
             }
-            let soil = &params.site_params[s];
-            for p in &needs.site {
-                match p {
-                    SiteParam::Vs30 => c.vs30.push(soil.vs30.unwrap_or(f64::NAN)),
-                    SiteParam::Vs30Measured => c.vs30measured.push(soil.vs30measured),
-                    SiteParam::Z1pt0 => c.z1pt0.push(soil.z1pt0.unwrap_or(f64::NAN)),
-                    SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
-                    SiteParam::ZSed => c.z_sed.push(soil.z_sed.unwrap_or(f64::NAN)),
-                }
-            }
-            // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx
-            // too (OpenQuake compares with `<`, so NaN stays NaN)
-            let at_least = |v: f64| {
-                let min = params.minimum_distance;
-                if min != 0.0 && v < min { min } else { v }
-            };
-            for p in &needs.distance {
-                let (column, value) = match p {
-                    DistanceParam::Rrup => (&mut c.rrup, d.rrup),
-                    DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| no_mesh("rjb"))?),
-                    DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| no_mesh("rx"))?),
-                    DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| no_mesh("ry0"))?),
-                    DistanceParam::Rhypo => (&mut c.rhypo, d.rhypo),
-                    DistanceParam::Repi => (&mut c.repi, d.repi),
-                    DistanceParam::Azimuth => {
-                        (&mut c.azimuth, d.azimuth.ok_or_else(|| invalid("azimuth"))?)
-                    }
-                    DistanceParam::Rvolc => (
-                        &mut c.rvolc,
-                        match zones {
-                            None => 0.0,
-                            Some(zones) => {
-                                let (clon, clat) = d.closest.ok_or_else(|| {
-                                    unsupported("rvolc for point-source ruptures")
-                                })?;
-                                zones.rvolc(site.lon, site.lat, clon, clat)
-                            }
-                        },
-                    ),
-                };
-                column.push(at_least(value));
-            }
-            chunk.site.push(s);
-            chunk.rate.push(rups.rate[r]);
         }
-        if chunk.site.len() >= CHUNK {
-            accumulate(&mut chunk, gsims, params, &sf, num_levels, &mut exponent)?;
-            chunk.clear();
-        }
+        first = end;
     }
     accumulate(&mut chunk, gsims, params, &sf, num_levels, &mut exponent)?;
     for value in exponent.iter_mut().flatten() {
         *value = (-*value).exp();
     }
     Ok(exponent)
+}
+
+/// What the contexts of a rupture need from it, whatever the site.
+struct Prepared<'a> {
+    index: usize,
+    /// The magnitude the GSIMs get.
+    gsim_mag: f64,
+    /// The integration distance of its magnitude.
+    maxdist: f64,
+    planar: bool,
+    point: Option<&'a PointRupture>,
+    few_sites_near: Option<bool>,
+}
+
+/// The end of the run of ruptures from `first` on the same fault mesh (`first + 1` for a
+/// rupture that is not on a mesh).
+fn same_mesh_end(rups: &RuptureSet, first: usize) -> usize {
+    let RuptureSurface::Mesh(window) = &rups.surface[first] else {
+        return first + 1;
+    };
+    rups.surface[first + 1..]
+        .iter()
+        .position(|s| !matches!(s, RuptureSurface::Mesh(w) if Arc::ptr_eq(&w.mesh, &window.mesh)))
+        .map_or(rups.len(), |n| first + 1 + n)
 }
 
 /// Which sites point-source ruptures apply to, as OpenQuake's `contexts._quintets` decides:
