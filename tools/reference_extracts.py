@@ -6,8 +6,9 @@ Usage: python tools/reference_extracts.py [JOB_INI [OUT_DIR]]
 Defaults: tests/data/qa/oqcloud/area_quantiles/job.ini (3 sites, 2 realizations, mean and
 quantiles, maps and spectra) and tests/data/extract. For a disaggregation job (such as
 tests/data/extract-disagg/job/job.ini, written to tests/data/extract-disagg) the specs are
-DISAGG_SPECS, for an event-based one (tests/data/extract-event/job/job.ini) EVENT_SPECS. Run with the reference engine's Python
-(.venv-openquake/bin/python). Writes into OUT_DIR:
+DISAGG_SPECS, for an event-based one (tests/data/extract-event/job/job.ini) EVENT_SPECS, for a
+scenario (tests/data/extract-scenario/job/job.ini) SCENARIO_SPECS. Run with the reference
+engine's Python (.venv-openquake/bin/python). Writes into OUT_DIR:
 
 * `calc.hdf5`: the reference datastore of the run (small: the tests read it);
 * `<name>.npz`: `Extractor(calc).get(spec)` saved as the reference server saves it
@@ -89,6 +90,24 @@ EVENT_SPECS = [
     "gmf_data?event_id=1225",
     "avg_gmf?imt=PGA",
     "event_based_mfd",
+    "rupture_info",
+    "rupture_info?min_mag=6",
+    "rupture_info?boundaries=no",
+    "rupture_info?min_mag=6.5&boundaries=no",
+    "rupture_info?min_mag=7",
+    "ruptures",
+    "ruptures?min_mag=6",
+    "ruptures?rup_id=6",
+    "ruptures?rup_id=1073743054",
+    "ruptures?slice=0&slice=3",
+    "ruptures?min_mag=6.5&slice=-2&slice=1000",
+]
+
+SCENARIO_SPECS = [
+    "events",
+    "rupture_info",
+    "rupture_info?boundaries=no",
+    "ruptures",
 ]
 
 
@@ -128,7 +147,8 @@ def main(job_ini=os.path.join(ROOT, "tests/data/qa/oqcloud/area_quantiles/job.in
     index = {}
     with datastore.read(calc) as ds:
         mode = ds["oqparam"].calculation_mode
-        specs = {"disaggregation": DISAGG_SPECS, "event_based": EVENT_SPECS}.get(mode, SPECS)
+        specs = {"disaggregation": DISAGG_SPECS, "event_based": EVENT_SPECS,
+                 "scenario": SCENARIO_SPECS}.get(mode, SPECS)
         for spec in specs:
             name = file_name(spec)
             hdf5.save_npz(unpickled(extract(ds, spec)), os.path.join(out, name))
