@@ -7,8 +7,9 @@ Defaults: tests/data/qa/oqcloud/area_quantiles/job.ini (3 sites, 2 realizations,
 quantiles, maps and spectra) and tests/data/extract. For a disaggregation job (such as
 tests/data/extract-disagg/job/job.ini, written to tests/data/extract-disagg) the specs are
 DISAGG_SPECS, for an event-based one (tests/data/extract-event/job/job.ini) EVENT_SPECS, for a
-scenario (tests/data/extract-scenario/job/job.ini) SCENARIO_SPECS. Run with the reference
-engine's Python (.venv-openquake/bin/python). Writes into OUT_DIR:
+scenario (tests/data/extract-scenario/job/job.ini) SCENARIO_SPECS, for the directories of
+SPECS_BY_DIR (tests/data/extract-scenario-fault) their own. Run with the reference engine's
+Python (.venv-openquake/bin/python). Writes into OUT_DIR:
 
 * `calc.hdf5`: the reference datastore of the run (small: the tests read it);
 * `<name>.npz`: `Extractor(calc).get(spec)` saved as the reference server saves it
@@ -110,6 +111,15 @@ SCENARIO_SPECS = [
     "ruptures",
 ]
 
+# a scenario on a fault mesh, whose rupture_info oqcloud does not compute
+FAULT_SPECS = [
+    "ruptures",
+    "ruptures?min_mag=7",
+]
+
+# the specs of fixture directories whose job's calculation mode does not say them
+SPECS_BY_DIR = {"extract-scenario-fault": FAULT_SPECS}
+
 
 def file_name(spec):
     """`hcurves?kind=mean&imt=PGA` -> `hcurves_kind-mean_imt-PGA.npz`."""
@@ -147,8 +157,9 @@ def main(job_ini=os.path.join(ROOT, "tests/data/qa/oqcloud/area_quantiles/job.in
     index = {}
     with datastore.read(calc) as ds:
         mode = ds["oqparam"].calculation_mode
-        specs = {"disaggregation": DISAGG_SPECS, "event_based": EVENT_SPECS,
-                 "scenario": SCENARIO_SPECS}.get(mode, SPECS)
+        specs = SPECS_BY_DIR.get(os.path.basename(os.path.normpath(out))) or {
+            "disaggregation": DISAGG_SPECS, "event_based": EVENT_SPECS,
+            "scenario": SCENARIO_SPECS}.get(mode, SPECS)
         for spec in specs:
             name = file_name(spec)
             hdf5.save_npz(unpickled(extract(ds, spec)), os.path.join(out, name))

@@ -522,6 +522,22 @@ fn bad_event_based_specs_are_named() {
     );
 }
 
+/// `ruptures` of the reference's scenario of a simple-fault rupture: byte for byte (the mesh
+/// as stored); its `rupture_info` is refused, naming the surface.
+#[test]
+fn fault_rupture_extracts_are_the_references() {
+    let dir = root().join("tests/data/extract-scenario-fault");
+    check_reference(&dir);
+    let ds = Datastore::open(dir.join("calc.hdf5")).unwrap();
+    match ours(&ds, "rupture_info") {
+        Err(ExtractError::Unsupported(what)) => assert_eq!(
+            what,
+            "rupture_info of ruptures on a SimpleFaultSurface (rupture 0)"
+        ),
+        other => panic!("rupture_info of a fault rupture: {other:?}"),
+    }
+}
+
 /// A scenario has no sources: the reference fails (500 `KeyError: source_info`) naming the
 /// source of `ruptures?rup_id=`; oqcloud leaves the source out of the metadata line.
 #[test]
