@@ -282,9 +282,12 @@ fn logic_tree_trts(ds: &Datastore) -> ExtractResult<Vec<String>> {
     match ds.attr("full_lt", "trts") {
         Ok(AttrValue::Strs(trts)) => Ok(trts),
         Ok(AttrValue::Str(trt)) => Ok(vec![trt]),
-        _ => Err(ExtractError::Unsupported(
+        Ok(_) => Err(malformed("full_lt", "trts is not a list of strings")),
+        // a mosaic's full_lt is a group of one logic tree per model
+        Err(oqcloud_datastore::Error::Missing(_)) => Err(ExtractError::Unsupported(
             "ruptures of a multi-model logic tree".to_owned(),
         )),
+        Err(error) => Err(error.into()),
     }
 }
 
