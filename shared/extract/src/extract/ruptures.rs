@@ -18,7 +18,7 @@ use oqcloud_hazard::surface::planar_from_corners;
 use oqcloud_model::jobini::float_repr;
 
 use super::npz::{NpyArray, Npz};
-use super::{ExtractError, ExtractResult, Query, bad, dataset_f64, dataset_i64, malformed};
+use super::{ExtractError, ExtractResult, Query, bad, dataset_i64, malformed};
 use crate::export::csv::{self, Meta, coordinate, value};
 
 /// The index of a rupture's tectonic region type is its `trt_smr` shifted by this.
@@ -506,24 +506,32 @@ fn relevant_rup_ids(ds: &Datastore, threshold: f64) -> ExtractResult<Vec<i64>> {
         ));
     }
     let ids = dataset_i64(ds, "loss_by_rupture/rup_id")?;
-    let losses = dataset_f64(ds, "loss_by_rupture/loss")?;
+    let losses = ds.read_dataset_raw("loss_by_rupture/loss")?;
+    let single = losses.dtype == DType::Float(4);
+    let losses = losses.to_f64("loss_by_rupture/loss")?;
     Ok(ids
         .into_iter()
-        .take(relevant_count(&losses, threshold))
+        .take(relevant_count(&losses, threshold, single))
         .collect())
 }
 
 /// How many of `losses` (by decreasing loss) it takes for their running sum to exceed
-/// `threshold` times the total: up to the first that does, or all of them.
-fn relevant_count(losses: &[f64], threshold: f64) -> usize {
-    let total: f64 = losses.iter().sum();
-    let mut cumulated = 0.0;
-    losses
+/// `threshold` times the total: up to the first that does, or all of them. Summed and
+/// scaled in single precision when the losses are stored so, as numpy does.
+fn relevant_count(losses: &[f64], threshold: f64, single: bool) -> usize {
+    let stored = |x: f64| if single { f64::from(x as f32) } else { x };
+    let mut total = 0.0;
+    let cumulated: Vec<f64> = losses
         .iter()
-        .position(|loss| {
-            cumulated += loss;
-            cumulated > threshold * total
+        .map(|loss| {
+            total = stored(total + loss);
+            total
         })
+        .collect();
+    let limit = stored(stored(threshold) * total);
+    cumulated
+        .iter()
+        .position(|&c| c > limit)
         .map_or(losses.len(), |i| i + 1)
 }
 
@@ -685,11 +693,18 @@ mod tests {
     #[test]
     fn the_relevant_ruptures_go_past_the_threshold() {
         let losses = [50.0, 30.0, 15.0, 5.0];
-        assert_eq!(relevant_count(&losses, 0.0), 1);
-        assert_eq!(relevant_count(&losses, 0.5), 2);
-        assert_eq!(relevant_count(&losses, 0.8), 3);
-        assert_eq!(relevant_count(&losses, 0.95), 4);
-        assert_eq!(relevant_count(&losses, 1.0), 4);
+        for (threshold, count) in [(0.0, 1), (0.5, 2), (0.8, 3), (0.95, 4), (1.0, 4)] {
+            assert_eq!(relevant_count(&losses, threshold, false), count);
+            assert_eq!(relevant_count(&losses, threshold, true), count);
+        }
+    }
+
+    #[test]
+    fn float32_losses_are_summed_and_scaled_in_float32() {
+        // in float32, 2**24 + 1 is 2**24 and 0.9999999 * 2**24 is 2**24 - 2 (as numpy has it)
+        let losses = [16_777_216.0, 1.0, 1.0];
+        assert_eq!(relevant_count(&losses, 0.9999999, false), 2);
+        assert_eq!(relevant_count(&losses, 0.9999999, true), 1);
     }
 
     #[test]
