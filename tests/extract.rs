@@ -1,21 +1,35 @@
 //! The extract API end to end: a job run by the native engine, then its hazard curves
 //! extracted over a real socket as an `.npz`; a bad spec is a 400, an unknown calculation a
-//! 404.
+//! 404. A scenario run by the reference engine, then its ruptures extracted.
 
 use std::io::{Cursor, Read};
 use std::time::Duration;
 
-use oqcloud_tests::{TestServer, area_quantiles_job};
+use oqcloud_tests::{TestServer, area_quantiles_job, openquake_available, repo_root};
 
-/// The `.npy` header of member `name` of an npz archive.
-fn npy_header(npz: &[u8], name: &str) -> String {
+/// The `.npy` header and data of member `name` of an npz archive.
+fn npy_member(npz: &[u8], name: &str) -> (String, Vec<u8>) {
     let mut zip = zip::ZipArchive::new(Cursor::new(npz)).expect("an npz is a zip");
     let mut member = zip.by_name(&format!("{name}.npy")).expect("member");
     let mut bytes = Vec::new();
     member.read_to_end(&mut bytes).expect("read member");
     assert!(bytes.starts_with(b"\x93NUMPY"), "{name}: not an npy");
     let len = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
-    String::from_utf8_lossy(&bytes[10..10 + len]).into_owned()
+    let header = String::from_utf8_lossy(&bytes[10..10 + len]).into_owned();
+    (header, bytes[10 + len..].to_vec())
+}
+
+/// The `.npy` header of member `name` of an npz archive.
+fn npy_header(npz: &[u8], name: &str) -> String {
+    npy_member(npz, name).0
+}
+
+/// The `descr` of an `.npy` header.
+fn descr(header: &str) -> &str {
+    header
+        .split_once("'descr': ")
+        .and_then(|(_, rest)| rest.split_once(", 'fortran_order'"))
+        .map_or(header, |(descr, _)| descr)
 }
 
 #[tokio::test]
@@ -23,16 +37,7 @@ async fn hazard_curves_of_a_native_run_are_extracted() {
     let server = TestServer::start().await;
     let job = area_quantiles_job("native");
     let id = server.submit_ok(job.path()).await;
-    let seen = server
-        .wait_for(id, Duration::from_secs(300), |s| {
-            matches!(s, "complete" | "failed")
-        })
-        .await;
-    assert_eq!(
-        seen.last().map(String::as_str),
-        Some("complete"),
-        "{seen:?}"
-    );
+    server.wait_complete(id, Duration::from_secs(300)).await;
 
     let path = format!("/v1/calc/{id}/extract/hcurves?kind=mean&imt=PGA");
     let response = server.get(&path).await;
@@ -72,4 +77,56 @@ async fn hazard_curves_of_a_native_run_are_extracted() {
 
     let unknown = server.get("/v1/calc/9999/extract/hcurves?kind=mean").await;
     assert_eq!(unknown.status().as_u16(), 404);
+}
+
+/// A scenario run by the reference engine through the server: its `rupture_info` and
+/// `ruptures` over a real socket are what the reference extracts from its own datastore of
+/// the same job (`tests/data/extract-scenario`); a non-numeric `min_mag` is a 400 naming
+/// it; the results still list the calculation's outputs.
+#[tokio::test]
+async fn ruptures_of_a_reference_scenario_are_extracted() {
+    if !openquake_available("ruptures_of_a_reference_scenario_are_extracted") {
+        return;
+    }
+    let server = TestServer::start().await;
+    let fixtures = repo_root().join("tests/data/extract-scenario");
+    let id = server.submit_ok(&fixtures.join("job")).await;
+    server.wait_complete(id, Duration::from_secs(600)).await;
+
+    for (spec, fixture) in [
+        ("ruptures", "ruptures.npz"),
+        (
+            "rupture_info?boundaries=no",
+            "rupture_info_boundaries-no.npz",
+        ),
+    ] {
+        let response = server.get(&format!("/v1/calc/{id}/extract/{spec}")).await;
+        assert_eq!(response.status().as_u16(), 200, "{spec}");
+        assert_eq!(response.headers()["content-type"], "application/x-zip");
+        let body = response.bytes().await.expect("body");
+        let expected = std::fs::read(fixtures.join(fixture)).expect("fixture");
+        let (got_header, got) = npy_member(&body, "array");
+        let (expected_header, expected) = npy_member(&expected, "array");
+        assert_eq!(descr(&got_header), descr(&expected_header), "{spec}");
+        assert_eq!(got, expected, "{spec}");
+    }
+
+    let bad = server
+        .get(&format!("/v1/calc/{id}/extract/rupture_info?min_mag=big"))
+        .await;
+    assert_eq!(bad.status().as_u16(), 400);
+    let message = bad.text().await.expect("body");
+    assert!(
+        message.starts_with("min_mag: 'big' is not a number"),
+        "{message}"
+    );
+
+    let (status, results) = server.get_json(&format!("/v1/calc/{id}/results")).await;
+    assert_eq!(status, 200, "{results}");
+    assert!(
+        results
+            .as_array()
+            .is_some_and(|outputs| !outputs.is_empty()),
+        "{results}"
+    );
 }

@@ -6,8 +6,10 @@ Usage: python tools/reference_extracts.py [JOB_INI [OUT_DIR]]
 Defaults: tests/data/qa/oqcloud/area_quantiles/job.ini (3 sites, 2 realizations, mean and
 quantiles, maps and spectra) and tests/data/extract. For a disaggregation job (such as
 tests/data/extract-disagg/job/job.ini, written to tests/data/extract-disagg) the specs are
-DISAGG_SPECS, for an event-based one (tests/data/extract-event/job/job.ini) EVENT_SPECS. Run with the reference engine's Python
-(.venv-openquake/bin/python). Writes into OUT_DIR:
+DISAGG_SPECS, for an event-based one (tests/data/extract-event/job/job.ini) EVENT_SPECS, for a
+scenario (tests/data/extract-scenario/job/job.ini) SCENARIO_SPECS, for the directories of
+SPECS_BY_DIR (tests/data/extract-scenario-fault) their own. Run with the reference engine's
+Python (.venv-openquake/bin/python). Writes into OUT_DIR:
 
 * `calc.hdf5`: the reference datastore of the run (small: the tests read it);
 * `<name>.npz`: `Extractor(calc).get(spec)` saved as the reference server saves it
@@ -89,7 +91,34 @@ EVENT_SPECS = [
     "gmf_data?event_id=1225",
     "avg_gmf?imt=PGA",
     "event_based_mfd",
+    "rupture_info",
+    "rupture_info?min_mag=6",
+    "rupture_info?boundaries=no",
+    "rupture_info?min_mag=6.5&boundaries=no",
+    "rupture_info?min_mag=7",
+    "ruptures",
+    "ruptures?min_mag=6",
+    "ruptures?rup_id=6",
+    "ruptures?rup_id=1073743054",
+    "ruptures?slice=0&slice=3",
+    "ruptures?min_mag=6.5&slice=-2&slice=1000",
 ]
+
+SCENARIO_SPECS = [
+    "events",
+    "rupture_info",
+    "rupture_info?boundaries=no",
+    "ruptures",
+]
+
+# a scenario on a fault mesh, whose rupture_info oqcloud does not compute
+FAULT_SPECS = [
+    "ruptures",
+    "ruptures?min_mag=7",
+]
+
+# the specs of fixture directories whose job's calculation mode does not say them
+SPECS_BY_DIR = {"extract-scenario-fault": FAULT_SPECS}
 
 
 def file_name(spec):
@@ -128,7 +157,9 @@ def main(job_ini=os.path.join(ROOT, "tests/data/qa/oqcloud/area_quantiles/job.in
     index = {}
     with datastore.read(calc) as ds:
         mode = ds["oqparam"].calculation_mode
-        specs = {"disaggregation": DISAGG_SPECS, "event_based": EVENT_SPECS}.get(mode, SPECS)
+        specs = SPECS_BY_DIR.get(os.path.basename(os.path.normpath(out))) or {
+            "disaggregation": DISAGG_SPECS, "event_based": EVENT_SPECS,
+            "scenario": SCENARIO_SPECS}.get(mode, SPECS)
         for spec in specs:
             name = file_name(spec)
             hdf5.save_npz(unpickled(extract(ds, spec)), os.path.join(out, name))

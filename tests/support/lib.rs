@@ -312,6 +312,18 @@ impl TestServer {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+
+    /// Waits for the job to end, within `timeout`, and asserts it completed.
+    pub async fn wait_complete(&self, id: i64, timeout: Duration) {
+        let seen = self
+            .wait_for(id, timeout, |s| matches!(s, "complete" | "failed"))
+            .await;
+        assert_eq!(
+            seen.last().map(String::as_str),
+            Some("complete"),
+            "{seen:?}"
+        );
+    }
 }
 
 /// A multipart form with every file of `dir` as an `archive` part, `*.ini` first.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 
-use hdf5::types::VarLenUnicode;
+use hdf5::types::{VarLenArray, VarLenUnicode};
 use hdf5::{File, Group, H5Type, Location, LocationType};
 use hdf5_sys::h5f::H5Fget_vfd_handle;
 use hdf5_sys::h5p::H5P_DEFAULT;
@@ -387,6 +387,21 @@ impl Datastore {
     pub fn read_dataset_raw(&self, name: &str) -> Result<RawArray> {
         let _guard = lock();
         self.read_raw_unlocked(name)
+    }
+
+    /// Reads a 1-D dataset of variable-length `float32` arrays (such as `rupgeoms`), one
+    /// vector per element.
+    pub fn read_vlen_f32(&self, name: &str) -> Result<Vec<Vec<f32>>> {
+        let _guard = lock();
+        match self.kind(name) {
+            None => Err(Error::Missing(name.into())),
+            Some(LocationType::Dataset) => {
+                let ds = self.file.dataset(name).at(name)?;
+                let rows = ds.read_raw::<VarLenArray<f32>>().at(name)?;
+                Ok(rows.into_iter().map(Vec::from).collect())
+            }
+            Some(_) => Err(Error::malformed(name, "not a dataset")),
+        }
     }
 
     /// Writes dataset `name` (creating parent groups, replacing an existing dataset).

@@ -4,6 +4,7 @@
 //! native run of the same job (same members, dtypes and shapes; values within [`RTOL`]).
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use oqcloud_datastore::Datastore;
@@ -36,6 +37,11 @@ fn disagg_fixtures() -> PathBuf {
 /// The fixtures of the event-based job (`tests/data/extract-event/job`).
 fn event_fixtures() -> PathBuf {
     root().join("tests/data/extract-event")
+}
+
+/// The fixtures of the scenario job (`tests/data/extract-scenario/job`).
+fn scenario_fixtures() -> PathBuf {
+    root().join("tests/data/extract-scenario")
 }
 
 /// File name → spec, as the tool wrote them.
@@ -154,8 +160,20 @@ fn without_widths(descr: &PyValue) -> String {
     out
 }
 
+/// The text of a gzip member (`rupture_info`'s `boundaries`): 0-d bytes, decompressed.
+fn gunzipped(spec: &str, member: &Member) -> String {
+    assert!(member.shape.is_empty(), "{spec}: boundaries is not 0-d");
+    assert_eq!(without_widths(&member.descr), "String(\"|S\")", "{spec}");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(member.data.as_slice())
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{spec}: boundaries is not gzip: {e}"));
+    text
+}
+
 /// Every spec of the fixtures in `dir` extracted from its `calc.hdf5`: the same members,
-/// dtypes, shapes and bytes as the reference's.
+/// dtypes, shapes and bytes as the reference's (for gzip members, the same text: the
+/// compressed bytes carry a time stamp).
 fn check_reference(dir: &Path) {
     let ds = Datastore::open(dir.join("calc.hdf5")).unwrap();
     for (file, spec) in specs_in(dir) {
@@ -168,6 +186,14 @@ fn check_reference(dir: &Path) {
         );
         for (name, expected) in &theirs {
             let got = &ours[name];
+            if name == "boundaries" {
+                assert_eq!(
+                    gunzipped(&spec, got),
+                    gunzipped(&spec, expected),
+                    "{spec}: boundaries"
+                );
+                continue;
+            }
             assert_eq!(got.descr, expected.descr, "{spec}: {name} dtype");
             assert_eq!(got.shape, expected.shape, "{spec}: {name} shape");
             let _ = assert_close(&spec, name, got, expected, 0.0);
@@ -187,11 +213,18 @@ fn disaggregation_extracts_are_the_references() {
     check_reference(&disagg_fixtures());
 }
 
-/// `events`, `num_events`, `gmf_data`, `avg_gmf`, `event_based_mfd` (and the hazard specs)
-/// of the reference's event-based datastore: byte for byte.
+/// `events`, `num_events`, `gmf_data`, `avg_gmf`, `event_based_mfd`, `rupture_info`,
+/// `ruptures` (and the hazard specs) of the reference's event-based datastore: byte for byte.
 #[test]
 fn event_based_extracts_are_the_references() {
     check_reference(&event_fixtures());
+}
+
+/// `events`, `rupture_info` and `ruptures` of the reference's scenario datastore (one planar
+/// rupture, no sources, no investigation time): byte for byte.
+#[test]
+fn scenario_extracts_are_the_references() {
+    check_reference(&scenario_fixtures());
 }
 
 /// Runs the job of the fixtures with the native engine; returns the scratch directory and
@@ -318,7 +351,7 @@ fn bad_specs_and_parameters_are_named() {
             "extract/oqparam takes no parameters (got 'x')",
         ),
         ("events", "this calculation has no events"),
-        ("ruptures", "unsupported extract spec: ruptures"),
+        ("ruptures", "this calculation has no ruptures"),
         (
             "agg_losses/structural",
             "unsupported extract spec: agg_losses",
@@ -441,6 +474,36 @@ fn bad_event_based_specs_are_named() {
             "events?kind=mean",
             "extract/events takes no parameters (got 'kind')",
         ),
+        ("rupture_info?min_mag=x", "min_mag: 'x' is not a number"),
+        ("ruptures?min_mag=inf", "min_mag: 'inf' is not a number"),
+        (
+            "rupture_info?boundaries=maybe",
+            "boundaries: 'maybe' is not yes or no",
+        ),
+        (
+            "rupture_info?min_mag=5&min_mag=6",
+            "min_mag: give one value only",
+        ),
+        (
+            "rupture_info?rup_id=1",
+            "unknown parameter 'rup_id' for extract/rupture_info (expected min_mag, boundaries)",
+        ),
+        ("ruptures?rup_id=six", "rup_id: 'six' is not an integer"),
+        ("ruptures?rup_id=8", "rup_id: there is no rupture 8"),
+        (
+            "ruptures?slice=1",
+            "slice: give two integers, start and stop (got 1)",
+        ),
+        ("ruptures?slice=a&slice=2", "slice: 'a' is not an integer"),
+        ("ruptures?threshold=x", "threshold: 'x' is not a number"),
+        (
+            "ruptures?threshold=2",
+            "threshold: 2 is not between 0 and 1",
+        ),
+        (
+            "ruptures?threshold=0.9",
+            "threshold: this calculation has no losses by rupture (loss_by_rupture)",
+        ),
     ] {
         match ours(&ds, spec) {
             Err(ExtractError::BadRequest(got)) => assert_eq!(got, message, "{spec}"),
@@ -453,4 +516,48 @@ fn bad_event_based_specs_are_named() {
         bad_request("event_based_mfd"),
         "this calculation has no ruptures"
     );
+    assert_eq!(
+        bad_request("rupture_info"),
+        "this calculation has no ruptures"
+    );
+}
+
+/// `ruptures` of the reference's scenario of a simple-fault rupture: byte for byte (the mesh
+/// as stored); its `rupture_info` is refused, naming the surface.
+#[test]
+fn fault_rupture_extracts_are_the_references() {
+    let dir = root().join("tests/data/extract-scenario-fault");
+    check_reference(&dir);
+    let ds = Datastore::open(dir.join("calc.hdf5")).unwrap();
+    match ours(&ds, "rupture_info") {
+        Err(ExtractError::Unsupported(what)) => assert_eq!(
+            what,
+            "rupture_info of ruptures on a SimpleFaultSurface (rupture 0)"
+        ),
+        other => panic!("rupture_info of a fault rupture: {other:?}"),
+    }
+}
+
+/// A scenario has no sources: the reference fails (500 `KeyError: source_info`) naming the
+/// source of `ruptures?rup_id=`; oqcloud leaves the source out of the metadata line.
+#[test]
+fn a_scenario_rupture_has_no_source() {
+    let ds = Datastore::open(scenario_fixtures().join("calc.hdf5")).unwrap();
+    let one = ours(&ds, "ruptures?rup_id=0").unwrap();
+    let all = ours(&ds, "ruptures").unwrap();
+    assert_eq!(one["array"], all["array"]);
+}
+
+/// `ruptures?min_mag=` keeps the ruptures of at least that magnitude (compared in single
+/// precision, as numpy compares the stored magnitudes) and `rupture_info` the same ones.
+#[test]
+fn ruptures_and_rupture_info_select_the_same_ruptures() {
+    let ds = Datastore::open(event_fixtures().join("calc.hdf5")).unwrap();
+    for min_mag in ["5.5", "6", "6.5", "6.50000001"] {
+        let info = ours(&ds, &format!("rupture_info?min_mag={min_mag}")).unwrap();
+        let csv = ours(&ds, &format!("ruptures?min_mag={min_mag}")).unwrap();
+        let text = String::from_utf8_lossy(&csv["array"].data).into_owned();
+        let rows = text.trim_end_matches('\0').lines().count() - 2;
+        assert_eq!(info["array"].shape, [rows], "min_mag={min_mag}");
+    }
 }

@@ -12,18 +12,29 @@ use super::ExportError;
 
 /// A value of the metadata row, written as Python's `repr` writes it.
 #[derive(Debug, Clone)]
-pub(super) enum Meta {
+pub(crate) enum Meta {
     Str(String),
     Int(i64),
     Float(f64),
+    /// A list of strings.
+    Strs(Vec<String>),
+}
+
+/// Python's `repr` of a string (in single quotes).
+fn str_repr(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 impl Meta {
     fn repr(&self) -> String {
         match self {
-            Meta::Str(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+            Meta::Str(s) => str_repr(s),
             Meta::Int(i) => i.to_string(),
             Meta::Float(f) => float_repr(*f),
+            Meta::Strs(items) => {
+                let items: Vec<String> = items.iter().map(|s| str_repr(s)).collect();
+                format!("[{}]", items.join(", "))
+            }
         }
     }
 }
@@ -58,6 +69,19 @@ pub(super) fn write(
     header: &[String],
     rows: impl IntoIterator<Item = Vec<String>>,
 ) -> Result<PathBuf, ExportError> {
+    std::fs::write(&path, text(meta, header, rows)).map_err(|source| ExportError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// The text of a CSV file: the metadata row, a header and rows of already formatted cells.
+pub(crate) fn text(
+    meta: &[(&str, Meta)],
+    header: &[String],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> String {
     let mut text = String::new();
     let comment = meta
         .iter()
@@ -75,11 +99,7 @@ pub(super) fn write(
     for row in rows {
         push_row(&mut text, &row);
     }
-    std::fs::write(&path, text).map_err(|source| ExportError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(path)
+    text
 }
 
 fn push_row(text: &mut String, cells: &[String]) {
@@ -97,7 +117,7 @@ fn push_row(text: &mut String, cells: &[String]) {
 }
 
 /// A coordinate: `%.5f`.
-pub(super) fn coordinate(x: f64) -> String {
+pub(crate) fn coordinate(x: f64) -> String {
     format!("{x:.5}")
 }
 
@@ -131,7 +151,7 @@ pub(super) fn scientific(x: f64, digits: usize, upper: bool) -> String {
 }
 
 /// A PoE or level in hazard exports: `%.6E`.
-pub(super) fn value(x: f64) -> String {
+pub(crate) fn value(x: f64) -> String {
     scientific(x, 6, true)
 }
 

@@ -4,7 +4,7 @@
 //! after a run); [`export`] writes one output in one format into a directory, with the
 //! reference's file names (`hazard_curve-mean-PGA_<calc>.csv`, ...).
 
-mod csv;
+pub(crate) mod csv;
 mod hazard;
 mod npz;
 mod realizations;

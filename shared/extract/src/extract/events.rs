@@ -8,7 +8,7 @@ use oqcloud_datastore::{DType, Datastore, RawArray};
 use super::hazard::site_columns;
 use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz};
-use super::{ExtractResult, Query, bad, job_imts as imts, malformed};
+use super::{ExtractResult, Query, bad, dataset_f64, dataset_i64, job_imts as imts, malformed};
 
 /// The stored events, sorted by id (as stored), or a 400 when the calculation has none.
 fn events_table(ds: &Datastore) -> ExtractResult<RawArray> {
@@ -108,15 +108,11 @@ pub(super) fn gmf_data(ds: &Datastore, query: &Query) -> ExtractResult {
     let n = columns
         .first()
         .map_or(0, |(_, dtype, data)| data.len() / dtype.size().max(1));
-    let eids = ds
-        .read_dataset_raw("gmf_data/eid")?
-        .to_i64("gmf_data/eid")?;
-    let sids = ds
-        .read_dataset_raw("gmf_data/sid")?
-        .to_i64("gmf_data/sid")?;
+    let eids = dataset_i64(ds, "gmf_data/eid")?;
+    let sids = dataset_i64(ds, "gmf_data/sid")?;
     for imt in imts(ds)? {
         let path = format!("gmf_data/{imt}");
-        let values = ds.read_dataset_raw(&path)?.to_f64(&path)?;
+        let values = dataset_f64(ds, &path)?;
         let mut gmf = vec![0f32; n];
         for ((&e, &s), &v) in eids.iter().zip(&sids).zip(&values) {
             if usize::try_from(e).ok() == Some(eid) {
@@ -166,9 +162,7 @@ pub(super) fn avg_gmf(ds: &Datastore, query: &Query) -> ExtractResult {
     let mut ok: Vec<bool> = avg.iter().map(|&v| v > 0.0).collect();
     if ds.contains("station_data") {
         // the stations are left out of the average's picture
-        let stations = ds
-            .read_dataset_raw("station_data/site_id")?
-            .to_i64("station_data/site_id")?;
+        let stations = dataset_i64(ds, "station_data/site_id")?;
         for s in stations {
             if let Some(flag) = usize::try_from(s).ok().and_then(|s| ok.get_mut(s)) {
                 *flag = false;

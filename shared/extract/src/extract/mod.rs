@@ -6,7 +6,8 @@
 //! group). One module per family: [`metadata`] (`oqparam`, `realizations`, `weights`,
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
-//! `event_based_mfd`), [`datastore_path`] (raw paths and their `.attrs`).
+//! `event_based_mfd`), [`ruptures`] (`rupture_info`, `ruptures`), [`datastore_path`] (raw
+//! paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -18,6 +19,7 @@ mod events;
 mod hazard;
 mod metadata;
 pub mod npz;
+mod ruptures;
 
 use oqcloud_datastore::Datastore;
 
@@ -90,8 +92,6 @@ const UNSUPPORTED: &[&str] = &[
     "rup_ids",
     "rupids",
     "rups_by_mag_dist",
-    "rupture_info",
-    "ruptures",
     "ruptures_within",
     "source_data",
     "sources",
@@ -123,6 +123,8 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "gmf_data" => events::gmf_data,
             "avg_gmf" => events::avg_gmf,
             "event_based_mfd" => events::event_based_mfd,
+            "rupture_info" => ruptures::rupture_info,
+            "ruptures" => ruptures::ruptures,
             _ => return None,
         })
     };
@@ -141,6 +143,16 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
         return Err(bad(format!("unknown extract spec '{key}'")));
     }
     datastore_path::extract(ds, what)
+}
+
+/// The values of the numeric dataset `path`, as integers.
+fn dataset_i64(ds: &Datastore, path: &str) -> ExtractResult<Vec<i64>> {
+    Ok(ds.read_dataset_raw(path)?.to_i64(path)?)
+}
+
+/// The values of the numeric dataset `path`, as floats.
+fn dataset_f64(ds: &Datastore, path: &str) -> ExtractResult<Vec<f64>> {
+    Ok(ds.read_dataset_raw(path)?.to_f64(path)?)
 }
 
 /// The job's IMTs, in order.
