@@ -8,11 +8,10 @@
 //! perpendicular to the mean strike through the ends of the top edge), azimuth (from the mesh
 //! middle point, relative to the mean strike), rhypo, repi and ztor.
 
-use std::sync::Arc;
-
 use crate::geo::{self, Projection, distance_to_arc, py_mod, sign, to_cartesian};
+pub use crate::mesh_site::MeshSiteCache;
 use crate::rupture::{RuptureSet, RuptureSurface};
-use crate::surface::{FaultMesh, MeshWindow, PlanarSurface, dot};
+use crate::surface::{MeshWindow, PlanarSurface, dot};
 
 /// A site: degrees, degrees and depth in km (positive down).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,48 +67,6 @@ impl Wanted {
     };
 }
 
-/// What the floating ruptures of one fault mesh share for one site, computed once instead of
-/// once per rupture: the distances from the site to every node and to every node's surface
-/// projection, and (on demand) the pieces of Rx of every segment of the mesh's rows.
-/// [`RuptureSet::distances_within`] fills it for the mesh and site it is given, again when
-/// either changes: give it the ruptures of a mesh site by site to profit.
-#[derive(Default)]
-pub struct MeshSiteCache {
-    /// The mesh and site the values are for.
-    of: Option<(Arc<FaultMesh>, Site)>,
-    /// Straight-line distance from the site to each node, row-major.
-    node: Vec<f64>,
-    /// The same from the site's surface point to each node's surface projection.
-    surface: Vec<f64>,
-    /// Per segment (row r, columns c and c + 1, at `r × (cols − 1) + c`): the Rx of a
-    /// rupture whose top edge starts, runs through or ends with it (see [`mesh_rx`]); NaN
-    /// until needed.
-    rx: Vec<[f64; 3]>,
-}
-
-impl MeshSiteCache {
-    /// The values for `mesh` and `site` (whose Cartesian coordinates are `xyz`).
-    fn of(&mut self, mesh: &Arc<FaultMesh>, site: &Site, xyz: [f64; 3]) -> &mut Self {
-        let current = self
-            .of
-            .as_ref()
-            .is_some_and(|(m, s)| Arc::ptr_eq(m, mesh) && s == site);
-        if !current {
-            let target = to_cartesian(site.lon, site.lat, 0.0);
-            self.node.clear();
-            self.node.extend(mesh.xyz.iter().map(|&p| chord(p, xyz)));
-            self.surface.clear();
-            self.surface
-                .extend(mesh.surface_xyz.iter().map(|&p| chord(p, target)));
-            self.rx.clear();
-            let segments = mesh.rows * mesh.cols.saturating_sub(1);
-            self.rx.resize(segments, [f64::NAN; 3]);
-            self.of = Some((Arc::clone(mesh), *site));
-        }
-        self
-    }
-}
-
 impl RuptureSet {
     /// The distances from rupture `index` to `site`; `None` for an index out of range.
     pub fn distances(&self, index: usize, site: &Site) -> Option<Distances> {
@@ -141,15 +98,7 @@ impl RuptureSet {
         let (rrup, nearest) = match surface {
             RuptureSurface::Planar(p) => (planar_rrup(p, xyz), None),
             RuptureSurface::Mesh(m) => {
-                let node = &cache.of(&m.mesh, site, xyz).node;
-                // the first nearest node, as numpy's argmin
-                let (rrup, at) = m.indices().fold((f64::INFINITY, 0), |(best, at), i| {
-                    if node[i] < best {
-                        (node[i], i)
-                    } else {
-                        (best, at)
-                    }
-                });
+                let (rrup, at) = cache.of(&m.mesh, site, xyz).nearest_node(m);
                 (rrup, Some(m.mesh.points[at]))
             }
         };
@@ -196,7 +145,9 @@ impl RuptureSet {
                 let shared = cache.of(&m.mesh, site, xyz);
                 Distances {
                     rrup,
-                    rjb: wanted.rjb.then(|| mesh_rjb(m, site, shared)),
+                    rjb: wanted
+                        .rjb
+                        .then(|| mesh_rjb(m, site, shared.nearest_surface_node(m))),
                     rx: wanted.rx.then(|| mesh_rx(m, site, shared)),
                     ry0: when(wanted.ry0, &|| mesh_ry0(m, strike, site)),
                     rhypo,
@@ -332,16 +283,12 @@ const RJB_NEAR: f64 = 40.0;
 /// `Mesh.DIST_TOLERANCE`: the outline is buffered by this much (km).
 const DIST_TOLERANCE: f64 = 0.005;
 
-/// Joyner-Boore distance to a mesh: the distance to the nearest node (at the surface) when it
-/// is 40 km or more, else the distance to the outline of the mesh in its orthographic
+/// Joyner-Boore distance to a mesh: the distance to the nearest node (at the surface),
+/// `nearest`, when it is 40 km or more, else the distance to the outline of the mesh in its orthographic
 /// projection, less the 5 m buffer OpenQuake puts around it (0 inside). OpenQuake simplifies
 /// the buffered outline, cutting its rounded corners: beyond a corner its value is up to 5 m
 /// larger.
-fn mesh_rjb(m: &MeshWindow, site: &Site, shared: &MeshSiteCache) -> f64 {
-    let nearest = m
-        .indices()
-        .map(|i| shared.surface[i])
-        .fold(f64::INFINITY, f64::min);
+fn mesh_rjb(m: &MeshWindow, site: &Site, nearest: f64) -> f64 {
     if nearest >= RJB_NEAR {
         return nearest;
     }
@@ -408,7 +355,7 @@ fn mesh_rx(m: &MeshWindow, site: &Site, shared: &mut MeshSiteCache) -> f64 {
             _ if i == n - 2 => RxRole::End,
             _ => RxRole::Inner,
         };
-        let cached = &mut shared.rx[first_segment + i][role as usize];
+        let cached = shared.rx_slot(first_segment + i, role as usize);
         if cached.is_nan() {
             *cached = segment_rx(top(i), top(i + 1), role, site);
         }

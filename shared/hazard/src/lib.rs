@@ -19,6 +19,7 @@
 pub mod classical;
 pub mod distance;
 pub mod geo;
+mod mesh_site;
 pub mod mfd;
 pub mod msr;
 mod point;
