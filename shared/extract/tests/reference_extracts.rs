@@ -38,6 +38,12 @@ fn event_fixtures() -> PathBuf {
     root().join("tests/data/extract-event")
 }
 
+/// The fixtures of a risk job (`tests/data/extract-risk-<kind>/job`, `kind` one of
+/// `scenario`, `damage`, `event`).
+fn risk_fixtures(kind: &str) -> PathBuf {
+    root().join(format!("tests/data/extract-risk-{kind}"))
+}
+
 /// File name → spec, as the tool wrote them.
 fn specs() -> Vec<(String, String)> {
     specs_in(&fixtures())
@@ -194,6 +200,27 @@ fn event_based_extracts_are_the_references() {
     check_reference(&event_fixtures());
 }
 
+/// The risk extracts of the reference's scenario_risk datastore (one realization): byte for
+/// byte.
+#[test]
+fn risk_extracts_of_scenario_risk_are_the_references() {
+    check_reference(&risk_fixtures("scenario"));
+}
+
+/// The risk extracts of the reference's scenario_damage datastore (two realizations): byte
+/// for byte.
+#[test]
+fn risk_extracts_of_scenario_damage_are_the_references() {
+    check_reference(&risk_fixtures("damage"));
+}
+
+/// The risk extracts of the reference's event_based_risk datastore (two realizations, mean
+/// and quantiles, aggregate_by NAME_1): byte for byte.
+#[test]
+fn risk_extracts_of_event_based_risk_are_the_references() {
+    check_reference(&risk_fixtures("event"));
+}
+
 /// Runs the job of the fixtures with the native engine; returns the scratch directory and
 /// the datastore in it.
 fn native_run() -> (tempfile::TempDir, PathBuf) {
@@ -321,7 +348,7 @@ fn bad_specs_and_parameters_are_named() {
         ("ruptures", "unsupported extract spec: ruptures"),
         (
             "agg_losses/structural",
-            "unsupported extract spec: agg_losses",
+            "this calculation has no risk model (crm)",
         ),
         (
             "foo",
@@ -453,4 +480,50 @@ fn bad_event_based_specs_are_named() {
         bad_request("event_based_mfd"),
         "this calculation has no ruptures"
     );
+}
+
+#[test]
+fn bad_risk_specs_are_named() {
+    let event = Datastore::open(risk_fixtures("event").join("calc.hdf5")).unwrap();
+    let tags = "taxonomy, NAME_4, NAME_2, NAME_3, NAME_1";
+    for (ds, spec, message) in [
+        (
+            &event,
+            "agg_losses",
+            "extract/agg_losses needs loss_type: agg_losses/<loss_type>".to_owned(),
+        ),
+        (
+            &event,
+            "agg_losses/contents",
+            "loss_type: 'contents' is not one of the calculation's (nonstructural, structural)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            "agg_losses/structural?foo=1",
+            format!("tag: 'foo' is not a tag of the exposure ({tags})"),
+        ),
+        (
+            &event,
+            "agg_losses/structural?NAME_1=Nowhere",
+            "NAME_1: 'Nowhere' is not one of the exposure's values \
+             (Central, East, Far-Western, Mid-Western, West)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            "agg_losses/structural?NAME_1=*&taxonomy=*",
+            "only one tag may be '*' (got NAME_1, taxonomy)".to_owned(),
+        ),
+        (
+            &event,
+            "agg_damages/structural",
+            "this calculation has no damages (damages-rlzs)".to_owned(),
+        ),
+    ] {
+        match ours(ds, spec) {
+            Err(ExtractError::BadRequest(got)) => assert_eq!(got, message, "{spec}"),
+            other => panic!("{spec}: {other:?}"),
+        }
+    }
 }

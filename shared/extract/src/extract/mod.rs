@@ -6,7 +6,8 @@
 //! group). One module per family: [`metadata`] (`oqparam`, `realizations`, `weights`,
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
-//! `event_based_mfd`), [`datastore_path`] (raw paths and their `.attrs`).
+//! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, of the reference engine's
+//! risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -18,6 +19,7 @@ mod events;
 mod hazard;
 mod metadata;
 pub mod npz;
+mod risk;
 
 use oqcloud_datastore::Datastore;
 
@@ -55,8 +57,6 @@ fn malformed(path: &str, reason: &str) -> ExtractError {
 /// The keys of OpenQuake 3.26.2's extract registry that oqcloud does not implement.
 const UNSUPPORTED: &[&str] = &[
     "agg_curves",
-    "agg_damages",
-    "agg_losses",
     "aggexp_tags",
     "aggregate",
     "aggrisk_tags",
@@ -98,6 +98,9 @@ const UNSUPPORTED: &[&str] = &[
     "task_info",
 ];
 
+/// An extractor of `key/<argument>`: called with the argument, if any, and the query.
+type WithArgument = fn(&Datastore, Option<&str>, &Query) -> ExtractResult;
+
 /// Extracts `what` (the URL path after `/extract/`) with the decoded query parameters, in
 /// request order (repeated names allowed).
 pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> ExtractResult {
@@ -126,6 +129,17 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             _ => return None,
         })
     };
+    // the extractors whose path argument names what they extract (`agg_losses/structural`)
+    let with_argument = |name: &str| -> Option<WithArgument> {
+        Some(match name {
+            "agg_losses" => risk::agg_losses,
+            "agg_damages" => risk::agg_damages,
+            _ => return None,
+        })
+    };
+    if let Some(extractor) = with_argument(key) {
+        return extractor(ds, argument, &query);
+    }
     if let Some(extractor) = implemented(key) {
         if let Some(argument) = argument.filter(|a| !a.is_empty()) {
             return Err(bad(format!(
@@ -168,6 +182,11 @@ impl<'a> Query<'a> {
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
         }
+    }
+
+    /// Every `name=value` pair, in request order.
+    fn pairs(&self) -> &[(&'a str, &'a str)] {
+        &self.pairs
     }
 
     /// True when no parameter was given.

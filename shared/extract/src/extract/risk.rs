@@ -1,0 +1,200 @@
+//! Risk outputs of the reference engine's risk calculators: `agg_losses/<loss_type>` and
+//! `agg_damages/<loss_type>` (sums over the assets selected by tags).
+//!
+//! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
+//! [A, R or S] dataset per loss type), `damages-rlzs` (records of f4
+//! `<loss_type>-<damage state>` fields, [A, R]) and `crm` (the loss types).
+
+mod assets;
+
+use oqcloud_datastore::{AttrValue, DType, Datastore, OqParam, RawArray};
+use oqcloud_model::jobini::float_repr;
+
+use self::assets::{Assets, Filtered};
+use super::npz::{NpyArray, Npz};
+use super::{ExtractResult, Query, bad, malformed};
+
+/// The loss types of the calculation (`crm` attribute `loss_types`, sorted).
+fn loss_types(ds: &Datastore) -> ExtractResult<Vec<String>> {
+    if !ds.contains("crm") {
+        return Err(bad("this calculation has no risk model (crm)"));
+    }
+    match ds.attr("crm", "loss_types")? {
+        AttrValue::Strs(names) => Ok(names),
+        AttrValue::Str(name) => Ok(vec![name]),
+        _ => Err(malformed("crm", "loss_types is not strings")),
+    }
+}
+
+/// `loss_type` if the calculation has it, else a 400 naming its loss types.
+fn check_loss_type<'a>(ds: &Datastore, loss_type: &'a str) -> ExtractResult<&'a str> {
+    let known = loss_types(ds)?;
+    if known.iter().any(|lt| lt == loss_type) {
+        Ok(loss_type)
+    } else {
+        Err(bad(format!(
+            "loss_type: '{loss_type}' is not one of the calculation's ({})",
+            known.join(", ")
+        )))
+    }
+}
+
+/// The path argument of `key/<argument>`, or a 400 saying it is needed.
+fn argument<'a>(key: &str, argument: Option<&'a str>, what: &str) -> ExtractResult<&'a str> {
+    argument
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| bad(format!("extract/{key} needs {what}: {key}/<{what}>")))
+}
+
+/// The boolean job parameter `name` (stored as a JSON boolean or integer), or `default`.
+fn flag(oq: &OqParam, name: &str, default: bool) -> bool {
+    match oq.params.get(name) {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::Number(n)) => n.as_f64() != Some(0.0),
+        _ => default,
+    }
+}
+
+/// The statistics the job computes, as the reference's `hazard_stats`: `mean` (unless
+/// `mean = false`), `std`, `quantile-<q>` per quantile, `max`.
+fn hazard_stats(ds: &Datastore) -> ExtractResult<Vec<String>> {
+    let oq = ds.oqparam()?;
+    let flag = |name: &str, default: bool| flag(&oq, name, default);
+    let mut names = Vec::new();
+    if flag("mean", true) {
+        names.push("mean".to_owned());
+    }
+    if flag("std", false) {
+        names.push("std".to_owned());
+    }
+    let quantiles = oq.params.get("quantiles").and_then(|v| v.as_array());
+    for q in quantiles.into_iter().flatten().filter_map(|q| q.as_f64()) {
+        names.push(format!("quantile-{}", float_repr(q)));
+    }
+    if flag("max", false) {
+        names.push("max".to_owned());
+    }
+    Ok(names)
+}
+
+/// A 2-D (or more) f4 dataset as its values and shape.
+fn read_f32(ds: &Datastore, path: &str) -> ExtractResult<(Vec<f32>, Vec<usize>)> {
+    let raw = ds.read_dataset_raw(path)?;
+    let values = raw.to_f64(path)?.into_iter().map(|v| v as f32).collect();
+    Ok((values, raw.shape))
+}
+
+/// `tag=value` strings as a byte-string array, or numpy's empty float array for none (the
+/// reference saves a list of bytes).
+fn byte_strings(values: &[String]) -> NpyArray {
+    if values.is_empty() {
+        return NpyArray::f64s(&[]);
+    }
+    let width = values.iter().map(String::len).max().unwrap_or(0).max(1);
+    let data = values
+        .iter()
+        .flat_map(|v| {
+            let mut bytes = v.as_bytes().to_vec();
+            bytes.resize(width, 0);
+            bytes
+        })
+        .collect();
+    NpyArray::new(&DType::Bytes(width), vec![values.len()], data)
+}
+
+/// The reference's `_filter_agg` result for per-asset values of shape [A] + `trailing`
+/// (the assets of `ds`):
+/// `array` (omitted when nothing is selected), `selected`, `tags` (with `tag=*`), `stats`
+/// and `extra`.
+fn filter_agg(
+    ds: &Datastore,
+    query: &Query,
+    values: &[f32],
+    trailing: &[usize],
+    stats: NpyArray,
+) -> ExtractResult {
+    let assets = Assets::read(ds)?;
+    let filters = query.pairs();
+    let width = trailing.iter().product();
+    let mut npz = Npz::new();
+    let selected: Vec<String> = filters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    npz.add("selected", byte_strings(&selected));
+    match assets.filter_sum(filters, values, width)? {
+        Filtered::One(sums) => {
+            if let Some(sums) = sums {
+                npz.add("array", NpyArray::f32(trailing.to_vec(), sums));
+            }
+        }
+        Filtered::ByTag(groups) => {
+            let tags: Vec<String> = groups.iter().map(|(tag, _)| tag.clone()).collect();
+            if !groups.is_empty() {
+                let mut shape = vec![groups.len()];
+                shape.extend_from_slice(trailing);
+                let sums = groups.into_iter().flat_map(|(_, sums)| sums);
+                npz.add("array", NpyArray::f32(shape, sums));
+            }
+            npz.add("tags", byte_strings(&tags));
+        }
+    }
+    npz.add("stats", stats);
+    npz.add_extra();
+    Ok(npz)
+}
+
+/// `agg_losses/<loss_type>[?tag=value&…]`: the average losses of the assets selected by the
+/// tags (one `tag=*` gives one row per value of that tag), per statistic (`avg_losses-stats`)
+/// or, without statistics, per realization (`avg_losses-rlzs`, `stats` = `["mean"]`).
+pub(super) fn agg_losses(ds: &Datastore, arg: Option<&str>, query: &Query) -> ExtractResult {
+    let loss_type = argument("agg_losses", arg, "loss_type")?;
+    let loss_type = check_loss_type(ds, loss_type)?;
+    let (path, stats) = if ds.contains(&format!("avg_losses-stats/{loss_type}")) {
+        ("avg_losses-stats", hazard_stats(ds)?)
+    } else if ds.contains(&format!("avg_losses-rlzs/{loss_type}")) {
+        ("avg_losses-rlzs", vec!["mean".to_owned()])
+    } else {
+        return Err(bad(
+            "this calculation has no average losses (avg_losses-stats or avg_losses-rlzs)",
+        ));
+    };
+    let (values, shape) = read_f32(ds, &format!("{path}/{loss_type}"))?;
+    filter_agg(ds, query, &values, &shape[1..], NpyArray::unicode(&stats))
+}
+
+/// `agg_damages/<loss_type>[?tag=value&…]`: the damage (no damage, each limit state, each
+/// consequence) of the assets selected by the tags, per realization: f4 [R, D], or
+/// [T, R, D] with `tag=*`.
+pub(super) fn agg_damages(ds: &Datastore, arg: Option<&str>, query: &Query) -> ExtractResult {
+    let loss_type = argument("agg_damages", arg, "loss_type")?;
+    let loss_type = check_loss_type(ds, loss_type)?;
+    if !ds.contains("damages-rlzs") {
+        return Err(bad("this calculation has no damages (damages-rlzs)"));
+    }
+    let damages = ds.read_dataset_raw("damages-rlzs")?;
+    let (values, shape) = damage_states(&damages, loss_type)?;
+    filter_agg(ds, query, &values, &shape[1..], NpyArray::bytes_scalar(""))
+}
+
+/// The `<loss_type>-<state>` fields of damage records [A, R] as f4 [A, R, D] (fields of
+/// secondary perils, with more than one `-`, are left out).
+fn damage_states(damages: &RawArray, loss_type: &str) -> ExtractResult<(Vec<f32>, Vec<usize>)> {
+    let DType::Compound { fields, .. } = &damages.dtype else {
+        return Err(malformed("damages-rlzs", "not records"));
+    };
+    let columns = fields
+        .iter()
+        .filter(|f| {
+            let parts: Vec<&str> = f.name.split('-').collect();
+            parts.len() == 2 && parts[0] == loss_type
+        })
+        .map(|f| {
+            let column = damages.field(&f.name).unwrap_or_else(|| damages.clone());
+            column.to_f64("damages-rlzs")
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let values = (0..damages.len())
+        .flat_map(|i| columns.iter().map(move |c| c[i] as f32))
+        .collect();
+    let mut shape = damages.shape.clone();
+    shape.push(columns.len());
+    Ok((values, shape))
+}

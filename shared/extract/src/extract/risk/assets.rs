@@ -1,0 +1,225 @@
+//! The exposure of a risk calculation (`assetcol`): asset ids and tags, and the
+//! sums over assets the risk extracts make, with the reference's float arithmetic so that
+//! the results are the same bytes.
+
+use oqcloud_datastore::{AttrValue, Datastore};
+
+use super::super::{ExtractResult, bad, malformed};
+
+/// The assets of `assetcol`: ids and the index of each asset's tag values.
+pub(crate) struct Assets {
+    /// The asset ids.
+    ids: Vec<String>,
+    /// The tags, in the exposure's order (`assetcol/tagcol` attribute `tagnames`).
+    tags: Vec<Tag>,
+}
+
+/// One tag of the exposure.
+struct Tag {
+    name: String,
+    /// Its values, `?` (no value) first.
+    values: Vec<String>,
+    /// Per asset, the index of its value in `values`.
+    of_asset: Vec<usize>,
+}
+
+impl Assets {
+    /// Reads `assetcol`, or a 400 when the calculation has no exposure.
+    pub(crate) fn read(ds: &Datastore) -> ExtractResult<Assets> {
+        if !ds.contains("assetcol/array") {
+            return Err(bad("this calculation has no exposure (assetcol)"));
+        }
+        let array = ds.read_dataset_raw("assetcol/array")?;
+        let column = |name: &str| {
+            array
+                .field(name)
+                .ok_or_else(|| malformed("assetcol/array", &format!("no {name} column")))
+        };
+        let names = match ds.attr("assetcol/tagcol", "tagnames")? {
+            AttrValue::Strs(names) => names,
+            AttrValue::Str(name) => vec![name],
+            _ => return Err(malformed("assetcol/tagcol", "tagnames is not strings")),
+        };
+        let mut tags = Vec::with_capacity(names.len());
+        for name in names {
+            let path = format!("assetcol/tagcol/{name}");
+            let values = ds.read_dataset_raw(&path)?.to_strings(&path)?;
+            let of_asset = column(&name)?
+                .to_i64("assetcol/array")?
+                .into_iter()
+                .map(|i| usize::try_from(i).ok().filter(|&i| i < values.len()))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| malformed("assetcol/array", &format!("bad {name} index")))?;
+            tags.push(Tag {
+                name,
+                values,
+                of_asset,
+            });
+        }
+        Ok(Assets {
+            ids: column("id")?.to_strings("assetcol/array")?,
+            tags,
+        })
+    }
+
+    /// The number of assets.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The tag `name`, or a 400 naming the exposure's tags.
+    fn tag(&self, name: &str) -> ExtractResult<&Tag> {
+        self.tags.iter().find(|t| t.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.tags.iter().map(|t| t.name.as_str()).collect();
+            bad(format!(
+                "tag: '{name}' is not a tag of the exposure ({})",
+                names.join(", ")
+            ))
+        })
+    }
+
+    /// The values of tag `name`, without the leading `?`.
+    pub(crate) fn tag_values(&self, name: &str) -> ExtractResult<&[String]> {
+        Ok(&self.tag(name)?.values[1..])
+    }
+
+    /// The assets whose tag `name` is `value` (400 for a value the exposure does not have).
+    fn having(&self, name: &str, value: &str) -> ExtractResult<Vec<bool>> {
+        let tag = self.tag(name)?;
+        let index = tag.values[1..]
+            .iter()
+            .position(|v| v == value)
+            .ok_or_else(|| {
+                bad(format!(
+                    "{name}: '{value}' is not one of the exposure's values ({})",
+                    tag.values[1..].join(", ")
+                ))
+            })?
+            + 1;
+        Ok(tag.of_asset.iter().map(|&i| i == index).collect())
+    }
+
+    /// The reference's `_filter_agg`: the assets selected by `filters` (`tag=value` pairs,
+    /// ANDed; at most one `tag=*`) and the sum of their `values` (`width` f4 per asset).
+    /// Without `*`: `Some(sums)` (`None` when no asset is selected). With `tag=*`: one sum per
+    /// value of that tag with selected assets, and the `tag=value` names of those.
+    pub(crate) fn filter_sum(
+        &self,
+        filters: &[(&str, &str)],
+        values: &[f32],
+        width: usize,
+    ) -> ExtractResult<Filtered> {
+        let mut selected = vec![true; self.len()];
+        let mut star = Vec::new();
+        for &(name, value) in filters {
+            if value == "*" {
+                self.tag(name)?;
+                star.push(name);
+                continue;
+            }
+            for (s, ok) in selected.iter_mut().zip(self.having(name, value)?) {
+                *s &= ok;
+            }
+        }
+        let sum_of = |mask: &[bool]| -> Option<Vec<f32>> {
+            let rows: Vec<usize> = (0..self.len()).filter(|&a| mask[a]).collect();
+            (!rows.is_empty()).then(|| sum_rows(values, width, &rows))
+        };
+        match star.as_slice() {
+            [] => Ok(Filtered::One(sum_of(&selected))),
+            [name] => {
+                let mut groups = Vec::new();
+                for value in self.tag_values(name)? {
+                    let mask: Vec<bool> = self
+                        .having(name, value)?
+                        .into_iter()
+                        .zip(&selected)
+                        .map(|(a, b)| a && *b)
+                        .collect();
+                    if let Some(sums) = sum_of(&mask) {
+                        groups.push((format!("{name}={value}"), sums));
+                    }
+                }
+                Ok(Filtered::ByTag(groups))
+            }
+            names => Err(bad(format!(
+                "only one tag may be '*' (got {})",
+                names.join(", ")
+            ))),
+        }
+    }
+}
+
+/// What [`Assets::filter_sum`] found.
+pub(crate) enum Filtered {
+    /// The sum over the selected assets (`None`: no asset selected).
+    One(Option<Vec<f32>>),
+    /// `tag=value` and the sum over the selected assets of that value, for each value with
+    /// selected assets.
+    ByTag(Vec<(String, Vec<f32>)>),
+}
+
+/// Column `c` of `values` (`width` per row) at `rows`.
+fn column(values: &[f32], width: usize, c: usize, rows: &[usize]) -> Vec<f32> {
+    rows.iter().map(|&r| values[r * width + c]).collect()
+}
+
+/// The sum over `rows` of `values` (`width` f4 per row) as numpy sums a C-ordered (rows,
+/// width) f4 array along its first axis: pairwise when it is a single column, else row by
+/// row.
+fn sum_rows(values: &[f32], width: usize, rows: &[usize]) -> Vec<f32> {
+    if width == 1 {
+        return vec![pairwise_sum(&column(values, 1, 0, rows))];
+    }
+    let mut sums = vec![0f32; width];
+    for &r in rows {
+        for (s, v) in sums.iter_mut().zip(&values[r * width..(r + 1) * width]) {
+            *s += v;
+        }
+    }
+    sums
+}
+
+/// numpy's pairwise summation of f4 values (`pairwise_sum` of its add loop, blocks of 128
+/// with eight accumulators), added to 0.
+fn pairwise_sum(values: &[f32]) -> f32 {
+    0f32 + pairwise(values)
+}
+
+fn pairwise(a: &[f32]) -> f32 {
+    let n = a.len();
+    if n < 8 {
+        a.iter().fold(-0f32, |s, v| s + v)
+    } else if n <= 128 {
+        let mut r: [f32; 8] = a[..8].try_into().unwrap_or([0.0; 8]);
+        let whole = n - n % 8;
+        for block in a[8..whole].chunks_exact(8) {
+            for (acc, v) in r.iter_mut().zip(block) {
+                *acc += v;
+            }
+        }
+        let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        a[whole..].iter().fold(res, |s, v| s + v)
+    } else {
+        let half = n / 2;
+        let half = half - half % 8;
+        pairwise(&a[..half]) + pairwise(&a[half..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_sums_blocks_of_eight() {
+        // 2^24 + 1 rounds back to 2^24 in f4: added one by one the ones are lost, in
+        // numpy's eight accumulators only the one added to 2^24 is
+        let mut values = vec![1f32; 16];
+        values[0] = 16_777_216.0;
+        assert_eq!(values.iter().sum::<f32>(), 16_777_216.0);
+        assert_eq!(pairwise_sum(&values), 16_777_230.0);
+        assert_eq!(pairwise_sum(&[1.0, 2.0]), 3.0);
+        assert_eq!(pairwise_sum(&[]), 0.0);
+    }
+}
