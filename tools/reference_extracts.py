@@ -115,6 +115,8 @@ SCENARIO_DAMAGE_SPECS = [
     "agg_damages/structural?NAME_1=*",
     "agg_damages/structural?taxonomy=Wood",
     "agg_damages/structural?taxonomy=Wood&NAME_1=*",
+    "damages-rlzs",
+    "damages-stats",
 ]
 
 EVENT_RISK_SPECS = [

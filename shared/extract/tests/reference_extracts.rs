@@ -520,6 +520,11 @@ fn bad_risk_specs_are_named() {
             "agg_damages/structural",
             "this calculation has no damages (damages-rlzs)".to_owned(),
         ),
+        (
+            &event,
+            "damages-stats",
+            "this calculation has no damages (damages-stats)".to_owned(),
+        ),
     ] {
         match ours(ds, spec) {
             Err(ExtractError::BadRequest(got)) => assert_eq!(got, message, "{spec}"),

@@ -6,8 +6,9 @@
 //! group). One module per family: [`metadata`] (`oqparam`, `realizations`, `weights`,
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
-//! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, of the reference engine's
-//! risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
+//! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, `damages-rlzs`,
+//! `damages-stats`, of the reference engine's risk datastores), [`datastore_path`] (raw
+//! paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -66,8 +67,6 @@ const UNSUPPORTED: &[&str] = &[
     "avg_losses_by",
     "composite_risk_model.attrs",
     "csq_curves",
-    "damages-rlzs",
-    "damages-stats",
     "ebruptures",
     "effect",
     "eids_by_gsim",
@@ -126,6 +125,8 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "gmf_data" => events::gmf_data,
             "avg_gmf" => events::avg_gmf,
             "event_based_mfd" => events::event_based_mfd,
+            "damages-rlzs" => risk::damages_rlzs,
+            "damages-stats" => risk::damages_stats,
             _ => return None,
         })
     };

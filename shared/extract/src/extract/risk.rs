@@ -1,9 +1,10 @@
-//! Risk outputs of the reference engine's risk calculators: `agg_losses/<loss_type>` and
-//! `agg_damages/<loss_type>` (sums over the assets selected by tags).
+//! Risk outputs of the reference engine's risk calculators: `agg_losses/<loss_type>`,
+//! `agg_damages/<loss_type>` (sums over the assets selected by tags), `damages-rlzs` and
+//! `damages-stats` (damage per asset).
 //!
 //! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
-//! [A, R or S] dataset per loss type), `damages-rlzs` (records of f4
-//! `<loss_type>-<damage state>` fields, [A, R]) and `crm` (the loss types).
+//! [A, R or S] dataset per loss type), `damages-rlzs` / `damages-stats` (records of f4
+//! `<loss_type>-<damage state>` fields, [A, R or S]) and `crm` (the loss types).
 
 mod assets;
 
@@ -197,4 +198,69 @@ fn damage_states(damages: &RawArray, loss_type: &str) -> ExtractResult<(Vec<f32>
     let mut shape = damages.shape.clone();
     shape.push(columns.len());
     Ok((values, shape))
+}
+
+/// `damages-rlzs`: one member `rlz-NNN` per realization, the asset table (`id`, tags,
+/// `lon`, `lat`) with the realization's damage fields.
+pub(super) fn damages_rlzs(ds: &Datastore, query: &Query) -> ExtractResult {
+    query.only("damages-rlzs", &[])?;
+    damages_per_asset(ds, "damages-rlzs", |r, _| Ok(format!("rlz-{r:03}")))
+}
+
+/// `damages-stats`: one member per statistic, as `damages-rlzs`.
+pub(super) fn damages_stats(ds: &Datastore, query: &Query) -> ExtractResult {
+    query.only("damages-stats", &[])?;
+    damages_per_asset(ds, "damages-stats", |s, path| {
+        let json = ds.attr(path, "json")?;
+        let stats: serde_json::Value = json
+            .as_str()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .ok_or_else(|| malformed(path, "no json attribute"))?;
+        stats["stat"][s]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| malformed(path, "no stat names"))
+    })
+}
+
+/// The damage records [A, K] of `path` joined to the asset table, one member per column K
+/// named by `name`.
+fn damages_per_asset(
+    ds: &Datastore,
+    path: &str,
+    name: impl Fn(usize, &str) -> ExtractResult<String>,
+) -> ExtractResult {
+    if !ds.contains(path) {
+        return Err(bad(format!("this calculation has no damages ({path})")));
+    }
+    let damages = ds.read_dataset_raw(path)?;
+    let (n, k) = match damages.shape.as_slice() {
+        [n, k] => (*n, *k),
+        _ => return Err(malformed(path, "not [assets, realizations or statistics]")),
+    };
+    let DType::Compound { fields, .. } = &damages.dtype else {
+        return Err(malformed(path, "not records"));
+    };
+    let assets = Assets::read(ds)?;
+    if assets.len() != n {
+        return Err(malformed(path, "not one row per asset"));
+    }
+    let size = damages.dtype.size();
+    let mut npz = Npz::new();
+    for column in 0..k {
+        let mut columns = assets.table();
+        for field in fields {
+            let width = field.dtype.size();
+            let bytes = (0..n)
+                .flat_map(|a| {
+                    let start = (a * k + column) * size + field.offset;
+                    damages.data[start..start + width].iter().copied()
+                })
+                .collect();
+            columns.push((field.name.clone(), field.dtype.clone(), bytes));
+        }
+        npz.add(name(column, path)?, NpyArray::records(n, &columns));
+    }
+    npz.add_extra();
+    Ok(npz)
 }

@@ -1,15 +1,18 @@
-//! The exposure of a risk calculation (`assetcol`): asset ids and tags, and the
+//! The exposure of a risk calculation (`assetcol`): asset ids, locations and tags, and the
 //! sums over assets the risk extracts make, with the reference's float arithmetic so that
 //! the results are the same bytes.
 
-use oqcloud_datastore::{AttrValue, Datastore};
+use oqcloud_datastore::{AttrValue, DType, Datastore};
 
 use super::super::{ExtractResult, bad, malformed};
 
-/// The assets of `assetcol`: ids and the index of each asset's tag values.
+/// The assets of `assetcol`: ids, locations and the index of each asset's tag values.
 pub(crate) struct Assets {
     /// The asset ids.
     ids: Vec<String>,
+    /// Longitudes and latitudes (f4, as stored).
+    lons: Vec<f32>,
+    lats: Vec<f32>,
     /// The tags, in the exposure's order (`assetcol/tagcol` attribute `tagnames`).
     tags: Vec<Tag>,
 }
@@ -35,6 +38,13 @@ impl Assets {
                 .field(name)
                 .ok_or_else(|| malformed("assetcol/array", &format!("no {name} column")))
         };
+        let f32s = |name: &str| -> ExtractResult<Vec<f32>> {
+            Ok(column(name)?
+                .to_f64("assetcol/array")?
+                .into_iter()
+                .map(|v| v as f32)
+                .collect())
+        };
         let names = match ds.attr("assetcol/tagcol", "tagnames")? {
             AttrValue::Strs(names) => names,
             AttrValue::Str(name) => vec![name],
@@ -58,6 +68,8 @@ impl Assets {
         }
         Ok(Assets {
             ids: column("id")?.to_strings("assetcol/array")?,
+            lons: f32s("lon")?,
+            lats: f32s("lat")?,
             tags,
         })
     }
@@ -97,6 +109,37 @@ impl Assets {
             })?
             + 1;
         Ok(tag.of_asset.iter().map(|&i| i == index).collect())
+    }
+
+    /// The asset table of the reference's `get_assets`: `id` (S100), every tag but `id` in
+    /// name order (S100), `lon` and `lat` (f4, rounded to 5 decimals as numpy rounds f4).
+    pub(crate) fn table(&self) -> Vec<(String, DType, Vec<u8>)> {
+        let s100 = |values: &mut dyn Iterator<Item = &str>| -> Vec<u8> {
+            values
+                .flat_map(|v| {
+                    let mut bytes = v.as_bytes().to_vec();
+                    bytes.resize(100, 0);
+                    bytes
+                })
+                .collect()
+        };
+        let mut columns = vec![(
+            "id".to_owned(),
+            DType::Bytes(100),
+            s100(&mut self.ids.iter().map(String::as_str)),
+        )];
+        let mut tags: Vec<&Tag> = self.tags.iter().filter(|t| t.name != "id").collect();
+        tags.sort_by(|a, b| a.name.cmp(&b.name));
+        for tag in tags {
+            let mut values = tag.of_asset.iter().map(|&i| tag.values[i].as_str());
+            columns.push((tag.name.clone(), DType::Bytes(100), s100(&mut values)));
+        }
+        let round5 = |v: &f32| ((v * 1e5f32).round_ties_even() / 1e5f32).to_le_bytes();
+        for (name, values) in [("lon", &self.lons), ("lat", &self.lats)] {
+            let bytes = values.iter().flat_map(round5).collect();
+            columns.push((name.to_owned(), DType::Float(4), bytes));
+        }
+        columns
     }
 
     /// The reference's `_filter_agg`: the assets selected by `filters` (`tag=value` pairs,
