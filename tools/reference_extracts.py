@@ -106,6 +106,11 @@ SCENARIO_RISK_SPECS = [
     "agg_losses/structural?taxonomy=Adobe&NAME_1=Central",
     "agg_losses/structural?NAME_1=East&NAME_2=Rapti",
     "agg_losses/structural?NAME_2=Rapti&NAME_1=*",
+    "aggregate/avg_losses?kind=rlz-0&loss_type=structural&tag=taxonomy",
+    "aggregate/avg_losses?kind=rlz-0&tag=NAME_1&tag=taxonomy",
+    "aggregate/avg_losses?kind=rlzs&loss_type=occupants&tag=NAME_1",
+    "avg_losses_by/taxonomy",
+    "avg_losses_by/NAME_1",
 ]
 
 SCENARIO_DAMAGE_SPECS = [
@@ -125,6 +130,9 @@ EVENT_RISK_SPECS = [
     "agg_losses/structural",
     "agg_losses/nonstructural?NAME_1=*",
     "agg_losses/structural?taxonomy=Wood&NAME_1=*",
+    "aggregate/avg_losses?kind=mean&loss_type=structural&tag=NAME_1",
+    "aggregate/avg_losses?kind=quantile-0.85&tag=taxonomy&tag=NAME_1",
+    "aggregate/avg_losses?kind=rlz-1",
 ]
 
 SPECS_BY_MODE = {

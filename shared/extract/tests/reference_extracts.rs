@@ -485,6 +485,7 @@ fn bad_event_based_specs_are_named() {
 #[test]
 fn bad_risk_specs_are_named() {
     let event = Datastore::open(risk_fixtures("event").join("calc.hdf5")).unwrap();
+    let scenario = Datastore::open(risk_fixtures("scenario").join("calc.hdf5")).unwrap();
     let tags = "taxonomy, NAME_4, NAME_2, NAME_3, NAME_1";
     for (ds, spec, message) in [
         (
@@ -524,6 +525,39 @@ fn bad_risk_specs_are_named() {
             &event,
             "damages-stats",
             "this calculation has no damages (damages-stats)".to_owned(),
+        ),
+        (
+            &event,
+            "aggregate/avg_losses?loss_type=structural",
+            "extract/aggregate/avg_losses: kind is required".to_owned(),
+        ),
+        (
+            &event,
+            "aggregate/avg_losses?kind=max",
+            "kind: unknown 'max' (expected one of mean, quantile-0.15, quantile-0.85, stats, \
+             rlzs, rlz-<n>)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            "aggregate/avg_losses?kind=mean&tag=foo",
+            format!("tag: 'foo' is not a tag of the exposure ({tags})"),
+        ),
+        (
+            &event,
+            "aggregate/losses?kind=mean",
+            "extract/aggregate: 'losses' is not avg_losses (the only aggregate)".to_owned(),
+        ),
+        (
+            &event,
+            "avg_losses_by/NAME_1",
+            "extract/avg_losses_by needs a single realization (the calculation has 2)".to_owned(),
+        ),
+        (
+            &scenario,
+            "aggregate/avg_losses?kind=mean",
+            // one realization: no statistics
+            "this calculation has no avg_losses-stats/nonstructural".to_owned(),
         ),
     ] {
         match ours(ds, spec) {

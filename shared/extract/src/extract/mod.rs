@@ -7,8 +7,8 @@
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
 //! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, `damages-rlzs`,
-//! `damages-stats`, of the reference engine's risk datastores), [`datastore_path`] (raw
-//! paths and their `.attrs`).
+//! `damages-stats`, `aggregate`, `avg_losses_by`, of the reference engine's risk
+//! datastores), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -59,12 +59,10 @@ fn malformed(path: &str, reason: &str) -> ExtractError {
 const UNSUPPORTED: &[&str] = &[
     "agg_curves",
     "aggexp_tags",
-    "aggregate",
     "aggrisk_tags",
     "asset_risk",
     "asset_tags",
     "assets",
-    "avg_losses_by",
     "composite_risk_model.attrs",
     "csq_curves",
     "ebruptures",
@@ -135,6 +133,8 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
         Some(match name {
             "agg_losses" => risk::agg_losses,
             "agg_damages" => risk::agg_damages,
+            "aggregate" => risk::aggregate,
+            "avg_losses_by" => risk::avg_losses_by,
             _ => return None,
         })
     };

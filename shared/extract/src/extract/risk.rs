@@ -1,6 +1,7 @@
 //! Risk outputs of the reference engine's risk calculators: `agg_losses/<loss_type>`,
-//! `agg_damages/<loss_type>` (sums over the assets selected by tags), `damages-rlzs` and
-//! `damages-stats` (damage per asset).
+//! `agg_damages/<loss_type>` (sums over the assets selected by tags), `damages-rlzs`,
+//! `damages-stats` (damage per asset), `aggregate/avg_losses` and `avg_losses_by/<tag>`
+//! (average losses summed by tag values).
 //!
 //! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
 //! [A, R or S] dataset per loss type), `damages-rlzs` / `damages-stats` (records of f4
@@ -12,6 +13,7 @@ use oqcloud_datastore::{AttrValue, DType, Datastore, OqParam, RawArray};
 use oqcloud_model::jobini::float_repr;
 
 use self::assets::{Assets, Filtered};
+use super::hazard::kinds;
 use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, malformed};
 
@@ -262,5 +264,101 @@ fn damages_per_asset(
         npz.add(name(column, path)?, NpyArray::records(n, &columns));
     }
     npz.add_extra();
+    Ok(npz)
+}
+
+/// `aggregate/avg_losses?kind=K[&loss_type=LT][&tag=T…]`: the average losses of the first
+/// selected kind summed by the values of the tags: f4 [values of each tag…], with a trailing
+/// loss-type axis when no `loss_type` is given; one member per tag with its values,
+/// `shape_descr` (the tags) and `extra` (the loss types).
+pub(super) fn aggregate(ds: &Datastore, arg: Option<&str>, query: &Query) -> ExtractResult {
+    let name = argument("aggregate", arg, "dataset")?;
+    if name != "avg_losses" {
+        return Err(bad(format!(
+            "extract/aggregate: '{name}' is not avg_losses (the only aggregate)"
+        )));
+    }
+    query.only("aggregate/avg_losses", &["kind", "loss_type", "tag"])?;
+    let kind_values = query.all("kind");
+    if kind_values.is_empty() {
+        return Err(bad("extract/aggregate/avg_losses: kind is required"));
+    }
+    let (selected, _, rlzs) = kinds(&kind_values, &hazard_stats(ds)?, ds.weights()?.len())?;
+    let k = selected[0].k;
+    let group = if rlzs {
+        "avg_losses-rlzs"
+    } else {
+        "avg_losses-stats"
+    };
+    let loss_types = match query.one("loss_type")? {
+        Some(lt) => vec![check_loss_type(ds, lt)?.to_owned()],
+        None => loss_types(ds)?,
+    };
+    let mut columns = Vec::new();
+    for lt in &loss_types {
+        let path = format!("{group}/{lt}");
+        if !ds.contains(&path) {
+            return Err(bad(format!("this calculation has no {path}")));
+        }
+        let (values, shape) = read_f32(ds, &path)?;
+        let width = shape.get(1).copied().unwrap_or(1);
+        columns.push(
+            (0..shape[0])
+                .map(|a| values[a * width + k])
+                .collect::<Vec<_>>(),
+        );
+    }
+    let assets = Assets::read(ds)?;
+    let values: Vec<f32> = (0..assets.len())
+        .flat_map(|a| columns.iter().map(move |c| c[a]))
+        .collect();
+    let trailing = if query.one("loss_type")?.is_some() {
+        vec![]
+    } else {
+        vec![loss_types.len()]
+    };
+    let tags = query.all("tag");
+    let mut npz = Npz::new();
+    npz.add("array", assets.aggregate_by(&tags, &values, &trailing)?);
+    for tag in &tags {
+        npz.add(*tag, NpyArray::unicode(assets.tag_values(tag)?));
+    }
+    npz.add(
+        "shape_descr",
+        if tags.is_empty() {
+            NpyArray::f64s(&[])
+        } else {
+            NpyArray::unicode(&tags)
+        },
+    );
+    npz.add("extra", NpyArray::unicode(&loss_types));
+    Ok(npz)
+}
+
+/// `avg_losses_by/<tag>`: a table of the tag's values (`<U`) and, per loss type, the
+/// average losses of the single realization summed by value (f4).
+pub(super) fn avg_losses_by(ds: &Datastore, arg: Option<&str>, query: &Query) -> ExtractResult {
+    let tag = argument("avg_losses_by", arg, "tag")?;
+    query.only("avg_losses_by", &[])?;
+    let num_rlzs = ds.weights()?.len();
+    if num_rlzs != 1 && !flag(&ds.oqparam()?, "collect_rlzs", false) {
+        return Err(bad(format!(
+            "extract/avg_losses_by needs a single realization (the calculation has {num_rlzs})"
+        )));
+    }
+    if !ds.contains("avg_losses-rlzs") {
+        return Err(bad(
+            "this calculation has no average losses (avg_losses-rlzs)",
+        ));
+    }
+    let assets = Assets::read(ds)?;
+    let mut npz = Npz::new();
+    npz.add(tag, NpyArray::unicode(assets.tag_values(tag)?));
+    for lt in ds.members("avg_losses-rlzs")? {
+        let (values, shape) = read_f32(ds, &format!("avg_losses-rlzs/{lt}"))?;
+        let width = shape.get(1).copied().unwrap_or(1);
+        let first: Vec<f32> = values.iter().step_by(width).copied().collect();
+        npz.add(lt, assets.aggregate_by(&[tag], &first, &[])?);
+    }
     Ok(npz)
 }

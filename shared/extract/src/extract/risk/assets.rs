@@ -4,6 +4,7 @@
 
 use oqcloud_datastore::{AttrValue, DType, Datastore};
 
+use super::super::npz::NpyArray;
 use super::super::{ExtractResult, bad, malformed};
 
 /// The assets of `assetcol`: ids, locations and the index of each asset's tag values.
@@ -140,6 +141,51 @@ impl Assets {
             columns.push((name.to_owned(), DType::Float(4), bytes));
         }
         columns
+    }
+
+    /// `values` (`width` f4 per asset, asset-major) summed per combination of the values of
+    /// `tags`, as the reference's `aggregateby`: sums in f8 in asset order, then f4; shape
+    /// [values of each tag…] + `trailing`. No tag: the plain sum over the assets.
+    pub(crate) fn aggregate_by(
+        &self,
+        tags: &[&str],
+        values: &[f32],
+        trailing: &[usize],
+    ) -> ExtractResult<NpyArray> {
+        let width: usize = trailing.iter().product();
+        if tags.is_empty() {
+            // numpy sums each column of a strided (A, L) view pairwise
+            let all: Vec<usize> = (0..self.len()).collect();
+            let sums = (0..width).map(|c| pairwise_sum(&column(values, width, c, &all)));
+            return Ok(NpyArray::f32(trailing.to_vec(), sums));
+        }
+        let tags = tags
+            .iter()
+            .map(|name| self.tag(name))
+            .collect::<ExtractResult<Vec<_>>>()?;
+        let mut shape: Vec<usize> = tags.iter().map(|t| t.values.len() - 1).collect();
+        let cells: usize = shape.iter().product();
+        let mut sums = vec![0f64; cells * width];
+        for asset in 0..self.len() {
+            // the '?' value (index 0) has no cell: such assets are left out
+            let mut cell = 0;
+            for tag in &tags {
+                let i = tag.of_asset[asset];
+                if i == 0 {
+                    cell = usize::MAX;
+                    break;
+                }
+                cell = cell * (tag.values.len() - 1) + i - 1;
+            }
+            if cell == usize::MAX {
+                continue;
+            }
+            for c in 0..width {
+                sums[cell * width + c] += f64::from(values[asset * width + c]);
+            }
+        }
+        shape.extend_from_slice(trailing);
+        Ok(NpyArray::f32(shape, sums.into_iter().map(|v| v as f32)))
     }
 
     /// The reference's `_filter_agg`: the assets selected by `filters` (`tag=value` pairs,
