@@ -133,6 +133,10 @@ EVENT_RISK_SPECS = [
     "aggregate/avg_losses?kind=mean&loss_type=structural&tag=NAME_1",
     "aggregate/avg_losses?kind=quantile-0.85&tag=taxonomy&tag=NAME_1",
     "aggregate/avg_losses?kind=rlz-1",
+    "agg_curves?kind=mean&loss_type=structural&absolute=1&NAME_1=Central",
+    "agg_curves?kind=stats&loss_type=nonstructural&absolute=0&NAME_1=West",
+    "agg_curves?kind=rlzs&loss_type=structural&absolute=1&NAME_1=Mid-Western",
+    "agg_curves?kind=rlz-1&loss_type=structural&absolute=0&NAME_1=East",
 ]
 
 SPECS_BY_MODE = {

@@ -487,6 +487,7 @@ fn bad_risk_specs_are_named() {
     let event = Datastore::open(risk_fixtures("event").join("calc.hdf5")).unwrap();
     let scenario = Datastore::open(risk_fixtures("scenario").join("calc.hdf5")).unwrap();
     let tags = "taxonomy, NAME_4, NAME_2, NAME_3, NAME_1";
+    let curves = "agg_curves?kind=mean&loss_type=structural";
     for (ds, spec, message) in [
         (
             &event,
@@ -552,6 +553,35 @@ fn bad_risk_specs_are_named() {
             &event,
             "avg_losses_by/NAME_1",
             "extract/avg_losses_by needs a single realization (the calculation has 2)".to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=1"),
+            "extract/agg_curves needs NAME_1= (kind, loss_type, absolute and the aggregate_by \
+             tags are required)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=2&NAME_1=East"),
+            "absolute: '2' is not 0 or 1".to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=1&NAME_1=Nowhere"),
+            "NAME_1=Nowhere: no aggregate curves for these tag values".to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=1&NAME_1=East&taxonomy=Wood"),
+            "unknown parameter 'taxonomy' for extract/agg_curves (expected kind, loss_type, \
+             absolute, NAME_1)"
+                .to_owned(),
+        ),
+        (
+            &scenario,
+            &format!("{curves}&absolute=1"),
+            "this calculation has no aggregate loss curves (aggcurves)".to_owned(),
         ),
         (
             &scenario,

@@ -7,8 +7,8 @@
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
 //! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, `damages-rlzs`,
-//! `damages-stats`, `aggregate`, `avg_losses_by`, of the reference engine's risk
-//! datastores), [`datastore_path`] (raw paths and their `.attrs`).
+//! `damages-stats`, `aggregate`, `avg_losses_by`, `agg_curves`, of the reference engine's
+//! risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -57,7 +57,6 @@ fn malformed(path: &str, reason: &str) -> ExtractError {
 
 /// The keys of OpenQuake 3.26.2's extract registry that oqcloud does not implement.
 const UNSUPPORTED: &[&str] = &[
-    "agg_curves",
     "aggexp_tags",
     "aggrisk_tags",
     "asset_risk",
@@ -125,6 +124,7 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "event_based_mfd" => events::event_based_mfd,
             "damages-rlzs" => risk::damages_rlzs,
             "damages-stats" => risk::damages_stats,
+            "agg_curves" => risk::agg_curves,
             _ => return None,
         })
     };

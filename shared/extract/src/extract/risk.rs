@@ -1,13 +1,14 @@
 //! Risk outputs of the reference engine's risk calculators: `agg_losses/<loss_type>`,
 //! `agg_damages/<loss_type>` (sums over the assets selected by tags), `damages-rlzs`,
 //! `damages-stats` (damage per asset), `aggregate/avg_losses` and `avg_losses_by/<tag>`
-//! (average losses summed by tag values).
+//! (average losses summed by tag values), and [`curves`] (`agg_curves`).
 //!
 //! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
 //! [A, R or S] dataset per loss type), `damages-rlzs` / `damages-stats` (records of f4
 //! `<loss_type>-<damage state>` fields, [A, R or S]) and `crm` (the loss types).
 
 mod assets;
+mod curves;
 
 use oqcloud_datastore::{AttrValue, DType, Datastore, OqParam, RawArray};
 use oqcloud_model::jobini::float_repr;
@@ -16,6 +17,8 @@ use self::assets::{Assets, Filtered};
 use super::hazard::kinds;
 use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, malformed};
+
+pub(super) use curves::agg_curves;
 
 /// The loss types of the calculation (`crm` attribute `loss_types`, sorted).
 fn loss_types(ds: &Datastore) -> ExtractResult<Vec<String>> {
