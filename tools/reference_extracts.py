@@ -111,6 +111,7 @@ SCENARIO_RISK_SPECS = [
     "aggregate/avg_losses?kind=rlzs&loss_type=occupants&tag=NAME_1",
     "avg_losses_by/taxonomy",
     "avg_losses_by/NAME_1",
+    "risk_stats/aggrisk",
 ]
 
 SCENARIO_DAMAGE_SPECS = [
@@ -122,6 +123,7 @@ SCENARIO_DAMAGE_SPECS = [
     "agg_damages/structural?taxonomy=Wood&NAME_1=*",
     "damages-rlzs",
     "damages-stats",
+    "risk_stats/aggrisk",
 ]
 
 EVENT_RISK_SPECS = [
@@ -137,6 +139,8 @@ EVENT_RISK_SPECS = [
     "agg_curves?kind=stats&loss_type=nonstructural&absolute=0&NAME_1=West",
     "agg_curves?kind=rlzs&loss_type=structural&absolute=1&NAME_1=Mid-Western",
     "agg_curves?kind=rlz-1&loss_type=structural&absolute=0&NAME_1=East",
+    "risk_stats/aggrisk",
+    "risk_stats/aggcurves",
 ]
 
 SPECS_BY_MODE = {
@@ -167,15 +171,17 @@ def run(job_ini, scratch):
 
 def unpickled(aw):
     """Object arrays of strings as `<U` arrays, as oqcloud writes them, object arrays of numbers
-    as number arrays; dtypes without the
+    (`risk_stats` values) as f8 arrays; dtypes without the
     metadata numpy refuses to save (`disagg_layer`'s records carry some). A DataFrame
     becomes an object with one attribute per column (no `extra`, as the reference)."""
     if isinstance(aw, pandas.DataFrame):
         aw = types.SimpleNamespace(**{col: aw[col].to_numpy() for col in aw.columns})
     for key, val in list(vars(aw).items()):
         if isinstance(val, (list, numpy.ndarray)) and numpy.asarray(val).dtype == object:
-            strings = all(isinstance(v, str) for v in val)
-            setattr(aw, key, numpy.array([str(v) if strings else v for v in val]))
+            if all(isinstance(v, str) for v in val):
+                setattr(aw, key, numpy.array([str(v) for v in val]))
+            else:
+                setattr(aw, key, numpy.array([float(v) for v in val]))
         elif isinstance(val, numpy.ndarray) and val.dtype.metadata:
             plain = val.dtype.descr if val.dtype.names else val.dtype.str
             setattr(aw, key, val.view(numpy.dtype(plain)))

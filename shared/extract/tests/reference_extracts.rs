@@ -584,6 +584,26 @@ fn bad_risk_specs_are_named() {
             "this calculation has no aggregate loss curves (aggcurves)".to_owned(),
         ),
         (
+            &event,
+            "risk_stats",
+            "extract/risk_stats needs table: risk_stats/<table>".to_owned(),
+        ),
+        (
+            &event,
+            "risk_stats/nothing",
+            "this calculation has no nothing".to_owned(),
+        ),
+        (
+            &event,
+            "risk_stats/assetcol",
+            "risk_stats: 'assetcol' is not a table".to_owned(),
+        ),
+        (
+            &event,
+            "risk_stats/risk_by_event",
+            "risk_stats: 'risk_by_event' is not a table by realization and loss type".to_owned(),
+        ),
+        (
             &scenario,
             "aggregate/avg_losses?kind=mean",
             // one realization: no statistics

@@ -7,8 +7,8 @@
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
 //! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, `damages-rlzs`,
-//! `damages-stats`, `aggregate`, `avg_losses_by`, `agg_curves`, of the reference engine's
-//! risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
+//! `damages-stats`, `aggregate`, `avg_losses_by`, `agg_curves`, `risk_stats`, of the
+//! reference engine's risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -82,7 +82,6 @@ const UNSUPPORTED: &[&str] = &[
     "median_spectra",
     "mmi_tags",
     "relevant_gmfs",
-    "risk_stats",
     "rup_ids",
     "rupids",
     "rups_by_mag_dist",
@@ -135,6 +134,7 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "agg_damages" => risk::agg_damages,
             "aggregate" => risk::aggregate,
             "avg_losses_by" => risk::avg_losses_by,
+            "risk_stats" => risk::risk_stats,
             _ => return None,
         })
     };

@@ -1,7 +1,8 @@
 //! Risk outputs of the reference engine's risk calculators: `agg_losses/<loss_type>`,
 //! `agg_damages/<loss_type>` (sums over the assets selected by tags), `damages-rlzs`,
 //! `damages-stats` (damage per asset), `aggregate/avg_losses` and `avg_losses_by/<tag>`
-//! (average losses summed by tag values), and [`curves`] (`agg_curves`).
+//! (average losses summed by tag values), [`curves`] (`agg_curves`) and [`stats`]
+//! (`risk_stats/<table>`).
 //!
 //! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
 //! [A, R or S] dataset per loss type), `damages-rlzs` / `damages-stats` (records of f4
@@ -9,6 +10,7 @@
 
 mod assets;
 mod curves;
+mod stats;
 
 use oqcloud_datastore::{AttrValue, DType, Datastore, OqParam, RawArray};
 use oqcloud_model::jobini::float_repr;
@@ -19,6 +21,7 @@ use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, malformed};
 
 pub(super) use curves::agg_curves;
+pub(super) use stats::risk_stats;
 
 /// The loss types of the calculation (`crm` attribute `loss_types`, sorted).
 fn loss_types(ds: &Datastore) -> ExtractResult<Vec<String>> {

@@ -271,7 +271,7 @@ fn sum_rows(values: &[f32], width: usize, rows: &[usize]) -> Vec<f32> {
 
 /// numpy's pairwise summation of f4 values (`pairwise_sum` of its add loop, blocks of 128
 /// with eight accumulators), added to 0.
-fn pairwise_sum(values: &[f32]) -> f32 {
+pub(crate) fn pairwise_sum(values: &[f32]) -> f32 {
     0f32 + pairwise(values)
 }
 

@@ -14,7 +14,7 @@ use super::{check_loss_type, hazard_stats};
 
 /// OpenQuake's loss types, in the order of their ids (`LOSSTYPE` of the reference's
 /// `risklib.scientific`): the `loss_id` column of `aggcurves` indexes this list.
-const LOSS_TYPES: [&str; 46] = [
+pub(crate) const LOSS_TYPES: [&str; 46] = [
     "business_interruption",
     "contents",
     "nonstructural",
