@@ -141,6 +141,7 @@ EVENT_RISK_SPECS = [
     "agg_curves?kind=rlz-1&loss_type=structural&absolute=0&NAME_1=East",
     "risk_stats/aggrisk",
     "risk_stats/aggcurves",
+    "aggrisk_tags",
 ]
 
 SPECS_BY_MODE = {

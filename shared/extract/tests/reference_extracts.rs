@@ -604,6 +604,16 @@ fn bad_risk_specs_are_named() {
             "risk_stats: 'risk_by_event' is not a table by realization and loss type".to_owned(),
         ),
         (
+            &event,
+            "aggrisk_tags?x=1",
+            "extract/aggrisk_tags takes no parameters (got 'x')".to_owned(),
+        ),
+        (
+            &scenario,
+            "aggrisk_tags",
+            "this calculation has no aggregate_by tags".to_owned(),
+        ),
+        (
             &scenario,
             "aggregate/avg_losses?kind=mean",
             // one realization: no statistics

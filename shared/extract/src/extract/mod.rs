@@ -7,8 +7,9 @@
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
 //! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, `damages-rlzs`,
-//! `damages-stats`, `aggregate`, `avg_losses_by`, `agg_curves`, `risk_stats`, of the
-//! reference engine's risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
+//! `damages-stats`, `aggregate`, `avg_losses_by`, `agg_curves`, `risk_stats`,
+//! `aggrisk_tags`, of the reference engine's risk datastores), [`datastore_path`] (raw paths
+//! and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -58,7 +59,6 @@ fn malformed(path: &str, reason: &str) -> ExtractError {
 /// The keys of OpenQuake 3.26.2's extract registry that oqcloud does not implement.
 const UNSUPPORTED: &[&str] = &[
     "aggexp_tags",
-    "aggrisk_tags",
     "asset_risk",
     "asset_tags",
     "assets",
@@ -124,6 +124,7 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "damages-rlzs" => risk::damages_rlzs,
             "damages-stats" => risk::damages_stats,
             "agg_curves" => risk::agg_curves,
+            "aggrisk_tags" => risk::aggrisk_tags,
             _ => return None,
         })
     };

@@ -1,13 +1,14 @@
 //! Risk outputs of the reference engine's risk calculators: `agg_losses/<loss_type>`,
 //! `agg_damages/<loss_type>` (sums over the assets selected by tags), `damages-rlzs`,
 //! `damages-stats` (damage per asset), `aggregate/avg_losses` and `avg_losses_by/<tag>`
-//! (average losses summed by tag values), [`curves`] (`agg_curves`) and [`stats`]
-//! (`risk_stats/<table>`).
+//! (average losses summed by tag values), [`curves`] (`agg_curves`), [`stats`]
+//! (`risk_stats/<table>`) and [`aggrisk`] (`aggrisk_tags`).
 //!
 //! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
 //! [A, R or S] dataset per loss type), `damages-rlzs` / `damages-stats` (records of f4
 //! `<loss_type>-<damage state>` fields, [A, R or S]) and `crm` (the loss types).
 
+mod aggrisk;
 mod assets;
 mod curves;
 mod stats;
@@ -20,6 +21,7 @@ use super::hazard::kinds;
 use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, malformed};
 
+pub(super) use aggrisk::aggrisk_tags;
 pub(super) use curves::agg_curves;
 pub(super) use stats::risk_stats;
 

@@ -73,7 +73,7 @@ struct Curves {
 /// `agg_curves`: see the module documentation. Members `array` f8 [K, P, EP, 1 per tag] and
 /// `json` (`shape_descr`, `kind`, `return_period`, `units`, `ep_field`, the tag values).
 pub(crate) fn agg_curves(ds: &Datastore, query: &Query) -> ExtractResult {
-    let tagnames = aggregate_tags(ds)?;
+    let tagnames = aggregate_tags(ds, "agg_curves")?;
     let mut known = vec!["kind", "loss_type", "absolute"];
     known.extend(tagnames.iter().map(String::as_str));
     query.only("agg_curves", &known)?;
@@ -146,9 +146,9 @@ pub(crate) fn agg_curves(ds: &Datastore, query: &Query) -> ExtractResult {
     Ok(npz)
 }
 
-/// The tags of the job's first `aggregate_by` (the curves' keys), or a 400 when it has
-/// several aggregations.
-fn aggregate_tags(ds: &Datastore) -> ExtractResult<Vec<String>> {
+/// The tags of the job's `aggregate_by` (none without it), or a 400 naming `spec` when it
+/// has several aggregations.
+pub(crate) fn aggregate_tags(ds: &Datastore, spec: &str) -> ExtractResult<Vec<String>> {
     let oq = ds.oqparam()?;
     let aggregations: Vec<Vec<String>> = oq
         .params
@@ -167,10 +167,10 @@ fn aggregate_tags(ds: &Datastore) -> ExtractResult<Vec<String>> {
     match aggregations.as_slice() {
         [] => Ok(Vec::new()),
         [first] => Ok(first.clone()),
-        _ => Err(bad(
-            "extract/agg_curves: the calculation aggregates by several tag sets; \
-             the curves of only the first are addressable",
-        )),
+        _ => Err(bad(format!(
+            "extract/{spec}: the calculation aggregates by several tag sets (aggregate_by); \
+             only a single one is supported"
+        ))),
     }
 }
 

@@ -17,17 +17,17 @@ use super::{argument, hazard_stats};
 /// The key columns of the reference's `calc_stats` (the others but `rlz_id` are values).
 const KEY_FIELDS: [&str; 3] = ["agg_id", "return_period", "loss_type"];
 
-/// One column of the table.
-struct Column {
-    name: String,
-    values: ColumnValues,
+/// One column of a table.
+pub(crate) struct Column {
+    pub(crate) name: String,
+    pub(crate) values: ColumnValues,
 }
 
-/// The values of a column: keys as integers or strings, values as f4.
-enum ColumnValues {
+/// The values of a column: integers, strings or floats.
+pub(crate) enum ColumnValues {
     Ints(Vec<i64>),
     Strs(Vec<String>),
-    Floats(Vec<f32>),
+    Floats(Vec<f64>),
 }
 
 /// A key of a row: `agg_id`, `return_period` (integers) and `loss_type` (string), in the
@@ -42,7 +42,7 @@ enum Key {
 pub(crate) fn risk_stats(ds: &Datastore, arg: Option<&str>, query: &Query) -> ExtractResult {
     let table = argument("risk_stats", arg, "table")?;
     query.only("risk_stats", &[])?;
-    let columns = read_table(ds, table)?;
+    let columns = with_loss_types(table, read_table(ds, "risk_stats", table)?)?;
     let weights = weights(ds)?;
     let stats = hazard_stats(ds)?;
     let rlz_ids = match columns
@@ -126,7 +126,7 @@ fn by_realization(
             .ok()
             .filter(|&r| r < num_rlzs)
             .ok_or_else(|| malformed(table, "rlz_id out of range"))?;
-        by_rlz[r] = all[row];
+        by_rlz[r] = all[row] as f32;
     }
     Ok(by_rlz)
 }
@@ -150,9 +150,9 @@ fn key_array(keys: Vec<Key>) -> NpyArray {
     NpyArray::i64s(&ints)
 }
 
-/// The columns of a table stored column-wise (`__pdcolumns__`), `loss_id` replaced by a
-/// `loss_type` column at the end (as the reference's DataFrame).
-fn read_table(ds: &Datastore, table: &str) -> ExtractResult<Vec<Column>> {
+/// The columns of a table stored column-wise (`__pdcolumns__`), as integers, strings or f4
+/// (a 400 naming `spec` when `table` is missing or not a table).
+pub(crate) fn read_table(ds: &Datastore, spec: &str, table: &str) -> ExtractResult<Vec<Column>> {
     if !ds.contains(table) {
         return Err(bad(format!("this calculation has no {table}")));
     }
@@ -160,56 +160,64 @@ fn read_table(ds: &Datastore, table: &str) -> ExtractResult<Vec<Column>> {
         .attr(table, "__pdcolumns__")
         .ok()
         .and_then(|a| a.as_str().map(str::to_owned))
-        .ok_or_else(|| bad(format!("risk_stats: '{table}' is not a table")))?;
-    let names: Vec<&str> = names.split_whitespace().collect();
-    if !names.contains(&"rlz_id") || !names.contains(&"loss_id") {
+        .ok_or_else(|| bad(format!("{spec}: '{table}' is not a table")))?;
+    names
+        .split_whitespace()
+        .map(|name| {
+            let path = format!("{table}/{name}");
+            let raw = ds.read_dataset_raw(&path)?;
+            let values = match raw.dtype {
+                DType::Float(_) => ColumnValues::Floats(raw.to_f64(&path)?),
+                DType::Int(_) | DType::UInt(_) => ColumnValues::Ints(raw.to_i64(&path)?),
+                _ => ColumnValues::Strs(raw.to_strings(&path)?),
+            };
+            Ok(Column {
+                name: name.to_owned(),
+                values,
+            })
+        })
+        .collect()
+}
+
+/// A table by realization and loss type with its `loss_id` column replaced by a `loss_type`
+/// column at the end (as the reference's DataFrame).
+fn with_loss_types(table: &str, mut columns: Vec<Column>) -> ExtractResult<Vec<Column>> {
+    let has = |name: &str| columns.iter().any(|c| c.name == name);
+    if !has("rlz_id") || !has("loss_id") {
         return Err(bad(format!(
             "risk_stats: '{table}' is not a table by realization and loss type"
         )));
     }
-    let mut columns = Vec::new();
-    let mut loss_types = Vec::new();
-    for name in names {
-        let path = format!("{table}/{name}");
-        let raw = ds.read_dataset_raw(&path)?;
-        let values = match raw.dtype {
-            DType::Float(_) => {
-                ColumnValues::Floats(raw.to_f64(&path)?.into_iter().map(|v| v as f32).collect())
-            }
-            DType::Int(_) | DType::UInt(_) => ColumnValues::Ints(raw.to_i64(&path)?),
-            _ => ColumnValues::Strs(raw.to_strings(&path)?),
-        };
-        if name == "loss_id" {
-            let ColumnValues::Ints(ids) = values else {
-                return Err(malformed(&path, "not integers"));
-            };
-            loss_types = ids
-                .iter()
-                .map(|&i| {
-                    usize::try_from(i)
-                        .ok()
-                        .and_then(|i| LOSS_TYPES.get(i))
-                        .map(|lt| (*lt).to_owned())
-                        .ok_or_else(|| malformed(&path, "unknown loss id"))
-                })
-                .collect::<ExtractResult<_>>()?;
-            continue;
-        }
-        columns.push(Column {
-            name: name.to_owned(),
-            values,
-        });
-    }
+    let position = columns
+        .iter()
+        .position(|c| c.name == "loss_id")
+        .unwrap_or(0);
+    let ColumnValues::Ints(ids) = columns.remove(position).values else {
+        return Err(malformed(table, "loss_id is not integers"));
+    };
+    let names = ids
+        .iter()
+        .map(|&i| loss_type_name(i).map(str::to_owned))
+        .collect::<ExtractResult<_>>()?;
     columns.push(Column {
         name: "loss_type".to_owned(),
-        values: ColumnValues::Strs(loss_types),
+        values: ColumnValues::Strs(names),
     });
     Ok(columns)
 }
 
+/// The name of loss type `id` (an index of the reference's `LOSSTYPE`).
+pub(crate) fn loss_type_name(id: i64) -> ExtractResult<&'static str> {
+    usize::try_from(id)
+        .ok()
+        .and_then(|i| LOSS_TYPES.get(i))
+        .copied()
+        .ok_or_else(|| malformed("loss_id", &format!("unknown loss type id {id}")))
+}
+
 /// The realization weights (f4) as the reference's `get_weights`: equal for sampled logic
 /// trees, else the stored `weights`.
-fn weights(ds: &Datastore) -> ExtractResult<Vec<f32>> {
+pub(crate) fn weights(ds: &Datastore) -> ExtractResult<Vec<f32>> {
     let oq = ds.oqparam()?;
     let samples = oq
         .params
