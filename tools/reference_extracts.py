@@ -112,6 +112,9 @@ SCENARIO_RISK_SPECS = [
     "avg_losses_by/taxonomy",
     "avg_losses_by/NAME_1",
     "risk_stats/aggrisk",
+    "losses_by_asset",
+    "losses_by_location",
+    "exposure_by_location",
 ]
 
 SCENARIO_DAMAGE_SPECS = [
@@ -124,6 +127,7 @@ SCENARIO_DAMAGE_SPECS = [
     "damages-rlzs",
     "damages-stats",
     "risk_stats/aggrisk",
+    "exposure_by_location",
 ]
 
 EVENT_RISK_SPECS = [
@@ -142,6 +146,8 @@ EVENT_RISK_SPECS = [
     "risk_stats/aggrisk",
     "risk_stats/aggcurves",
     "aggrisk_tags",
+    "losses_by_asset",
+    "losses_by_location",
 ]
 
 SPECS_BY_MODE = {

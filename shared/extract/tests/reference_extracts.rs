@@ -486,6 +486,7 @@ fn bad_event_based_specs_are_named() {
 fn bad_risk_specs_are_named() {
     let event = Datastore::open(risk_fixtures("event").join("calc.hdf5")).unwrap();
     let scenario = Datastore::open(risk_fixtures("scenario").join("calc.hdf5")).unwrap();
+    let damage = Datastore::open(risk_fixtures("damage").join("calc.hdf5")).unwrap();
     let tags = "taxonomy, NAME_4, NAME_2, NAME_3, NAME_1";
     let curves = "agg_curves?kind=mean&loss_type=structural";
     for (ds, spec, message) in [
@@ -614,6 +615,16 @@ fn bad_risk_specs_are_named() {
             "this calculation has no aggregate_by tags".to_owned(),
         ),
         (
+            &damage,
+            "losses_by_location",
+            "this calculation has no average losses (avg_losses-rlzs)".to_owned(),
+        ),
+        (
+            &event,
+            "losses_by_asset?kind=mean",
+            "extract/losses_by_asset takes no parameters (got 'kind')".to_owned(),
+        ),
+        (
             &scenario,
             "aggregate/avg_losses?kind=mean",
             // one realization: no statistics
@@ -625,4 +636,9 @@ fn bad_risk_specs_are_named() {
             other => panic!("{spec}: {other:?}"),
         }
     }
+    // a hazard calculation has no exposure
+    assert_eq!(
+        bad_request("exposure_by_location"),
+        "this calculation has no exposure (assetcol)"
+    );
 }

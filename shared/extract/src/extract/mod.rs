@@ -8,8 +8,8 @@
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
 //! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, `damages-rlzs`,
 //! `damages-stats`, `aggregate`, `avg_losses_by`, `agg_curves`, `risk_stats`,
-//! `aggrisk_tags`, of the reference engine's risk datastores), [`datastore_path`] (raw paths
-//! and their `.attrs`).
+//! `aggrisk_tags`, `losses_by_asset`, `losses_by_location`, `exposure_by_location`, of the
+//! reference engine's risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -67,14 +67,11 @@ const UNSUPPORTED: &[&str] = &[
     "ebruptures",
     "effect",
     "eids_by_gsim",
-    "exposure_by_location",
     "exposure_by_lse",
     "exposure_metadata",
     "gmf_scenario",
     "gridded_sources",
     "high_sites",
-    "losses_by_asset",
-    "losses_by_location",
     "losses_by_site",
     "mean_by_rup",
     "mean_rates_by_src",
@@ -125,6 +122,9 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "damages-stats" => risk::damages_stats,
             "agg_curves" => risk::agg_curves,
             "aggrisk_tags" => risk::aggrisk_tags,
+            "losses_by_asset" => risk::losses_by_asset,
+            "losses_by_location" => risk::losses_by_location,
+            "exposure_by_location" => risk::exposure_by_location,
             _ => return None,
         })
     };

@@ -2,7 +2,8 @@
 //! `agg_damages/<loss_type>` (sums over the assets selected by tags), `damages-rlzs`,
 //! `damages-stats` (damage per asset), `aggregate/avg_losses` and `avg_losses_by/<tag>`
 //! (average losses summed by tag values), [`curves`] (`agg_curves`), [`stats`]
-//! (`risk_stats/<table>`) and [`aggrisk`] (`aggrisk_tags`).
+//! (`risk_stats/<table>`), [`aggrisk`] (`aggrisk_tags`) and [`by_asset`]
+//! (`losses_by_asset`, `losses_by_location`, `exposure_by_location`).
 //!
 //! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
 //! [A, R or S] dataset per loss type), `damages-rlzs` / `damages-stats` (records of f4
@@ -10,6 +11,7 @@
 
 mod aggrisk;
 mod assets;
+mod by_asset;
 mod curves;
 mod stats;
 
@@ -22,6 +24,7 @@ use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, malformed};
 
 pub(super) use aggrisk::aggrisk_tags;
+pub(super) use by_asset::{exposure_by_location, losses_by_asset, losses_by_location};
 pub(super) use curves::agg_curves;
 pub(super) use stats::risk_stats;
 
@@ -86,6 +89,14 @@ fn hazard_stats(ds: &Datastore) -> ExtractResult<Vec<String>> {
         names.push("max".to_owned());
     }
     Ok(names)
+}
+
+/// Field `name` of the records `array` (read from `path`) as f8, or a 500 when it lacks it.
+fn record_column(array: &RawArray, path: &str, name: &str) -> ExtractResult<Vec<f64>> {
+    let column = array
+        .field(name)
+        .ok_or_else(|| malformed(path, &format!("no {name} column")))?;
+    Ok(column.to_f64(path)?)
 }
 
 /// A 2-D (or more) f4 dataset as its values and shape.
@@ -197,11 +208,8 @@ fn damage_states(damages: &RawArray, loss_type: &str) -> ExtractResult<(Vec<f32>
             let parts: Vec<&str> = f.name.split('-').collect();
             parts.len() == 2 && parts[0] == loss_type
         })
-        .map(|f| {
-            let column = damages.field(&f.name).unwrap_or_else(|| damages.clone());
-            column.to_f64("damages-rlzs")
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|f| record_column(damages, "damages-rlzs", &f.name))
+        .collect::<ExtractResult<Vec<_>>>()?;
     let values = (0..damages.len())
         .flat_map(|i| columns.iter().map(move |c| c[i] as f32))
         .collect();

@@ -13,8 +13,8 @@ use oqcloud_datastore::Datastore;
 use super::super::npz::{NpyArray, Npz};
 use super::super::{ExtractResult, Query, bad, malformed};
 use super::curves::aggregate_tags;
-use super::loss_types;
 use super::stats::{Column, ColumnValues, loss_type_name, read_table, weights};
+use super::{loss_types, record_column};
 
 /// One row of the output (before the totals).
 struct Row {
@@ -41,13 +41,7 @@ pub(crate) fn aggrisk_tags(ds: &Datastore, query: &Query) -> ExtractResult {
     let (qfields, quantiles) = quantiles(ds)?;
     let keys = ds.read_dataset_raw("agg_keys")?.to_strings("agg_keys")?;
     let exposed = ds.read_dataset_raw("agg_values")?;
-    let column = |name: &str| -> ExtractResult<Vec<f64>> {
-        exposed
-            .field(name)
-            .ok_or_else(|| malformed("agg_values", &format!("no {name} column")))?
-            .to_f64("agg_values")
-            .map_err(Into::into)
-    };
+    let column = |name: &str| record_column(&exposed, "agg_values", name);
     let structural = column("structural")?;
     let known = loss_types(ds)?;
     let time_event = ds

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::super::hazard::kinds;
 use super::super::npz::{NpyArray, Npz};
 use super::super::{ExtractResult, Query, bad, malformed};
-use super::{check_loss_type, hazard_stats};
+use super::{check_loss_type, hazard_stats, record_column};
 
 /// OpenQuake's loss types, in the order of their ids (`LOSSTYPE` of the reference's
 /// `risklib.scientific`): the `loss_id` column of `aggcurves` indexes this list.
@@ -302,12 +302,8 @@ fn stat_curves(
 
 /// The exposed value of `loss_type` for aggregation key `agg_id` (`agg_values`).
 fn exposed_value(ds: &Datastore, agg_id: usize, loss_type: &str) -> ExtractResult<f64> {
-    let column = ds
-        .read_dataset_raw("agg_values")?
-        .field(loss_type)
-        .ok_or_else(|| malformed("agg_values", &format!("no {loss_type} column")))?
-        .to_f64("agg_values")?;
-    column
+    let table = ds.read_dataset_raw("agg_values")?;
+    record_column(&table, "agg_values", loss_type)?
         .get(agg_id)
         .copied()
         .ok_or_else(|| malformed("agg_values", "fewer rows than agg_keys"))
