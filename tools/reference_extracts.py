@@ -113,6 +113,7 @@ SCENARIO_RISK_SPECS = [
     "avg_losses_by/NAME_1",
     "risk_stats/aggrisk",
     "losses_by_asset",
+    "losses_by_site",
     "losses_by_location",
     "exposure_by_location",
 ]
@@ -147,6 +148,7 @@ EVENT_RISK_SPECS = [
     "risk_stats/aggcurves",
     "aggrisk_tags",
     "losses_by_asset",
+    "losses_by_site",
     "losses_by_location",
 ]
 

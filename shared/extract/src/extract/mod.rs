@@ -8,8 +8,9 @@
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
 //! `event_based_mfd`), [`risk`] (`agg_losses`, `agg_damages`, `damages-rlzs`,
 //! `damages-stats`, `aggregate`, `avg_losses_by`, `agg_curves`, `risk_stats`,
-//! `aggrisk_tags`, `losses_by_asset`, `losses_by_location`, `exposure_by_location`, of the
-//! reference engine's risk datastores), [`datastore_path`] (raw paths and their `.attrs`).
+//! `aggrisk_tags`, `losses_by_asset`, `losses_by_site`, `losses_by_location`,
+//! `exposure_by_location`, of the reference engine's risk datastores), [`datastore_path`]
+//! (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -72,7 +73,6 @@ const UNSUPPORTED: &[&str] = &[
     "gmf_scenario",
     "gridded_sources",
     "high_sites",
-    "losses_by_site",
     "mean_by_rup",
     "mean_rates_by_src",
     "med_gmv",
@@ -124,6 +124,7 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "aggrisk_tags" => risk::aggrisk_tags,
             "losses_by_asset" => risk::losses_by_asset,
             "losses_by_location" => risk::losses_by_location,
+            "losses_by_site" => risk::losses_by_site,
             "exposure_by_location" => risk::exposure_by_location,
             _ => return None,
         })

@@ -3,7 +3,7 @@
 //! `damages-stats` (damage per asset), `aggregate/avg_losses` and `avg_losses_by/<tag>`
 //! (average losses summed by tag values), [`curves`] (`agg_curves`), [`stats`]
 //! (`risk_stats/<table>`), [`aggrisk`] (`aggrisk_tags`) and [`by_asset`]
-//! (`losses_by_asset`, `losses_by_location`, `exposure_by_location`).
+//! (`losses_by_asset`, `losses_by_site`, `losses_by_location`, `exposure_by_location`).
 //!
 //! They read `assetcol` (the exposure), `avg_losses-rlzs` / `avg_losses-stats` (one f4
 //! [A, R or S] dataset per loss type), `damages-rlzs` / `damages-stats` (records of f4
@@ -24,7 +24,9 @@ use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, malformed};
 
 pub(super) use aggrisk::aggrisk_tags;
-pub(super) use by_asset::{exposure_by_location, losses_by_asset, losses_by_location};
+pub(super) use by_asset::{
+    exposure_by_location, losses_by_asset, losses_by_location, losses_by_site,
+};
 pub(super) use curves::agg_curves;
 pub(super) use stats::risk_stats;
 

@@ -1,12 +1,13 @@
-//! Average losses and exposure asset by asset and location by location:
+//! Average losses and exposure asset by asset, site by site and location by location:
 //! `losses_by_asset` (one member per statistic, or `rlz-000` for a single realization: the
-//! asset table with one f4 field per loss type), `losses_by_location` and
-//! `exposure_by_location` (tables of `lon`, `lat` and the sums over the assets at each
-//! location, rounded to 5 decimals: losses of the first statistic or realization per loss
+//! asset table with one f4 field per loss type), `losses_by_site`, `losses_by_location` and
+//! `exposure_by_location` (tables of `lon`, `lat` and the sums over the assets at each site,
+//! or location rounded to 5 decimals: losses of the first statistic or realization per loss
 //! type, or the `value-*` and `occupants_*` fields of the exposure).
 
 use oqcloud_datastore::{DType, Datastore, RawArray};
 
+use super::super::metadata::sitecol_columns;
 use super::super::npz::{NpyArray, Npz};
 use super::super::{ExtractResult, Query, bad, malformed};
 use super::assets::Assets;
@@ -136,6 +137,48 @@ pub(crate) fn losses_by_location(ds: &Datastore, query: &Query) -> ExtractResult
     let group = loss_group(ds)?;
     let locations = Locations::read(&exposure_array(ds)?)?;
     locations.table(loss_columns(ds, group, 0)?)
+}
+
+/// `losses_by_site`: `lon` and `lat` (f4) of the sites with assets and, per loss type, the
+/// losses of the first statistic or realization summed over each site's assets as numpy's
+/// `bincount` (f8 in asset order, then f4).
+pub(crate) fn losses_by_site(ds: &Datastore, query: &Query) -> ExtractResult {
+    query.only("losses_by_site", &[])?;
+    let group = loss_group(ds)?;
+    let site_of_asset: Vec<usize> =
+        record_column(&exposure_array(ds)?, "assetcol/array", "site_id")?
+            .into_iter()
+            .map(|s| s as usize)
+            .collect();
+    let mut sites = site_of_asset.clone();
+    sites.sort_unstable();
+    sites.dedup();
+    let columns = sitecol_columns(ds)?;
+    let mut npz = Npz::new();
+    for name in ["lon", "lat"] {
+        let all = columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| malformed("sitecol", &format!("no {name}")))?
+            .1
+            .to_f64("sitecol")?;
+        let values = sites
+            .iter()
+            .map(|&s| all.get(s).map(|&v| v as f32))
+            .collect::<Option<Vec<f32>>>()
+            .ok_or_else(|| malformed("assetcol/array", "site_id out of the site collection"))?;
+        npz.add(name, NpyArray::f32(vec![sites.len()], values));
+    }
+    let last = sites.last().map_or(0, |&s| s + 1);
+    for (lt, losses) in loss_columns(ds, group, 0)? {
+        let mut sums = vec![0f64; last];
+        for (&site, &loss) in site_of_asset.iter().zip(&losses) {
+            sums[site] += f64::from(loss);
+        }
+        let values = sites.iter().map(|&s| sums[s] as f32);
+        npz.add(lt, NpyArray::f32(vec![sites.len()], values));
+    }
+    Ok(npz)
 }
 
 /// `exposure_by_location`: see the module documentation.
