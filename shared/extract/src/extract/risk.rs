@@ -101,6 +101,34 @@ fn record_column(array: &RawArray, path: &str, name: &str) -> ExtractResult<Vec<
     Ok(column.to_f64(path)?)
 }
 
+/// Column `k` of the average losses [A, K] of each of `loss_types` in `group` (a 400 when
+/// the calculation lacks one).
+fn loss_columns(
+    ds: &Datastore,
+    group: &str,
+    k: usize,
+    loss_types: Vec<String>,
+) -> ExtractResult<Vec<(String, Vec<f32>)>> {
+    loss_types
+        .into_iter()
+        .map(|lt| {
+            let path = format!("{group}/{lt}");
+            if !ds.contains(&path) {
+                return Err(bad(format!("this calculation has no {path}")));
+            }
+            let (values, shape) = read_f32(ds, &path)?;
+            let width = shape.get(1).copied().unwrap_or(1);
+            if k >= width {
+                return Err(malformed(
+                    &path,
+                    "fewer columns than realizations or statistics",
+                ));
+            }
+            Ok((lt, values.iter().skip(k).step_by(width).copied().collect()))
+        })
+        .collect()
+}
+
 /// A 2-D (or more) f4 dataset as its values and shape.
 fn read_f32(ds: &Datastore, path: &str) -> ExtractResult<(Vec<f32>, Vec<usize>)> {
     let raw = ds.read_dataset_raw(path)?;
@@ -312,29 +340,17 @@ pub(super) fn aggregate(ds: &Datastore, arg: Option<&str>, query: &Query) -> Ext
         Some(lt) => vec![check_loss_type(ds, lt)?.to_owned()],
         None => loss_types(ds)?,
     };
-    let mut columns = Vec::new();
-    for lt in &loss_types {
-        let path = format!("{group}/{lt}");
-        if !ds.contains(&path) {
-            return Err(bad(format!("this calculation has no {path}")));
-        }
-        let (values, shape) = read_f32(ds, &path)?;
-        let width = shape.get(1).copied().unwrap_or(1);
-        columns.push(
-            (0..shape[0])
-                .map(|a| values[a * width + k])
-                .collect::<Vec<_>>(),
-        );
-    }
+    let columns = loss_columns(ds, group, k, loss_types)?;
     let assets = Assets::read(ds)?;
     let values: Vec<f32> = (0..assets.len())
-        .flat_map(|a| columns.iter().map(move |c| c[a]))
+        .flat_map(|a| columns.iter().map(move |(_, c)| c[a]))
         .collect();
     let trailing = if query.one("loss_type")?.is_some() {
         vec![]
     } else {
-        vec![loss_types.len()]
+        vec![columns.len()]
     };
+    let loss_types: Vec<String> = columns.into_iter().map(|(lt, _)| lt).collect();
     let tags = query.all("tag");
     let mut npz = Npz::new();
     npz.add("array", assets.aggregate_by(&tags, &values, &trailing)?);
@@ -372,10 +388,8 @@ pub(super) fn avg_losses_by(ds: &Datastore, arg: Option<&str>, query: &Query) ->
     let assets = Assets::read(ds)?;
     let mut npz = Npz::new();
     npz.add(tag, NpyArray::unicode(assets.tag_values(tag)?));
-    for lt in ds.members("avg_losses-rlzs")? {
-        let (values, shape) = read_f32(ds, &format!("avg_losses-rlzs/{lt}"))?;
-        let width = shape.get(1).copied().unwrap_or(1);
-        let first: Vec<f32> = values.iter().step_by(width).copied().collect();
+    let members = ds.members("avg_losses-rlzs")?;
+    for (lt, first) in loss_columns(ds, "avg_losses-rlzs", 0, members)? {
         npz.add(lt, assets.aggregate_by(&[tag], &first, &[])?);
     }
     Ok(npz)

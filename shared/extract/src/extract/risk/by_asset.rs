@@ -11,7 +11,7 @@ use super::super::metadata::sitecol_columns;
 use super::super::npz::{NpyArray, Npz};
 use super::super::{ExtractResult, Query, bad, malformed};
 use super::assets::Assets;
-use super::{hazard_stats, loss_types, read_f32, record_column};
+use super::{hazard_stats, loss_columns, loss_types, record_column};
 
 /// The group of average losses to read: `avg_losses-stats`, else `avg_losses-rlzs`.
 fn loss_group(ds: &Datastore) -> ExtractResult<&'static str> {
@@ -19,19 +19,6 @@ fn loss_group(ds: &Datastore) -> ExtractResult<&'static str> {
         .into_iter()
         .find(|group| ds.contains(group))
         .ok_or_else(|| bad("this calculation has no average losses (avg_losses-rlzs)"))
-}
-
-/// Column `k` of each loss type's average losses [A, K] in `group`, by loss type.
-fn loss_columns(ds: &Datastore, group: &str, k: usize) -> ExtractResult<Vec<(String, Vec<f32>)>> {
-    loss_types(ds)?
-        .into_iter()
-        .map(|lt| {
-            let (values, shape) = read_f32(ds, &format!("{group}/{lt}"))?;
-            let width = shape.get(1).copied().unwrap_or(1);
-            let column = values.iter().skip(k).step_by(width).copied().collect();
-            Ok((lt, column))
-        })
-        .collect()
 }
 
 /// `losses_by_asset`: see the module documentation.
@@ -54,7 +41,7 @@ pub(crate) fn losses_by_asset(ds: &Datastore, query: &Query) -> ExtractResult {
     let mut npz = Npz::new();
     for (k, name) in names.iter().enumerate() {
         let mut columns = assets.table();
-        for (lt, losses) in loss_columns(ds, group, k)? {
+        for (lt, losses) in loss_columns(ds, group, k, loss_types(ds)?)? {
             let bytes = losses.iter().flat_map(|v| v.to_le_bytes()).collect();
             columns.push((lt, DType::Float(4), bytes));
         }
@@ -136,7 +123,7 @@ pub(crate) fn losses_by_location(ds: &Datastore, query: &Query) -> ExtractResult
     query.only("losses_by_location", &[])?;
     let group = loss_group(ds)?;
     let locations = Locations::read(&exposure_array(ds)?)?;
-    locations.table(loss_columns(ds, group, 0)?)
+    locations.table(loss_columns(ds, group, 0, loss_types(ds)?)?)
 }
 
 /// `losses_by_site`: `lon` and `lat` (f4) of the sites with assets and, per loss type, the
@@ -170,7 +157,7 @@ pub(crate) fn losses_by_site(ds: &Datastore, query: &Query) -> ExtractResult {
         npz.add(name, NpyArray::f32(vec![sites.len()], values));
     }
     let last = sites.last().map_or(0, |&s| s + 1);
-    for (lt, losses) in loss_columns(ds, group, 0)? {
+    for (lt, losses) in loss_columns(ds, group, 0, loss_types(ds)?)? {
         let mut sums = vec![0f64; last];
         for (&site, &loss) in site_of_asset.iter().zip(&losses) {
             sums[site] += f64::from(loss);
