@@ -8,8 +8,9 @@ quantiles, maps and spectra) and tests/data/extract. For a disaggregation job (s
 tests/data/extract-disagg/job/job.ini, written to tests/data/extract-disagg) the specs are
 DISAGG_SPECS, for an event-based one (tests/data/extract-event/job/job.ini) EVENT_SPECS, for
 the risk jobs of tests/data/extract-risk-<kind>/job (scenario_risk, scenario_damage,
-event_based_risk) SCENARIO_RISK_SPECS, SCENARIO_DAMAGE_SPECS and EVENT_RISK_SPECS. Run with
-the reference engine's Python (.venv-openquake/bin/python). Writes into OUT_DIR:
+event_based_risk, event_based_damage) SCENARIO_RISK_SPECS, SCENARIO_DAMAGE_SPECS,
+EVENT_RISK_SPECS and EVENT_DAMAGE_SPECS. Run with the reference engine's Python
+(.venv-openquake/bin/python). Writes into OUT_DIR:
 
 * `calc.hdf5`: the reference datastore of the run (small: the tests read it);
 * `<name>.npz`: `Extractor(calc).get(spec)` saved as the reference server saves it
@@ -152,12 +153,26 @@ EVENT_RISK_SPECS = [
     "losses_by_location",
 ]
 
+EVENT_DAMAGE_SPECS = [  # no realizations: oqcloud does not list sampled ones yet
+    "oqparam",
+    "agg_damages/structural?NAME_1=East",
+    "agg_damages/structural?taxonomy=*&NAME_1=Mid-Western",
+    "damages-rlzs",
+    "damages-stats",
+    "agg_curves?kind=mean&loss_type=structural&absolute=1&taxonomy=Adobe&NAME_1=East",
+    "agg_curves?kind=rlzs&loss_type=structural&absolute=0&taxonomy=Wood&NAME_1=Mid-Western",
+    "risk_stats/aggrisk",
+    "risk_stats/aggcurves",
+    "exposure_by_location",
+]
+
 SPECS_BY_MODE = {
     "disaggregation": DISAGG_SPECS,
     "event_based": EVENT_SPECS,
     "scenario_risk": SCENARIO_RISK_SPECS,
     "scenario_damage": SCENARIO_DAMAGE_SPECS,
     "event_based_risk": EVENT_RISK_SPECS,
+    "event_based_damage": EVENT_DAMAGE_SPECS,
 }
 
 

@@ -39,7 +39,7 @@ fn event_fixtures() -> PathBuf {
 }
 
 /// The fixtures of a risk job (`tests/data/extract-risk-<kind>/job`, `kind` one of
-/// `scenario`, `damage`, `event`).
+/// `scenario`, `damage`, `event`, `event-damage`).
 fn risk_fixtures(kind: &str) -> PathBuf {
     root().join(format!("tests/data/extract-risk-{kind}"))
 }
@@ -219,6 +219,13 @@ fn risk_extracts_of_scenario_damage_are_the_references() {
 #[test]
 fn risk_extracts_of_event_based_risk_are_the_references() {
     check_reference(&risk_fixtures("event"));
+}
+
+/// The risk extracts of the reference's event_based_damage datastore (10 sampled
+/// realizations, aggregate_by taxonomy and NAME_1): byte for byte.
+#[test]
+fn risk_extracts_of_event_based_damage_are_the_references() {
+    check_reference(&risk_fixtures("event-damage"));
 }
 
 /// Runs the job of the fixtures with the native engine; returns the scratch directory and
