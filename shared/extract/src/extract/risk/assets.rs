@@ -2,7 +2,7 @@
 //! sums over assets the risk extracts make, with the reference's float arithmetic so that
 //! the results are the same bytes.
 
-use oqcloud_datastore::{AttrValue, DType, Datastore};
+use oqcloud_datastore::{AttrValue, DType, Datastore, RawArray};
 
 use super::super::npz::NpyArray;
 use super::super::{ExtractResult, bad, malformed};
@@ -30,10 +30,7 @@ struct Tag {
 impl Assets {
     /// Reads `assetcol`, or a 400 when the calculation has no exposure.
     pub(crate) fn read(ds: &Datastore) -> ExtractResult<Assets> {
-        if !ds.contains("assetcol/array") {
-            return Err(bad("this calculation has no exposure (assetcol)"));
-        }
-        let array = ds.read_dataset_raw("assetcol/array")?;
+        let array = exposure_array(ds)?;
         let column = |name: &str| {
             array
                 .field(name)
@@ -237,6 +234,14 @@ impl Assets {
             ))),
         }
     }
+}
+
+/// The records of `assetcol/array`, or a 400 when the calculation has no exposure.
+pub(crate) fn exposure_array(ds: &Datastore) -> ExtractResult<RawArray> {
+    if !ds.contains("assetcol/array") {
+        return Err(bad("this calculation has no exposure (assetcol)"));
+    }
+    Ok(ds.read_dataset_raw("assetcol/array")?)
 }
 
 /// What [`Assets::filter_sum`] found.

@@ -10,7 +10,7 @@ use oqcloud_datastore::{DType, Datastore, RawArray};
 use super::super::metadata::sitecol_columns;
 use super::super::npz::{NpyArray, Npz};
 use super::super::{ExtractResult, Query, bad, malformed};
-use super::assets::Assets;
+use super::assets::{Assets, exposure_array};
 use super::{hazard_stats, loss_columns, loss_types, record_column};
 
 /// The group of average losses to read: `avg_losses-stats`, else `avg_losses-rlzs`.
@@ -187,12 +187,4 @@ pub(crate) fn exposure_by_location(ds: &Datastore, query: &Query) -> ExtractResu
         })
         .collect::<ExtractResult<Vec<_>>>()?;
     Locations::read(&array)?.table(columns)
-}
-
-/// The records of `assetcol/array`, or a 400 when the calculation has no exposure.
-fn exposure_array(ds: &Datastore) -> ExtractResult<RawArray> {
-    if !ds.contains("assetcol/array") {
-        return Err(bad("this calculation has no exposure (assetcol)"));
-    }
-    Ok(ds.read_dataset_raw("assetcol/array")?)
 }
