@@ -200,32 +200,15 @@ fn event_based_extracts_are_the_references() {
     check_reference(&event_fixtures());
 }
 
-/// The risk extracts of the reference's scenario_risk datastore (one realization): byte for
-/// byte.
+/// The risk extracts of the reference's datastores, byte for byte: scenario_risk (one
+/// realization), scenario_damage (two realizations), event_based_risk (two realizations,
+/// mean and quantiles, aggregate_by NAME_1) and event_based_damage (10 sampled
+/// realizations, aggregate_by taxonomy and NAME_1).
 #[test]
-fn risk_extracts_of_scenario_risk_are_the_references() {
-    check_reference(&risk_fixtures("scenario"));
-}
-
-/// The risk extracts of the reference's scenario_damage datastore (two realizations): byte
-/// for byte.
-#[test]
-fn risk_extracts_of_scenario_damage_are_the_references() {
-    check_reference(&risk_fixtures("damage"));
-}
-
-/// The risk extracts of the reference's event_based_risk datastore (two realizations, mean
-/// and quantiles, aggregate_by NAME_1): byte for byte.
-#[test]
-fn risk_extracts_of_event_based_risk_are_the_references() {
-    check_reference(&risk_fixtures("event"));
-}
-
-/// The risk extracts of the reference's event_based_damage datastore (10 sampled
-/// realizations, aggregate_by taxonomy and NAME_1): byte for byte.
-#[test]
-fn risk_extracts_of_event_based_damage_are_the_references() {
-    check_reference(&risk_fixtures("event-damage"));
+fn risk_extracts_are_the_references() {
+    for kind in ["scenario", "damage", "event", "event-damage"] {
+        check_reference(&risk_fixtures(kind));
+    }
 }
 
 /// Runs the job of the fixtures with the native engine; returns the scratch directory and
