@@ -1,6 +1,7 @@
 //! The extract API end to end: a job run by the native engine, then its hazard curves
 //! extracted over a real socket as an `.npz`; a bad spec is a 400, an unknown calculation a
-//! 404. A scenario run by the reference engine, then its ruptures extracted.
+//! 404. A scenario run by the reference engine, then its ruptures extracted; a risk job
+//! run by the reference engine, then its damages extracted.
 
 use std::io::{Cursor, Read};
 use std::time::Duration;
@@ -24,12 +25,14 @@ fn npy_header(npz: &[u8], name: &str) -> String {
     npy_member(npz, name).0
 }
 
-/// The `descr` of an `.npy` header.
-fn descr(header: &str) -> &str {
-    header
-        .split_once("'descr': ")
-        .and_then(|(_, rest)| rest.split_once(", 'fortran_order'"))
-        .map_or(header, |(descr, _)| descr)
+/// The dtype and shape of a `.npy` header (`'descr': '<f4', ..., 'shape': (4, 2, 6)`).
+fn descr_and_shape(header: &str) -> (&str, &str) {
+    let field = |key: &str, end: char| {
+        let start = header.find(key).expect(key) + key.len();
+        let stop = header[start..].find(end).expect("end") + start;
+        header[start..=stop].trim()
+    };
+    (field("'descr':", ','), field("'shape':", ')'))
 }
 
 #[tokio::test]
@@ -107,7 +110,11 @@ async fn ruptures_of_a_reference_scenario_are_extracted() {
         let expected = std::fs::read(fixtures.join(fixture)).expect("fixture");
         let (got_header, got) = npy_member(&body, "array");
         let (expected_header, expected) = npy_member(&expected, "array");
-        assert_eq!(descr(&got_header), descr(&expected_header), "{spec}");
+        assert_eq!(
+            descr_and_shape(&got_header),
+            descr_and_shape(&expected_header),
+            "{spec}"
+        );
         assert_eq!(got, expected, "{spec}");
     }
 
@@ -119,6 +126,59 @@ async fn ruptures_of_a_reference_scenario_are_extracted() {
     assert!(
         message.starts_with("min_mag: 'big' is not a number"),
         "{message}"
+    );
+
+    let (status, results) = server.get_json(&format!("/v1/calc/{id}/results")).await;
+    assert_eq!(status, 200, "{results}");
+    assert!(
+        results
+            .as_array()
+            .is_some_and(|outputs| !outputs.is_empty()),
+        "{results}"
+    );
+}
+
+/// A scenario_damage job (run by the reference engine: oqcloud's engine does hazard only):
+/// its damages by region extracted over a real socket, the same bytes as the reference's
+/// `Extractor`; a bad loss type is a 400; the results list works.
+#[tokio::test]
+async fn damages_of_a_reference_risk_run_are_extracted() {
+    if !openquake_available("damages_of_a_reference_risk_run_are_extracted") {
+        return;
+    }
+    let server = TestServer::start().await;
+    let fixtures = repo_root().join("tests/data/extract-risk-damage");
+    let id = server.submit_ok(&fixtures.join("job")).await;
+    server.wait_complete(id, Duration::from_secs(600)).await;
+
+    let response = server
+        .get(&format!(
+            "/v1/calc/{id}/extract/agg_damages/structural?NAME_1=*"
+        ))
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/x-zip");
+    let body = response.bytes().await.expect("body");
+    let expected =
+        std::fs::read(fixtures.join("agg_damages-structural_NAME_1-all.npz")).expect("fixture");
+    for member in ["array", "tags", "selected", "stats", "extra"] {
+        let (ours, theirs) = (npy_member(&body, member), npy_member(&expected, member));
+        assert_eq!(
+            descr_and_shape(&ours.0),
+            descr_and_shape(&theirs.0),
+            "{member}"
+        );
+        assert!(ours.1 == theirs.1, "{member} differs");
+    }
+
+    let bad = server
+        .get(&format!("/v1/calc/{id}/extract/agg_damages/contents"))
+        .await;
+    assert_eq!(bad.status().as_u16(), 400);
+    let message = bad.text().await.expect("body");
+    assert_eq!(
+        message,
+        "loss_type: 'contents' is not one of the calculation's (structural)"
     );
 
     let (status, results) = server.get_json(&format!("/v1/calc/{id}/results")).await;

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 /// OpenQuake's `hdf5.dumps`: `{` + `\n"key": value` entries joined by `,` + `}`; object values
 /// recursively in the same format, other values as Python's `json.dumps`.
-pub(crate) fn dumps(map: &Map<String, Value>) -> String {
+pub fn dumps(map: &Map<String, Value>) -> String {
     let mut out = String::from("{");
     for (i, (k, v)) in map.iter().enumerate() {
         if i > 0 {

@@ -88,6 +88,7 @@ mod sitecol;
 pub use datastore::Datastore;
 pub use error::{Error, Result};
 pub use hazard::{Axis, HazardDataset, HazardKind};
+pub use jsonfmt::dumps as hdf5_dumps;
 pub use logictree::{
     FullLogicTree, GsimBranch, GsimLtAttrs, Realization, SmRealization, SmltAttrs, SmltBranch,
     SourceBranch,

@@ -44,6 +44,12 @@ fn scenario_fixtures() -> PathBuf {
     root().join("tests/data/extract-scenario")
 }
 
+/// The fixtures of a risk job (`tests/data/extract-risk-<kind>/job`, `kind` one of
+/// `scenario`, `damage`, `event`, `event-damage`).
+fn risk_fixtures(kind: &str) -> PathBuf {
+    root().join(format!("tests/data/extract-risk-{kind}"))
+}
+
 /// File name → spec, as the tool wrote them.
 fn specs() -> Vec<(String, String)> {
     specs_in(&fixtures())
@@ -227,6 +233,17 @@ fn scenario_extracts_are_the_references() {
     check_reference(&scenario_fixtures());
 }
 
+/// The risk extracts of the reference's datastores, byte for byte: scenario_risk (one
+/// realization), scenario_damage (two realizations), event_based_risk (two realizations,
+/// mean and quantiles, aggregate_by NAME_1) and event_based_damage (10 sampled
+/// realizations, aggregate_by taxonomy and NAME_1).
+#[test]
+fn risk_extracts_are_the_references() {
+    for kind in ["scenario", "damage", "event", "event-damage"] {
+        check_reference(&risk_fixtures(kind));
+    }
+}
+
 /// Runs the job of the fixtures with the native engine; returns the scratch directory and
 /// the datastore in it.
 fn native_run() -> (tempfile::TempDir, PathBuf) {
@@ -354,7 +371,7 @@ fn bad_specs_and_parameters_are_named() {
         ("ruptures", "this calculation has no ruptures"),
         (
             "agg_losses/structural",
-            "unsupported extract spec: agg_losses",
+            "this calculation has no risk model (crm)",
         ),
         (
             "foo",
@@ -560,4 +577,165 @@ fn ruptures_and_rupture_info_select_the_same_ruptures() {
         let rows = text.trim_end_matches('\0').lines().count() - 2;
         assert_eq!(info["array"].shape, [rows], "min_mag={min_mag}");
     }
+}
+
+#[test]
+fn bad_risk_specs_are_named() {
+    let event = Datastore::open(risk_fixtures("event").join("calc.hdf5")).unwrap();
+    let scenario = Datastore::open(risk_fixtures("scenario").join("calc.hdf5")).unwrap();
+    let damage = Datastore::open(risk_fixtures("damage").join("calc.hdf5")).unwrap();
+    let tags = "taxonomy, NAME_4, NAME_2, NAME_3, NAME_1";
+    let curves = "agg_curves?kind=mean&loss_type=structural";
+    for (ds, spec, message) in [
+        (
+            &event,
+            "agg_losses",
+            "extract/agg_losses needs loss_type: agg_losses/<loss_type>".to_owned(),
+        ),
+        (
+            &event,
+            "agg_losses/contents",
+            "loss_type: 'contents' is not one of the calculation's (nonstructural, structural)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            "agg_losses/structural?foo=1",
+            format!("tag: 'foo' is not a tag of the exposure ({tags})"),
+        ),
+        (
+            &event,
+            "agg_losses/structural?NAME_1=Nowhere",
+            "NAME_1: 'Nowhere' is not one of the exposure's values \
+             (Central, East, Far-Western, Mid-Western, West)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            "agg_losses/structural?NAME_1=*&taxonomy=*",
+            "only one tag may be '*' (got NAME_1, taxonomy)".to_owned(),
+        ),
+        (
+            &event,
+            "agg_damages/structural",
+            "this calculation has no damages (damages-rlzs)".to_owned(),
+        ),
+        (
+            &event,
+            "damages-stats",
+            "this calculation has no damages (damages-stats)".to_owned(),
+        ),
+        (
+            &event,
+            "aggregate/avg_losses?loss_type=structural",
+            "extract/aggregate/avg_losses: kind is required".to_owned(),
+        ),
+        (
+            &event,
+            "aggregate/avg_losses?kind=max",
+            "kind: unknown 'max' (expected one of mean, quantile-0.15, quantile-0.85, stats, \
+             rlzs, rlz-<n>)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            "aggregate/avg_losses?kind=mean&tag=foo",
+            format!("tag: 'foo' is not a tag of the exposure ({tags})"),
+        ),
+        (
+            &event,
+            "aggregate/losses?kind=mean",
+            "extract/aggregate: 'losses' is not avg_losses (the only aggregate)".to_owned(),
+        ),
+        (
+            &event,
+            "avg_losses_by/NAME_1",
+            "extract/avg_losses_by needs a single realization (the calculation has 2)".to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=1"),
+            "extract/agg_curves needs NAME_1= (kind, loss_type, absolute and the aggregate_by \
+             tags are required)"
+                .to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=2&NAME_1=East"),
+            "absolute: '2' is not 0 or 1".to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=1&NAME_1=Nowhere"),
+            "NAME_1=Nowhere: no aggregate curves for these tag values".to_owned(),
+        ),
+        (
+            &event,
+            &format!("{curves}&absolute=1&NAME_1=East&taxonomy=Wood"),
+            "unknown parameter 'taxonomy' for extract/agg_curves (expected kind, loss_type, \
+             absolute, NAME_1)"
+                .to_owned(),
+        ),
+        (
+            &scenario,
+            &format!("{curves}&absolute=1"),
+            "this calculation has no aggregate loss curves (aggcurves)".to_owned(),
+        ),
+        (
+            &event,
+            "risk_stats",
+            "extract/risk_stats needs table: risk_stats/<table>".to_owned(),
+        ),
+        (
+            &event,
+            "risk_stats/nothing",
+            "this calculation has no nothing".to_owned(),
+        ),
+        (
+            &event,
+            "risk_stats/assetcol",
+            "risk_stats: 'assetcol' is not a table".to_owned(),
+        ),
+        (
+            &event,
+            "risk_stats/risk_by_event",
+            "risk_stats: 'risk_by_event' is not a table by realization and loss type".to_owned(),
+        ),
+        (
+            &event,
+            "aggrisk_tags?x=1",
+            "extract/aggrisk_tags takes no parameters (got 'x')".to_owned(),
+        ),
+        (
+            &scenario,
+            "aggrisk_tags",
+            "this calculation has no aggregate_by tags".to_owned(),
+        ),
+        (
+            &damage,
+            "losses_by_location",
+            "this calculation has no average losses (avg_losses-rlzs)".to_owned(),
+        ),
+        (
+            &event,
+            "losses_by_asset?kind=mean",
+            "extract/losses_by_asset takes no parameters (got 'kind')".to_owned(),
+        ),
+        (
+            &scenario,
+            "aggregate/avg_losses?kind=mean",
+            // one realization: no statistics
+            "this calculation has no avg_losses-stats/nonstructural".to_owned(),
+        ),
+    ] {
+        match ours(ds, spec) {
+            Err(ExtractError::BadRequest(got)) => assert_eq!(got, message, "{spec}"),
+            other => panic!("{spec}: {other:?}"),
+        }
+    }
+    // a hazard calculation has no exposure
+    assert_eq!(
+        bad_request("exposure_by_location"),
+        "this calculation has no exposure (assetcol)"
+    );
 }

@@ -84,16 +84,16 @@ fn read(ds: &Datastore, kind: HazardKind, why: &str) -> ExtractResult<HazardData
 }
 
 /// One selected realization or statistic.
-struct Selected {
+pub(super) struct Selected {
     /// Member name: the statistic or `rlz-NNN`.
     member: String,
     /// Index along the realization/statistic axis (`k` in the reference).
-    k: usize,
+    pub(super) k: usize,
 }
 
 /// The `kind` values normalized as the reference does: the members, the echoed names and
 /// whether they are realizations.
-fn kinds(
+pub(super) fn kinds(
     values: &[&str],
     stats: &[String],
     num_rlzs: usize,

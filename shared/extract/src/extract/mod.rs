@@ -6,8 +6,11 @@
 //! group). One module per family: [`metadata`] (`oqparam`, `realizations`, `weights`,
 //! `gsims_by_trt`, `sitecol`), [`hazard`] (`hcurves`, `hmaps`, `uhs`), [`disagg`]
 //! (`disagg`, `disagg_layer`), [`events`] (`events`, `num_events`, `gmf_data`, `avg_gmf`,
-//! `event_based_mfd`), [`ruptures`] (`rupture_info`, `ruptures`), [`datastore_path`] (raw
-//! paths and their `.attrs`).
+//! `event_based_mfd`), [`ruptures`] (`rupture_info`, `ruptures`), [`risk`] (`agg_losses`,
+//! `agg_damages`, `damages-rlzs`, `damages-stats`, `aggregate`, `avg_losses_by`,
+//! `agg_curves`, `risk_stats`, `aggrisk_tags`, `losses_by_asset`, `losses_by_site`,
+//! `losses_by_location`, `exposure_by_location`, of the reference engine's risk
+//! datastores), [`datastore_path`] (raw paths and their `.attrs`).
 //!
 //! Differences from the reference, on purpose: a bad spec or parameter is an
 //! [`ExtractError::BadRequest`] naming the problem (the reference raises, and its server
@@ -19,6 +22,7 @@ mod events;
 mod hazard;
 mod metadata;
 pub mod npz;
+mod risk;
 mod ruptures;
 
 use oqcloud_datastore::Datastore;
@@ -56,39 +60,26 @@ fn malformed(path: &str, reason: &str) -> ExtractError {
 
 /// The keys of OpenQuake 3.26.2's extract registry that oqcloud does not implement.
 const UNSUPPORTED: &[&str] = &[
-    "agg_curves",
-    "agg_damages",
-    "agg_losses",
     "aggexp_tags",
-    "aggregate",
-    "aggrisk_tags",
     "asset_risk",
     "asset_tags",
     "assets",
-    "avg_losses_by",
     "composite_risk_model.attrs",
     "csq_curves",
-    "damages-rlzs",
-    "damages-stats",
     "ebruptures",
     "effect",
     "eids_by_gsim",
-    "exposure_by_location",
     "exposure_by_lse",
     "exposure_metadata",
     "gmf_scenario",
     "gridded_sources",
     "high_sites",
-    "losses_by_asset",
-    "losses_by_location",
-    "losses_by_site",
     "mean_by_rup",
     "mean_rates_by_src",
     "med_gmv",
     "median_spectra",
     "mmi_tags",
     "relevant_gmfs",
-    "risk_stats",
     "rup_ids",
     "rupids",
     "rups_by_mag_dist",
@@ -97,6 +88,9 @@ const UNSUPPORTED: &[&str] = &[
     "sources",
     "task_info",
 ];
+
+/// An extractor of `key/<argument>`: called with the argument, if any, and the query.
+type WithArgument = fn(&Datastore, Option<&str>, &Query) -> ExtractResult;
 
 /// Extracts `what` (the URL path after `/extract/`) with the decoded query parameters, in
 /// request order (repeated names allowed).
@@ -125,9 +119,31 @@ pub fn extract(ds: &Datastore, what: &str, params: &[(String, String)]) -> Extra
             "event_based_mfd" => events::event_based_mfd,
             "rupture_info" => ruptures::rupture_info,
             "ruptures" => ruptures::ruptures,
+            "damages-rlzs" => risk::damages_rlzs,
+            "damages-stats" => risk::damages_stats,
+            "agg_curves" => risk::agg_curves,
+            "aggrisk_tags" => risk::aggrisk_tags,
+            "losses_by_asset" => risk::losses_by_asset,
+            "losses_by_location" => risk::losses_by_location,
+            "losses_by_site" => risk::losses_by_site,
+            "exposure_by_location" => risk::exposure_by_location,
             _ => return None,
         })
     };
+    // the extractors whose path argument names what they extract (`agg_losses/structural`)
+    let with_argument = |name: &str| -> Option<WithArgument> {
+        Some(match name {
+            "agg_losses" => risk::agg_losses,
+            "agg_damages" => risk::agg_damages,
+            "aggregate" => risk::aggregate,
+            "avg_losses_by" => risk::avg_losses_by,
+            "risk_stats" => risk::risk_stats,
+            _ => return None,
+        })
+    };
+    if let Some(extractor) = with_argument(key) {
+        return extractor(ds, argument, &query);
+    }
     if let Some(extractor) = implemented(key) {
         if let Some(argument) = argument.filter(|a| !a.is_empty()) {
             return Err(bad(format!(
@@ -180,6 +196,11 @@ impl<'a> Query<'a> {
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
         }
+    }
+
+    /// Every `name=value` pair, in request order.
+    fn pairs(&self) -> &[(&'a str, &'a str)] {
+        &self.pairs
     }
 
     /// True when no parameter was given.
