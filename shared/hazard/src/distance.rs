@@ -97,6 +97,13 @@ impl RuptureSet {
         }
         let (rrup, nearest) = match surface {
             RuptureSurface::Planar(p) => (planar_rrup(p, xyz), None),
+            RuptureSurface::MultiPlanar(planes) => (
+                planes
+                    .iter()
+                    .map(|p| planar_rrup(p, xyz))
+                    .fold(f64::INFINITY, f64::min),
+                None,
+            ),
             RuptureSurface::Mesh(m) => {
                 let (rrup, at) = cache.of(&m.mesh, site, xyz).nearest_node(m);
                 (rrup, Some(m.mesh.points[at]))
@@ -140,6 +147,23 @@ impl RuptureSet {
                 ztor,
                 closest: None,
             },
+            // rx and ry0 of several planes are OpenQuake's GC2 coordinates, not computed here
+            RuptureSurface::MultiPlanar(planes) => Distances {
+                rrup,
+                rjb: when(wanted.rjb, &|| {
+                    planes
+                        .iter()
+                        .map(|p| planar_rjb(p, site, xyz))
+                        .fold(f64::INFINITY, f64::min)
+                }),
+                rx: None,
+                ry0: None,
+                rhypo,
+                repi,
+                azimuth: None,
+                ztor,
+                closest: None,
+            },
             RuptureSurface::Mesh(m) => {
                 let strike = self.strike[index];
                 let shared = cache.of(&m.mesh, site, xyz);
@@ -176,6 +200,10 @@ pub(crate) fn bounding_sphere(surface: &RuptureSurface) -> ([f64; 3], f64) {
             .map(|c| to_cartesian(c[0], c[1], c[2]))
             .collect(),
         RuptureSurface::Mesh(m) => m.points_xyz().map(|(_, xyz)| xyz).collect(),
+        RuptureSurface::MultiPlanar(planes) => planes
+            .iter()
+            .flat_map(|p| p.corners.iter().map(|c| to_cartesian(c[0], c[1], c[2])))
+            .collect(),
     };
     let n = points.len().max(1) as f64;
     let mut centre = [0.0; 3];
@@ -211,7 +239,7 @@ fn azimuth_from(lon: f64, lat: f64, plon: f64, plat: f64) -> f64 {
 
 /// Distance to the rectangle: to its plane, combined with the in-plane distance from the
 /// projection to the rectangle.
-fn planar_rrup(p: &PlanarSurface, xyz: [f64; 3]) -> f64 {
+pub(crate) fn planar_rrup(p: &PlanarSurface, xyz: [f64; 3]) -> f64 {
     let mat = [
         xyz[0] - p.origin[0],
         xyz[1] - p.origin[1],

@@ -237,7 +237,9 @@ pub(crate) fn longitudinal_extent(lon1: f64, lon2: f64) -> f64 {
 }
 
 /// (west, east, north, south) of points, across the antimeridian when they straddle it.
-fn bounding_box(points: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64, f64, f64) {
+pub(crate) fn bounding_box(
+    points: impl Iterator<Item = (f64, f64)> + Clone,
+) -> (f64, f64, f64, f64) {
     let fold = |f: fn(f64, f64) -> f64, init: f64, lat: bool, keep: fn(f64) -> bool| {
         points
             .clone()

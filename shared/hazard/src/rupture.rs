@@ -54,18 +54,22 @@ pub struct ErfParams {
 pub enum RuptureSurface {
     Planar(PlanarSurface),
     Mesh(MeshWindow),
+    /// Several planar surfaces (a characteristic fault of several planes): OpenQuake's
+    /// `MultiSurface`.
+    MultiPlanar(Vec<PlanarSurface>),
 }
 
 impl RuptureSurface {
     /// Corners (lon, lat, depth): top left, top right, bottom left, bottom right (the corner
-    /// nodes of a mesh).
-    pub fn corners(&self) -> [[f64; 3]; 4] {
+    /// nodes of a mesh); `None` for several planes.
+    pub fn corners(&self) -> Option<[[f64; 3]; 4]> {
         match self {
-            RuptureSurface::Planar(p) => p.corners,
+            RuptureSurface::Planar(p) => Some(p.corners),
             RuptureSurface::Mesh(m) => {
                 let (r, c) = (m.rows - 1, m.cols - 1);
-                [m.at(0, 0), m.at(0, c), m.at(r, 0), m.at(r, c)]
+                Some([m.at(0, 0), m.at(0, c), m.at(r, 0), m.at(r, c)])
             }
+            RuptureSurface::MultiPlanar(_) => None,
         }
     }
 }
@@ -633,6 +637,69 @@ fn float_ruptures(
     out
 }
 
+/// The middle point of a planar surface (of its top-left to bottom-right diagonal), as
+/// `PlanarSurface.get_middle_point`.
+fn planar_middle(p: &PlanarSurface) -> [f64; 3] {
+    let [tl, _, _, br] = p.corners;
+    let (lon, lat) = geo::middle_point(tl[0], tl[1], br[0], br[1]);
+    [lon, lat, (tl[2] + br[2]) / 2.0]
+}
+
+/// The parameters of a rupture on several planes, as OpenQuake's `MultiSurface` gives them
+/// (`build_msparams`, in float32 as it keeps them): strike, dip, width and top depth are
+/// the planes' averages weighted by area; the hypocentre is the middle point of the plane
+/// nearest to the middle of the planes' bounding box.
+struct MultiPlanarParams {
+    strike: f64,
+    dip: f64,
+    width: f64,
+    ztor: f64,
+    hypo: [f64; 3],
+}
+
+impl MultiPlanarParams {
+    fn of(planes: &[PlanarSurface]) -> Self {
+        let f32s = |f: &dyn Fn(&PlanarSurface) -> f64| -> Vec<f32> {
+            planes.iter().map(|p| f(p) as f32).collect()
+        };
+        let areas = f32s(&|p| p.length * p.width);
+        let total: f32 = areas.iter().sum();
+        let weights: Vec<f32> = areas.iter().map(|a| a / total).collect();
+        let weighted = |values: Vec<f32>| -> f64 {
+            f64::from(weights.iter().zip(&values).map(|(w, v)| w * v).sum::<f32>())
+        };
+        let (sin, cos) = f32s(&|p| p.strike).iter().zip(&weights).fold(
+            (0.0, 0.0),
+            |(sin, cos), (&strike, &w)| {
+                let r = f64::from(strike).to_radians();
+                (sin + r.sin() * f64::from(w), cos + r.cos() * f64::from(w))
+            },
+        );
+        let strike = geo::py_mod(sin.atan2(cos).to_degrees(), 360.0) as f32;
+        let corners = planes
+            .iter()
+            .flat_map(|p| p.corners.iter().map(|c| (c[0], c[1])));
+        let (west, east, north, south) = geo::bounding_box(corners);
+        let (lon, lat) = geo::middle_point(west, north, east, south);
+        let centre = geo::to_cartesian(lon, lat, 0.0);
+        let nearest = planes
+            .iter()
+            .map(|p| crate::distance::planar_rrup(p, centre))
+            .enumerate()
+            .fold(
+                (0, f64::INFINITY),
+                |best, (i, d)| if d < best.1 { (i, d) } else { best },
+            );
+        MultiPlanarParams {
+            strike: f64::from(strike),
+            dip: weighted(f32s(&|p| p.dip)),
+            width: weighted(f32s(&|p| p.width)),
+            ztor: weighted(f32s(&|p| p.corners[0][2])),
+            hypo: planar_middle(&planes[nearest.0]),
+        }
+    }
+}
+
 /// A characteristic fault gives one rupture per magnitude bin on its whole surface (a simple
 /// or complex fault mesh, or one planar surface), hypocentre at the surface's middle.
 fn characteristic_ruptures(
@@ -651,12 +718,10 @@ fn characteristic_ruptures(
         }
         Surface::Planar(planes) if planes.len() == 1 => {
             let p = &planes[0];
-            let corners =
-                [p.top_left, p.top_right, p.bottom_left, p.bottom_right].map(|c| lon_lat_depth(&c));
-            let planar = surface::planar_from_corners(corners);
-            let (lon, lat) =
-                geo::middle_point(corners[0][0], corners[0][1], corners[3][0], corners[3][1]);
-            let hypo = [lon, lat, (corners[0][2] + corners[3][2]) / 2.0];
+            let planar = surface::planar_from_corners(
+                [p.top_left, p.top_right, p.bottom_left, p.bottom_right].map(|c| lon_lat_depth(&c)),
+            );
+            let hypo = planar_middle(&planar);
             Box::new(move |mag, rate| Rupture {
                 mag,
                 rake: fault.rake,
@@ -670,10 +735,29 @@ fn characteristic_ruptures(
                 point: None,
             })
         }
-        Surface::Planar(_) => {
-            return Err(HazardError::Unsupported(
-                "several planar surfaces in a characteristic fault source".into(),
-            ));
+        Surface::Planar(planes) => {
+            let planars: Vec<PlanarSurface> = planes
+                .iter()
+                .map(|p| {
+                    surface::planar_from_corners(
+                        [p.top_left, p.top_right, p.bottom_left, p.bottom_right]
+                            .map(|c| lon_lat_depth(&c)),
+                    )
+                })
+                .collect();
+            let multi = MultiPlanarParams::of(&planars);
+            Box::new(move |mag, rate| Rupture {
+                mag,
+                rake: fault.rake,
+                strike: multi.strike,
+                dip: multi.dip,
+                ztor: multi.ztor,
+                width: multi.width,
+                hypo: multi.hypo,
+                rate,
+                surface: RuptureSurface::MultiPlanar(planars.clone()),
+                point: None,
+            })
         }
         Surface::Gridded { .. } | Surface::Kite { .. } => {
             return Err(HazardError::Unsupported(

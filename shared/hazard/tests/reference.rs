@@ -152,7 +152,7 @@ fn compare(name: &str) {
         }
         max.check("dip", row, set.dip[i], v("dip"));
         max.check("width", row, set.width[i], v("width"));
-        let corners = set.surface[i].corners();
+        let corners = set.surface[i].corners().expect("one surface");
         for (k, corner) in ["tl", "tr", "bl", "br"].iter().enumerate() {
             max.check(
                 "corner lon",

@@ -913,7 +913,8 @@ fn trt_pnes(
     };
     let mut chunk = Chunk::default();
     let mut shared = MeshSiteCache::default();
-    let no_mesh = |what: &str| unsupported(format!("{what} for fault-mesh ruptures"));
+    // the only distances not computed: those of ruptures on several planes
+    let not_multi = |what: &str| unsupported(format!("{what} of ruptures on several planes"));
     // The contexts of rupture `r` (prepared) and site `s`, if any, into `chunk`.
     let add = |chunk: &mut Chunk,
                shared: &mut MeshSiteCache,
@@ -968,14 +969,15 @@ fn trt_pnes(
         for p in &needs.distance {
             let (column, value) = match p {
                 DistanceParam::Rrup => (&mut c.rrup, d.rrup),
-                DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| no_mesh("rjb"))?),
-                DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| no_mesh("rx"))?),
-                DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| no_mesh("ry0"))?),
+                DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| not_multi("rjb"))?),
+                DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| not_multi("rx"))?),
+                DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| not_multi("ry0"))?),
                 DistanceParam::Rhypo => (&mut c.rhypo, d.rhypo),
                 DistanceParam::Repi => (&mut c.repi, d.repi),
-                DistanceParam::Azimuth => {
-                    (&mut c.azimuth, d.azimuth.ok_or_else(|| invalid("azimuth"))?)
-                }
+                DistanceParam::Azimuth => (
+                    &mut c.azimuth,
+                    d.azimuth.ok_or_else(|| not_multi("azimuth"))?,
+                ),
                 DistanceParam::Rvolc => (
                     &mut c.rvolc,
                     match zones {
@@ -983,7 +985,7 @@ fn trt_pnes(
                         Some(zones) => {
                             let (clon, clat) = d
                                 .closest
-                                .ok_or_else(|| unsupported("rvolc for point-source ruptures"))?;
+                                .ok_or_else(|| unsupported("rvolc for ruptures on planes"))?;
                             zones.rvolc(site.lon, site.lat, clon, clat)
                         }
                     },
