@@ -112,6 +112,7 @@ EVENT_SPECS = [
 
 SCENARIO_SPECS = [
     "events",
+    "gmf_scenario?imt=SA(0.6)&kind=rlz-0",
     "rupture_info",
     "rupture_info?boundaries=no",
     "ruptures",
@@ -151,6 +152,8 @@ SCENARIO_RISK_SPECS = [
 SCENARIO_DAMAGE_SPECS = [
     "oqparam",
     "realizations",
+    "gmf_scenario?imt=PGA&kind=rlz-0",
+    "gmf_scenario?imt=PGA&kind=rlz-1",
     "agg_damages/structural",
     "agg_damages/structural?NAME_1=*",
     "agg_damages/structural?taxonomy=Wood",

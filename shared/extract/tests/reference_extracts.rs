@@ -484,6 +484,10 @@ fn bad_event_based_specs_are_named() {
         ),
         ("avg_gmf", "extract/avg_gmf needs imt="),
         (
+            "gmf_scenario?imt=PGA&kind=rlz-0",
+            "extract/gmf_scenario is for scenario calculations (this one is event_based)",
+        ),
+        (
             "avg_gmf?imt=SA(1.0)",
             "imt: 'SA(1.0)' is not one of the calculation's (PGA)",
         ),
@@ -738,4 +742,29 @@ fn bad_risk_specs_are_named() {
         bad_request("exposure_by_location"),
         "this calculation has no exposure (assetcol)"
     );
+}
+
+#[test]
+fn bad_scenario_specs_are_named() {
+    let ds = Datastore::open(scenario_fixtures().join("calc.hdf5")).unwrap();
+    for (spec, message) in [
+        ("gmf_scenario?kind=rlz-0", "extract/gmf_scenario needs imt="),
+        (
+            "gmf_scenario?imt=SA(0.6)",
+            "extract/gmf_scenario needs kind=rlz-<n>",
+        ),
+        (
+            "gmf_scenario?imt=SA(0.6)&kind=rlz-1",
+            "kind: no realization 1 (the calculation has 1)",
+        ),
+        (
+            "gmf_scenario?imt=PGV&kind=rlz-0",
+            "imt: 'PGV' is not one of the calculation's (PGA, SA(0.3), SA(0.6), SA(1.0))",
+        ),
+    ] {
+        match ours(&ds, spec) {
+            Err(ExtractError::BadRequest(got)) => assert_eq!(got, message, "{spec}"),
+            other => panic!("{spec}: {other:?}"),
+        }
+    }
 }

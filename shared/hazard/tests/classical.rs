@@ -438,7 +438,11 @@ fn rx_of_ruptures_on_several_planes_is_refused() {
     let demo = demo_dir("CharacteristicFaultSourceCase1ClassicalPSHA");
     let dir = std::env::temp_dir().join(format!("oqcloud-multi-planar-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for file in ["job_test.ini", "source_model.xml", "source_model_logic_tree.xml"] {
+    for file in [
+        "job_test.ini",
+        "source_model.xml",
+        "source_model_logic_tree.xml",
+    ] {
         std::fs::copy(demo.join(file), dir.join(file)).unwrap();
     }
     let gsim_tree = std::fs::read_to_string(demo.join("gmpe_logic_tree.xml"))

@@ -1,11 +1,12 @@
 //! Event-based outputs: `events`, `num_events`, `gmf_data` (the ground motions of one event
-//! at every site), `avg_gmf` (the average ground motion per site) and `event_based_mfd`
+//! at every site), `gmf_scenario` (a scenario's ground motions of one IMT and realization,
+//! events by sites), `avg_gmf` (the average ground motion per site) and `event_based_mfd`
 //! (rupture occurrences per magnitude), from the `events`, `gmf_data`, `avg_gmf` and
 //! `ruptures` datasets.
 
 use oqcloud_datastore::{DType, Datastore, RawArray};
 
-use super::hazard::site_columns;
+use super::hazard::{kinds, site_columns};
 use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz};
 use super::{ExtractResult, Query, bad, dataset_f64, dataset_i64, job_imts as imts, malformed};
@@ -130,6 +131,96 @@ pub(super) fn gmf_data(ds: &Datastore, query: &Query) -> ExtractResult {
         ));
     }
     npz.add(name, NpyArray::records(n, &columns));
+    npz.add_extra();
+    Ok(npz)
+}
+
+/// `gmf_scenario?imt=IMT&kind=rlz-N` (scenario calculations only): `array` f8 [events per
+/// realization, sites], the ground motions of `IMT` of the events of realization N in id
+/// order, 0 where an event left none.
+pub(super) fn gmf_scenario(ds: &Datastore, query: &Query) -> ExtractResult {
+    query.only("gmf_scenario", &["imt", "kind"])?;
+    let mode = ds
+        .oqparam()?
+        .calculation_mode()
+        .unwrap_or_default()
+        .to_owned();
+    if !mode.starts_with("scenario") {
+        return Err(bad(format!(
+            "extract/gmf_scenario is for scenario calculations (this one is {mode})"
+        )));
+    }
+    let imt = query
+        .one("imt")?
+        .ok_or_else(|| bad("extract/gmf_scenario needs imt="))?;
+    let job_imts = imts(ds)?;
+    if !job_imts.iter().any(|i| i == imt) {
+        return Err(bad(format!(
+            "imt: '{imt}' is not one of the calculation's ({})",
+            job_imts.join(", ")
+        )));
+    }
+    let num_rlzs = ds.realizations()?.len().max(1);
+    let kind = query
+        .one("kind")?
+        .ok_or_else(|| bad("extract/gmf_scenario needs kind=rlz-<n>"))?;
+    let (selected, _, _) = kinds(&[kind], &[], num_rlzs)?;
+    let rlz = selected.first().map_or(0, |s| s.k);
+    let rlz_of_event = events_table(ds)?
+        .field("rlz_id")
+        .ok_or_else(|| malformed("events", "no rlz_id column"))?
+        .to_i64("events/rlz_id")?;
+    // the complete site collection, when the job filtered the sites, is stored as sitecol is
+    let num_sites = if ds.contains("complete") {
+        ds.read_dataset_raw("complete/sids")?.len()
+    } else {
+        sitecol_columns(ds)?
+            .first()
+            .map_or(0, |(_, column)| column.len())
+    };
+    let per_rlz = rlz_of_event.len() / num_rlzs;
+    let mut gmfs = vec![0.0; per_rlz * num_sites];
+    if ds.contains("gmf_data") {
+        let eids = dataset_i64(ds, "gmf_data/eid")?;
+        let sids = dataset_i64(ds, "gmf_data/sid")?;
+        let values = dataset_f64(ds, &format!("gmf_data/{imt}"))?;
+        let index = |v: i64, what: &str, len: usize| {
+            usize::try_from(v)
+                .ok()
+                .filter(|&i| i < len)
+                .ok_or_else(|| malformed(what, "out of range"))
+        };
+        let mut rows = Vec::with_capacity(eids.len());
+        for ((&e, &s), &v) in eids.iter().zip(&sids).zip(&values) {
+            let event = index(e, "gmf_data/eid", rlz_of_event.len())?;
+            if usize::try_from(rlz_of_event[event]).ok() == Some(rlz) {
+                rows.push((event, index(s, "gmf_data/sid", num_sites)?, v));
+            }
+        }
+        // the events of the realization with ground motions, by id, one row each
+        let mut events: Vec<usize> = rows.iter().map(|(e, _, _)| *e).collect();
+        events.sort_unstable();
+        events.dedup();
+        if events.len() > per_rlz {
+            return Err(malformed(
+                "gmf_data",
+                "more events than the realization has",
+            ));
+        }
+        for (event, site, value) in rows {
+            let row = events.binary_search(&event).unwrap_or_default();
+            gmfs[row * num_sites + site] = value;
+        }
+    }
+    let mut npz = Npz::new();
+    npz.add(
+        "array",
+        NpyArray::new(
+            &DType::Float(8),
+            vec![per_rlz, num_sites],
+            gmfs.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        ),
+    );
     npz.add_extra();
     Ok(npz)
 }
