@@ -118,10 +118,11 @@ SCENARIO_SPECS = [
     "ruptures",
 ]
 
-# a scenario on a fault mesh, whose rupture_info oqcloud does not compute
+# a scenario on a fault mesh
 FAULT_SPECS = [
     "ruptures",
     "ruptures?min_mag=7",
+    "rupture_info",
 ]
 
 # the specs of fixture directories whose job's calculation mode does not say them

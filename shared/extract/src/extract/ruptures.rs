@@ -4,17 +4,20 @@
 //! the `ruptures`, `rupgeoms`, `source_info` and `full_lt` datasets.
 //!
 //! `rupture_info` computes the geometry of planar surfaces (point, area and planar
-//! ruptures); ruptures on fault meshes or multi-surfaces are refused, naming the surface,
-//! since the reference computes their centroids and angles in single precision.
+//! ruptures) as the reference does, and of simple and complex fault meshes in double
+//! precision where the reference works in single precision (a few float32 units in the
+//! last place apart); ruptures on kite, gridded or multi-surfaces are refused, naming the
+//! surface.
 
 use std::io::Write as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use oqcloud_datastore::{AttrValue, DType, Datastore, RawArray};
 use oqcloud_hazard::geo::{middle_point, round_coordinate};
-use oqcloud_hazard::surface::planar_from_corners;
+use oqcloud_hazard::surface::{FaultMesh, MeshWindow, planar_from_corners};
 use oqcloud_model::jobini::float_repr;
 
 use super::npz::{NpyArray, Npz};
@@ -239,8 +242,52 @@ fn outline(rupture: &Rupture, geom: &[f32]) -> ExtractResult<Outline> {
     };
     match (surface, meshes.as_slice()) {
         ("PlanarSurface", [mesh]) => planar_outline(mesh).ok_or_else(unsupported),
+        ("SimpleFaultSurface", [mesh]) => mesh_outline(mesh, true).ok_or_else(unsupported),
+        ("ComplexFaultSurface", [mesh]) => mesh_outline(mesh, false).ok_or_else(unsupported),
         _ => Err(unsupported()),
     }
+}
+
+/// The outline of a simple or complex fault surface stored as its mesh: strike and dip the
+/// mean azimuth and inclination of its cells (of the top row of cells for a simple fault),
+/// the mesh's middle point, the perimeter of the mesh from the top-left node clockwise
+/// (`BaseSurface.get_surface_boundaries_3d`). The reference computes them in single
+/// precision from the stored float32 mesh, this in double precision from the same values:
+/// the angles and the centroid agree to a few float32 units in the last place.
+fn mesh_outline(mesh: &Mesh, simple: bool) -> Option<Outline> {
+    let (rows, cols) = (mesh.rows, mesh.cols);
+    if rows < 2 || cols < 2 {
+        return None;
+    }
+    let points = mesh.points.iter().map(|p| p.map(f64::from)).collect();
+    let window = MeshWindow {
+        mesh: Arc::new(FaultMesh::new(rows, cols, points)),
+        first_row: 0,
+        first_col: 0,
+        rows,
+        cols,
+    };
+    let (dip, strike) = if simple {
+        window.sub(0, 0, 2, cols).mean_inclination_and_azimuth()
+    } else {
+        window.mean_inclination_and_azimuth()
+    };
+    let perimeter = (0..cols)
+        .map(|c| (0, c))
+        .chain((1..rows).map(|r| (r, cols - 1)))
+        .chain((0..cols - 1).rev().map(|c| (rows - 1, c)))
+        .chain((0..rows - 1).rev().map(|r| (r, 0)));
+    Some(Outline {
+        middle: window.middle_point(),
+        strike,
+        dip,
+        boundary: perimeter
+            .map(|(r, c)| {
+                let p = window.at(r, c);
+                (p[0], p[1])
+            })
+            .collect(),
+    })
 }
 
 /// The reference's WKT of an outline: a `POLYGON` of the corners at 5 decimals, or, when
