@@ -15,7 +15,7 @@ use oqcloud_datastore::{DType, Datastore, RawArray};
 use oqcloud_model::jobini::float_repr;
 
 use super::npz::{NpyArray, Npz, compound};
-use super::{ExtractError, ExtractResult, Query, bad, job_imts as imts, malformed};
+use super::{ExtractError, ExtractResult, Query, bad, job_imts as imts, malformed, position_in};
 
 /// The outputs OpenQuake computes when the job does not set `disagg_outputs`.
 const DEFAULT_OUTPUTS: [&str; 11] = [
@@ -164,14 +164,7 @@ pub(super) fn disagg(ds: &Datastore, query: &Query) -> ExtractResult {
     } else {
         imt_query
             .iter()
-            .map(|imt| {
-                imts.iter().position(|i| i == imt).ok_or_else(|| {
-                    bad(format!(
-                        "imt: '{imt}' is not one of the calculation's ({})",
-                        imts.join(", ")
-                    ))
-                })
-            })
+            .map(|imt| position_in("imt", imt, &imts))
             .collect::<Result<_, _>>()?
     };
     let poe_query = query.all("poe_id");

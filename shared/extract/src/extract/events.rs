@@ -9,7 +9,9 @@ use oqcloud_datastore::{DType, Datastore, RawArray};
 use super::hazard::{kinds, site_columns};
 use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz};
-use super::{ExtractResult, Query, bad, dataset_f64, dataset_i64, job_imts as imts, malformed};
+use super::{
+    ExtractResult, Query, bad, dataset_f64, dataset_i64, job_imts as imts, malformed, position_in,
+};
 
 /// The stored events, sorted by id (as stored), or a 400 when the calculation has none.
 fn events_table(ds: &Datastore) -> ExtractResult<RawArray> {
@@ -153,13 +155,7 @@ pub(super) fn gmf_scenario(ds: &Datastore, query: &Query) -> ExtractResult {
     let imt = query
         .one("imt")?
         .ok_or_else(|| bad("extract/gmf_scenario needs imt="))?;
-    let job_imts = imts(ds)?;
-    if !job_imts.iter().any(|i| i == imt) {
-        return Err(bad(format!(
-            "imt: '{imt}' is not one of the calculation's ({})",
-            job_imts.join(", ")
-        )));
-    }
+    position_in("imt", imt, &imts(ds)?)?;
     let num_rlzs = ds.realizations()?.len().max(1);
     let kind = query
         .one("kind")?
@@ -233,13 +229,7 @@ pub(super) fn avg_gmf(ds: &Datastore, query: &Query) -> ExtractResult {
     let imt = query
         .one("imt")?
         .ok_or_else(|| bad("extract/avg_gmf needs imt="))?;
-    let imts = imts(ds)?;
-    let m = imts.iter().position(|i| i == imt).ok_or_else(|| {
-        bad(format!(
-            "imt: '{imt}' is not one of the calculation's ({})",
-            imts.join(", ")
-        ))
-    })?;
+    let m = position_in("imt", imt, &imts(ds)?)?;
     if !ds.contains("avg_gmf") {
         return Err(bad("this calculation has no avg_gmf"));
     }

@@ -13,7 +13,7 @@ use oqcloud_model::jobini::float_repr;
 
 use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz, compound};
-use super::{ExtractError, ExtractResult, Query, bad, malformed};
+use super::{ExtractError, ExtractResult, Query, bad, malformed, position_in};
 
 /// Which of the three.
 #[derive(Clone, Copy, PartialEq)]
@@ -193,13 +193,7 @@ fn selected(ds: &Datastore, query: &Query, family: Family) -> ExtractResult {
     let imts = match imt {
         None => 0..m,
         Some(imt) => {
-            let names = data.labels("imt").unwrap_or_default();
-            let i = names.iter().position(|name| name == imt).ok_or_else(|| {
-                bad(format!(
-                    "imt: '{imt}' is not one of the calculation's ({})",
-                    names.join(", ")
-                ))
-            })?;
+            let i = position_in("imt", imt, &data.labels("imt").unwrap_or_default())?;
             i..i + 1
         }
     };

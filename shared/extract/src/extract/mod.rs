@@ -181,6 +181,17 @@ fn job_imts(ds: &Datastore) -> ExtractResult<Vec<String>> {
         .collect())
 }
 
+/// The position of `value` of parameter `param` among the calculation's `choices` (its IMTs,
+/// its loss types), or a 400 naming them.
+fn position_in(param: &str, value: &str, choices: &[String]) -> ExtractResult<usize> {
+    choices.iter().position(|c| c == value).ok_or_else(|| {
+        bad(format!(
+            "{param}: '{value}' is not one of the calculation's ({})",
+            choices.join(", ")
+        ))
+    })
+}
+
 /// The query parameters of a spec: `name=value` pairs, blank values dropped (as Python's
 /// `parse_qs`).
 pub(crate) struct Query<'a> {

@@ -21,7 +21,7 @@ use oqcloud_model::jobini::float_repr;
 use self::assets::{Assets, Filtered};
 use super::hazard::kinds;
 use super::npz::{NpyArray, Npz};
-use super::{ExtractResult, Query, bad, malformed};
+use super::{ExtractResult, Query, bad, malformed, position_in};
 
 pub(super) use aggrisk::aggrisk_tags;
 pub(super) use by_asset::{
@@ -44,15 +44,8 @@ fn loss_types(ds: &Datastore) -> ExtractResult<Vec<String>> {
 
 /// `loss_type` if the calculation has it, else a 400 naming its loss types.
 fn check_loss_type<'a>(ds: &Datastore, loss_type: &'a str) -> ExtractResult<&'a str> {
-    let known = loss_types(ds)?;
-    if known.iter().any(|lt| lt == loss_type) {
-        Ok(loss_type)
-    } else {
-        Err(bad(format!(
-            "loss_type: '{loss_type}' is not one of the calculation's ({})",
-            known.join(", ")
-        )))
-    }
+    position_in("loss_type", loss_type, &loss_types(ds)?)?;
+    Ok(loss_type)
 }
 
 /// The path argument of `key/<argument>`, or a 400 saying it is needed.
