@@ -322,12 +322,8 @@ fn mesh_rjb(m: &MeshWindow, site: &Site, nearest: f64) -> f64 {
     }
     let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
     let projection = Projection::for_points(lonlat.iter().copied());
-    let (rows, cols) = (m.rows, m.cols);
-    let ring: Vec<(f64, f64)> = (0..cols)
-        .map(|c| (0, c))
-        .chain((1..rows).map(|r| (r, cols - 1)))
-        .chain((0..cols - 1).rev().map(|c| (rows - 1, c)))
-        .chain((1..rows - 1).rev().map(|r| (r, 0)))
+    let ring: Vec<(f64, f64)> = m
+        .perimeter()
         .map(|(r, c)| {
             let p = m.at(r, c);
             projection.project(p[0], p[1])

@@ -241,6 +241,17 @@ impl MeshWindow {
         })
     }
 
+    /// (row, column) of the nodes on the window's outline, once each, clockwise from the
+    /// top-left node: the top row, the last column, the bottom row back, the first column up.
+    pub fn perimeter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let (rows, cols) = (self.rows, self.cols);
+        (0..cols)
+            .map(|c| (0, c))
+            .chain((1..rows).map(move |r| (r, cols - 1)))
+            .chain((0..cols - 1).rev().map(move |c| (rows - 1, c)))
+            .chain((1..rows - 1).rev().map(|r| (r, 0)))
+    }
+
     /// The part of the window of `rows` rows and `cols` columns from (first_row, first_col).
     pub fn sub(&self, first_row: usize, first_col: usize, rows: usize, cols: usize) -> Self {
         MeshWindow {

@@ -272,11 +272,8 @@ fn mesh_outline(mesh: &Mesh, simple: bool) -> Option<Outline> {
     } else {
         window.mean_inclination_and_azimuth()
     };
-    let perimeter = (0..cols)
-        .map(|c| (0, c))
-        .chain((1..rows).map(|r| (r, cols - 1)))
-        .chain((0..cols - 1).rev().map(|c| (rows - 1, c)))
-        .chain((0..rows - 1).rev().map(|r| (r, 0)));
+    // closed: back to the top-left node
+    let perimeter = window.perimeter().chain([(0, 0)]);
     Some(Outline {
         middle: window.middle_point(),
         strike,

@@ -154,13 +154,16 @@ impl TruncatedSf {
         let h = 1.0 / NODES_PER_UNIT;
         // d/dx of the survival function: -pdf(x) / (2 Φ(t) - 1), times h
         let pdf_scale = h / ((2.0 * std::f64::consts::PI).sqrt() * (2.0 * phi_b - 1.0));
-        let node = |i: usize| {
-            let x = start + i as f64 * h;
-            (truncnorm_sf(phi_b, x), -pdf_scale * (-0.5 * x * x).exp())
-        };
-        let intervals = (0..count)
+        let nodes: Vec<(f64, f64)> = (0..=count)
             .map(|i| {
-                let ((y0, m0), (y1, m1)) = (node(i), node(i + 1));
+                let x = start + i as f64 * h;
+                (truncnorm_sf(phi_b, x), -pdf_scale * (-0.5 * x * x).exp())
+            })
+            .collect();
+        let intervals = nodes
+            .windows(2)
+            .map(|pair| {
+                let [(y0, m0), (y1, m1)] = [pair[0], pair[1]];
                 [
                     y0,
                     m0,
