@@ -21,62 +21,45 @@ fn expected_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/classical_exports")
 }
 
-/// File name → contents of the reference export files whose names start with a prefix.
-fn expected(prefixes: &[&str]) -> BTreeMap<String, String> {
-    std::fs::read_dir(expected_dir())
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter_map(|path| {
-            let name = path.file_name()?.to_str()?.to_owned();
-            prefixes
-                .iter()
-                .any(|p| name.starts_with(p))
-                .then(|| (name, std::fs::read_to_string(&path).unwrap()))
-        })
-        .collect()
-}
-
-fn check(output_type: &str, prefixes: &[&str]) {
-    let dir = tempfile::tempdir().unwrap();
-    let written = export(&reference_datastore(), 7, output_type, "csv", dir.path()).unwrap();
-    let ours: BTreeMap<String, String> = written
-        .iter()
-        .map(|path| {
-            (
-                path.file_name().unwrap().to_str().unwrap().to_owned(),
-                std::fs::read_to_string(path).unwrap(),
-            )
-        })
-        .collect();
-    let theirs = expected(prefixes);
-    assert_eq!(
-        ours.keys().collect::<Vec<_>>(),
-        theirs.keys().collect::<Vec<_>>(),
-        "{output_type}: file names"
-    );
-    for (name, text) in &theirs {
-        assert_eq!(&ours[name], text, "{name}");
+/// Our exports of `ds` (as calculation `calc_id`) against the reference's exports of it in
+/// `dir`, for every key (`<output>.<format>`) of its `manifest.json`
+/// (`tools/reference_exports.py`): the same file names, CSVs byte for byte, npz archives
+/// member by member (the reference's archive is stored, ours deflated).
+fn check_exports(ds: &Datastore, calc_id: i64, dir: &Path) {
+    let manifest: BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    for (key, files) in &manifest {
+        let (output_type, format) = key.rsplit_once('.').unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let written = export(ds, calc_id, output_type, format, out.path())
+            .unwrap_or_else(|err| panic!("{key}: {err}"));
+        let names: Vec<&str> = written
+            .iter()
+            .map(|path| path.file_name().unwrap().to_str().unwrap())
+            .collect();
+        assert_eq!(names, *files, "{key}: file names");
+        for name in files {
+            let (ours, theirs) = (
+                std::fs::read(out.path().join(name)).unwrap(),
+                std::fs::read(dir.join(name)).unwrap(),
+            );
+            if format == "npz" {
+                assert_eq!(read_npz(&ours), read_npz(&theirs), "{name}");
+            } else {
+                assert_eq!(
+                    String::from_utf8_lossy(&ours),
+                    String::from_utf8_lossy(&theirs),
+                    "{name}"
+                );
+            }
+        }
     }
 }
 
+/// Hazard curves, maps and spectra (CSV and npz) and the realizations.
 #[test]
-fn hazard_curves_match_the_reference_export() {
-    check("hcurves", &["hazard_curve-", "quantile_curve-"]);
-}
-
-#[test]
-fn hazard_maps_match_the_reference_export() {
-    check("hmaps", &["hazard_map-", "quantile_map-"]);
-}
-
-#[test]
-fn uniform_hazard_spectra_match_the_reference_export() {
-    check("uhs", &["hazard_uhs-", "quantile_uhs-"]);
-}
-
-#[test]
-fn realizations_match_the_reference_export() {
-    check("realizations", &["realizations_"]);
+fn classical_exports_are_the_references() {
+    check_exports(&reference_datastore(), 7, &expected_dir());
 }
 
 #[test]
@@ -95,21 +78,6 @@ fn outputs_listed_as_the_reference_lists_them() {
             ("uhs", vec!["csv", "npz"])
         ]
     );
-}
-
-/// The npz exports (for QGIS) hold the same members, dtypes, shapes and values as the
-/// reference's (its archive is stored, ours deflated).
-#[test]
-fn npz_exports_match_the_reference_exports() {
-    for output_type in ["hcurves", "hmaps", "uhs"] {
-        let dir = tempfile::tempdir().unwrap();
-        let written = export(&reference_datastore(), 7, output_type, "npz", dir.path()).unwrap();
-        let name = format!("{output_type}_7.npz");
-        assert_eq!(written, [dir.path().join(&name)]);
-        let ours = read_npz(&std::fs::read(&written[0]).unwrap());
-        let theirs = read_npz(&std::fs::read(expected_dir().join(&name)).unwrap());
-        assert_eq!(ours, theirs, "{name}");
-    }
 }
 
 #[test]
