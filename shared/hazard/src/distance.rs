@@ -8,8 +8,10 @@
 //! perpendicular to the mean strike through the ends of the top edge), azimuth (from the mesh
 //! middle point, relative to the mean strike), rhypo, repi and ztor.
 
-use crate::geo::{self, Projection, distance_to_arc, py_mod, sign, to_cartesian};
-pub use crate::mesh_site::MeshSiteCache;
+use crate::geo::{
+    self, GreatCircle, arc_between, distance_to_arc, py_mod, sign, to_cartesian, unit_vector,
+};
+use crate::mesh_site::{MeshSiteCache, Outline};
 use crate::rupture::{RuptureSet, RuptureSurface};
 use crate::surface::{MeshWindow, PlanarSurface, dot};
 
@@ -71,7 +73,7 @@ impl RuptureSet {
     /// The distances from rupture `index` to `site`; `None` for an index out of range.
     pub fn distances(&self, index: usize, site: &Site) -> Option<Distances> {
         let xyz = to_cartesian(site.lon, site.lat, site.depth);
-        let mut cache = MeshSiteCache::default();
+        let mut cache = DistanceCache::default();
         self.distances_within(index, site, xyz, Wanted::ALL, |_| true, &mut cache)
     }
 
@@ -79,6 +81,8 @@ impl RuptureSet {
     /// coordinates are `xyz`, computed once per site by the caller), computed only when
     /// `keep` accepts its rrup (and the rupture's bounding sphere does not rule that out
     /// first); `None` otherwise, or for an index out of range. `cache` keeps what the next
+    /// site of the same rupture and the next rupture of the same fault mesh share: give it
+    /// the ruptures of one set only.
     /// rupture of the same fault mesh shares for the same site.
     pub fn distances_within(
         &self,
@@ -87,7 +91,7 @@ impl RuptureSet {
         xyz: [f64; 3],
         wanted: Wanted,
         keep: impl Fn(f64) -> bool,
-        cache: &mut MeshSiteCache,
+        cache: &mut DistanceCache,
     ) -> Option<Distances> {
         let surface = self.surface.get(index)?;
         let (centre, radius) = self.bounds[index];
@@ -105,7 +109,7 @@ impl RuptureSet {
                 None,
             ),
             RuptureSurface::Mesh(m) => {
-                let (rrup, at) = cache.of(&m.mesh, site, xyz).nearest_node(m);
+                let (rrup, at) = cache.mesh.of(&m.mesh, site, xyz).nearest_node(m);
                 (rrup, Some(m.mesh.points[at]))
             }
         };
@@ -117,43 +121,44 @@ impl RuptureSet {
             self.hypo_lat[index],
             self.hypo_depth[index],
         ];
-        let repi = geo::distance(hypo[0], hypo[1], site.lon, site.lat);
+        let frame = RuptureFrame::cached(&mut cache.rupture, self, index);
+        let norm = (xyz[0] * xyz[0] + xyz[1] * xyz[1] + xyz[2] * xyz[2]).sqrt();
+        let unit = xyz.map(|v| v / norm);
+        let repi = arc_between(frame.hypo, unit);
         let vdist = hypo[2] - site.depth;
         let rhypo = (repi * repi + vdist * vdist).sqrt();
         let ztor = self.ztor[index];
         let when = |wanted: bool, f: &dyn Fn() -> f64| wanted.then(f);
         Some(match surface {
-            RuptureSurface::Planar(p) => Distances {
-                rrup,
-                rjb: when(wanted.rjb, &|| planar_rjb(p, site, xyz)),
-                rx: when(wanted.rx, &|| {
-                    distance_to_arc(
-                        p.corners[0][0],
-                        p.corners[0][1],
-                        p.strike,
-                        site.lon,
-                        site.lat,
-                    )
-                }),
-                ry0: when(wanted.ry0, &|| planar_ry0(p, site)),
-                rhypo,
-                repi,
-                azimuth: when(wanted.azimuth, &|| {
-                    py_mod(
-                        azimuth_from(hypo[0], hypo[1], site.lon, site.lat) - p.strike,
-                        360.0,
-                    )
-                }),
-                ztor,
-                closest: None,
-            },
+            RuptureSurface::Planar(p) => {
+                let plane = frame
+                    .plane
+                    .as_ref()
+                    .expect("the frame of a planar rupture has its plane");
+                Distances {
+                    rrup,
+                    rjb: when(wanted.rjb, &|| planar_rjb(plane, unit, xyz)),
+                    rx: when(wanted.rx, &|| plane.strike[1].signed_distance(unit)),
+                    ry0: when(wanted.ry0, &|| planar_ry0(plane, unit)),
+                    rhypo,
+                    repi,
+                    azimuth: when(wanted.azimuth, &|| {
+                        py_mod(
+                            azimuth_from(hypo[0], hypo[1], site.lon, site.lat) - p.strike,
+                            360.0,
+                        )
+                    }),
+                    ztor,
+                    closest: None,
+                }
+            }
             // rx and ry0 of several planes are OpenQuake's GC2 coordinates, not computed here
             RuptureSurface::MultiPlanar(planes) => Distances {
                 rrup,
                 rjb: when(wanted.rjb, &|| {
                     planes
                         .iter()
-                        .map(|p| planar_rjb(p, site, xyz))
+                        .map(|p| planar_rjb(&PlanarFrame::of(p), unit, xyz))
                         .fold(f64::INFINITY, f64::min)
                 }),
                 rx: None,
@@ -166,12 +171,13 @@ impl RuptureSet {
             },
             RuptureSurface::Mesh(m) => {
                 let strike = self.strike[index];
-                let shared = cache.of(&m.mesh, site, xyz);
+                let shared = cache.mesh.of(&m.mesh, site, xyz);
                 Distances {
                     rrup,
-                    rjb: wanted
-                        .rjb
-                        .then(|| mesh_rjb(m, site, shared.nearest_surface_node(m))),
+                    rjb: wanted.rjb.then(|| {
+                        let nearest = shared.nearest_surface_node(m);
+                        mesh_rjb(shared.outline(m), site, nearest)
+                    }),
                     rx: wanted.rx.then(|| mesh_rx(m, site, shared)),
                     ry0: when(wanted.ry0, &|| mesh_ry0(m, strike, site)),
                     rhypo,
@@ -260,30 +266,86 @@ pub(crate) fn planar_rrup(p: &PlanarSurface, xyz: [f64; 3]) -> f64 {
     (d * d + mx * mx + my * my).sqrt()
 }
 
-/// Joyner-Boore distance: 0 inside the projected rectangle, else the distance to the nearest
-/// edge's great circle or (beyond both pairs of edges) the chord to the nearest corner.
-fn planar_rjb(p: &PlanarSurface, site: &Site, xyz: [f64; 3]) -> f64 {
-    let c = &p.corners;
-    let downdip = py_mod(p.strike + 90.0, 360.0);
-    let arc = |corner: usize, azimuth: f64| {
-        distance_to_arc(c[corner][0], c[corner][1], azimuth, site.lon, site.lat)
-    };
-    let d = [
-        arc(2, p.strike),
-        arc(0, p.strike),
-        arc(0, downdip),
-        arc(1, downdip),
-    ];
-    let same_strike = sign(d[0]) == sign(d[1]);
-    let same_dip = sign(d[2]) == sign(d[3]);
+/// What the distances from one site to a rupture keep of it, for the next site: the unit
+/// vector of its hypocentre and, for a planar surface, its [`PlanarFrame`].
+struct RuptureFrame {
+    hypo: [f64; 3],
+    plane: Option<PlanarFrame>,
+}
+
+/// The site-independent part of the horizontal distances to a planar surface: the great
+/// circles through its projected edges, and its corners at the surface.
+struct PlanarFrame {
+    /// Along strike, through the bottom-left and the top-left corners.
+    strike: [GreatCircle; 2],
+    /// Down dip, through the top-left and the top-right corners.
+    downdip: [GreatCircle; 2],
+    /// The corners projected to the surface, Earth-centred Cartesian (km).
+    surface_corners: [[f64; 3]; 4],
+}
+
+impl PlanarFrame {
+    fn of(p: &PlanarSurface) -> Self {
+        let c = &p.corners;
+        let downdip = py_mod(p.strike + 90.0, 360.0);
+        let circle =
+            |corner: usize, azimuth: f64| GreatCircle::new(c[corner][0], c[corner][1], azimuth);
+        PlanarFrame {
+            strike: [circle(2, p.strike), circle(0, p.strike)],
+            downdip: [circle(0, downdip), circle(1, downdip)],
+            surface_corners: c.map(|k| to_cartesian(k[0], k[1], 0.0)),
+        }
+    }
+}
+
+/// What consecutive distance computations share: the [`RuptureFrame`] of the last rupture
+/// (so a rupture's sites in a row compute it once) and the [`MeshSiteCache`] of the last
+/// fault mesh and site (so a mesh's ruptures site by site share their node distances).
+#[derive(Default)]
+pub struct DistanceCache {
+    rupture: Option<(usize, RuptureFrame)>,
+    mesh: MeshSiteCache,
+}
+
+impl RuptureFrame {
+    /// The frame of rupture `index` of `rups`, from `last` when it is that rupture's.
+    fn cached<'a>(
+        last: &'a mut Option<(usize, RuptureFrame)>,
+        rups: &RuptureSet,
+        index: usize,
+    ) -> &'a RuptureFrame {
+        if last.as_ref().is_none_or(|(i, _)| *i != index) {
+            let frame = RuptureFrame {
+                hypo: unit_vector(rups.hypo_lon[index], rups.hypo_lat[index]),
+                plane: match &rups.surface[index] {
+                    RuptureSurface::Planar(p) => Some(PlanarFrame::of(p)),
+                    _ => None,
+                },
+            };
+            *last = Some((index, frame));
+        }
+        &last.as_ref().expect("just set").1
+    }
+}
+
+/// Joyner-Boore distance from the site with unit vector `unit` and Cartesian coordinates
+/// `xyz`: 0 inside the projected rectangle, else the distance to the nearest edge's great
+/// circle or (beyond both pairs of edges) the chord to the nearest corner.
+fn planar_rjb(plane: &PlanarFrame, unit: [f64; 3], xyz: [f64; 3]) -> f64 {
+    let [s0, s1] = plane.strike.map(|c| c.signed_distance(unit));
+    let [d0, d1] = plane.downdip.map(|c| c.signed_distance(unit));
+    let same_strike = sign(s0) == sign(s1);
+    let same_dip = sign(d0) == sign(d1);
     if same_strike && same_dip {
-        c.iter()
-            .map(|k| chord(to_cartesian(k[0], k[1], 0.0), xyz))
+        plane
+            .surface_corners
+            .iter()
+            .map(|&k| chord(k, xyz))
             .fold(f64::INFINITY, f64::min)
     } else if same_strike {
-        d[0].abs().min(d[1].abs())
+        s0.abs().min(s1.abs())
     } else if same_dip {
-        d[2].abs().min(d[3].abs())
+        d0.abs().min(d1.abs())
     } else {
         0.0
     }
@@ -291,11 +353,8 @@ fn planar_rjb(p: &PlanarSurface, site: &Site, xyz: [f64; 3]) -> f64 {
 
 /// Ry0: 0 between the great circles perpendicular to strike through the top corners, else
 /// the distance to the nearer of them.
-fn planar_ry0(p: &PlanarSurface, site: &Site) -> f64 {
-    let azimuth = py_mod(p.strike + 90.0, 360.0);
-    let c = &p.corners;
-    let d1 = distance_to_arc(c[0][0], c[0][1], azimuth, site.lon, site.lat);
-    let d2 = distance_to_arc(c[1][0], c[1][1], azimuth, site.lon, site.lat);
+fn planar_ry0(plane: &PlanarFrame, unit: [f64; 3]) -> f64 {
+    let [d1, d2] = plane.downdip.map(|c| c.signed_distance(unit));
     if sign(d1) == sign(d2) {
         d1.abs().min(d2.abs())
     } else {
@@ -312,24 +371,16 @@ const RJB_NEAR: f64 = 40.0;
 const DIST_TOLERANCE: f64 = 0.005;
 
 /// Joyner-Boore distance to a mesh: the distance to the nearest node (at the surface),
-/// `nearest`, when it is 40 km or more, else the distance to the outline of the mesh in its orthographic
-/// projection, less the 5 m buffer OpenQuake puts around it (0 inside). OpenQuake simplifies
+/// `nearest`, when it is 40 km or more, else the distance to the window's projected
+/// `outline`, less the 5 m buffer OpenQuake puts around it (0 inside). OpenQuake simplifies
 /// the buffered outline, cutting its rounded corners: beyond a corner its value is up to 5 m
 /// larger.
-fn mesh_rjb(m: &MeshWindow, site: &Site, nearest: f64) -> f64 {
+fn mesh_rjb(outline: &Outline, site: &Site, nearest: f64) -> f64 {
     if nearest >= RJB_NEAR {
         return nearest;
     }
-    let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
-    let projection = Projection::for_points(lonlat.iter().copied());
-    let ring: Vec<(f64, f64)> = m
-        .perimeter()
-        .map(|(r, c)| {
-            let p = m.at(r, c);
-            projection.project(p[0], p[1])
-        })
-        .collect();
-    let (x, y) = projection.project(site.lon, site.lat);
+    let ring = &outline.ring;
+    let (x, y) = outline.projection.project(site.lon, site.lat);
     let mut inside = false;
     let mut dist = f64::INFINITY;
     for (i, &(x1, y1)) in ring.iter().enumerate() {

@@ -1,57 +1,63 @@
 //! What the floating ruptures of one fault mesh share for one site.
 //!
-//! The ruptures on a fault mesh are windows of it: every window of a magnitude has the same
-//! size, and they overlap. For one site, the distance to every node is computed once; the
-//! nearest node of every window of a size comes from two sliding minima over the mesh
-//! (along the rows, then down the columns) instead of a scan of each window's nodes.
+//! The ruptures on a fault mesh are windows of it, of many sizes (a complex fault's come in
+//! hundreds), and they overlap. For one site, the distance to every node is computed once,
+//! and so is a two-dimensional sparse table of their minima (over every block of 2^a rows
+//! and 2^b columns): the nearest node of any window is then the nearest of four blocks
+//! covering it, instead of a scan of the window's nodes.
 //!
 //! Invariant: the values are those a scan of each window would give, bit for bit: the
 //! same distances, and of equal nearest nodes the first in row-major order (numpy's
 //! `argmin`, which OpenQuake's closest point follows).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::distance::{Site, chord};
-use crate::geo::to_cartesian;
+use crate::geo::{Projection, to_cartesian};
 use crate::surface::{FaultMesh, MeshWindow};
 
 /// The values of one fault mesh for one site: the distances from the site to every node and
-/// to every node's surface projection, their minima over the windows of each size asked
-/// for, and (on demand) the pieces of Rx of every segment of the mesh's rows.
+/// to every node's surface projection, the sparse tables of their minima, and (on demand) the pieces of Rx of every segment of the mesh's rows; and, whatever
+/// the site, the projected outline of every window asked for.
 /// [`RuptureSet::distances_within`](crate::RuptureSet::distances_within) fills it for the
 /// mesh and site it is given, again when either changes: give it the ruptures of a mesh site
 /// by site to profit.
 #[derive(Default)]
-pub struct MeshSiteCache {
+pub(crate) struct MeshSiteCache {
     /// The mesh and site the values are for.
     of: Option<(Arc<FaultMesh>, Site)>,
     /// Straight-line distance from the site to each node, row-major.
     node: Vec<f64>,
     /// The same from the site's surface point to each node's surface projection.
     surface: Vec<f64>,
-    /// The minima over the windows of the sizes asked for so far.
-    windows: Vec<WindowMinima>,
+    /// The minima of `node` and of `surface`, built on the first request.
+    node_minima: SparseMinima,
+    surface_minima: SparseMinima,
     /// Per segment (row r, columns c and c + 1, at `r × (cols − 1) + c`): the Rx pieces of
     /// a top edge starting with it, running through it, ending with it; NaN until needed.
     rx: Vec<[f64; 3]>,
+    /// Per window (first row, first column, rows, columns): its outline, projected.
+    outlines: HashMap<[usize; 4], Outline>,
 }
 
-/// For every window of `rows` × `cols` nodes of a mesh, at `first_row × positions_per_row +
-/// first_col`: its nearest node (distance, mesh index) and its nearest surface projection.
-struct WindowMinima {
-    rows: usize,
-    cols: usize,
-    node: Vec<(f64, usize)>,
-    surface: Vec<f64>,
+/// The outline of a mesh window in the orthographic projection centred on the window's
+/// bounding box (OpenQuake's `_get_proj_enclosing_polygon`): what Joyner-Boore distances
+/// measure against, the same for every site.
+pub(crate) struct Outline {
+    pub(crate) projection: Projection,
+    /// The perimeter's nodes, projected (km), not closed.
+    pub(crate) ring: Vec<(f64, f64)>,
 }
 
 impl MeshSiteCache {
     /// The values for `mesh` and `site` (whose Cartesian coordinates are `xyz`).
     pub(crate) fn of(&mut self, mesh: &Arc<FaultMesh>, site: &Site, xyz: [f64; 3]) -> &mut Self {
-        let current = self
-            .of
-            .as_ref()
-            .is_some_and(|(m, s)| Arc::ptr_eq(m, mesh) && s == site);
+        let same_mesh = self.of.as_ref().is_some_and(|(m, _)| Arc::ptr_eq(m, mesh));
+        let current = same_mesh && self.of.as_ref().is_some_and(|(_, s)| s == site);
+        if !same_mesh {
+            self.outlines.clear();
+        }
         if !current {
             let target = to_cartesian(site.lon, site.lat, 0.0);
             self.node.clear();
@@ -59,7 +65,8 @@ impl MeshSiteCache {
             self.surface.clear();
             self.surface
                 .extend(mesh.surface_xyz.iter().map(|&p| chord(p, target)));
-            self.windows.clear();
+            self.node_minima.clear();
+            self.surface_minima.clear();
             self.rx.clear();
             let segments = mesh.rows * mesh.cols.saturating_sub(1);
             self.rx.resize(segments, [f64::NAN; 3]);
@@ -71,87 +78,135 @@ impl MeshSiteCache {
     /// The distance to the nearest node of window `m` of the mesh, and the node's index in
     /// the mesh (the first in row-major order of equally near ones).
     pub(crate) fn nearest_node(&mut self, m: &MeshWindow) -> (f64, usize) {
-        let (minima, at) = self.minima(m);
-        minima.node[at]
+        self.node_minima.nearest(&self.node, m)
     }
 
     /// The distance from the site's surface point to the nearest surface projection of a
     /// node of window `m`.
     pub(crate) fn nearest_surface_node(&mut self, m: &MeshWindow) -> f64 {
-        let (minima, at) = self.minima(m);
-        minima.surface[at]
+        self.surface_minima.nearest(&self.surface, m).0
+    }
+
+    /// The projected outline of window `m` (of the mesh the cache is for).
+    pub(crate) fn outline(&mut self, m: &MeshWindow) -> &Outline {
+        self.outlines
+            .entry([m.first_row, m.first_col, m.rows, m.cols])
+            .or_insert_with(|| {
+                let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
+                let projection = Projection::for_points(lonlat.iter().copied());
+                let ring = m
+                    .perimeter()
+                    .map(|(r, c)| {
+                        let p = m.at(r, c);
+                        projection.project(p[0], p[1])
+                    })
+                    .collect();
+                Outline { projection, ring }
+            })
     }
 
     /// The cached Rx piece `role` of segment `segment` (NaN until set).
     pub(crate) fn rx_slot(&mut self, segment: usize, role: usize) -> &mut f64 {
         &mut self.rx[segment][role]
     }
-
-    /// The minima of the windows of `m`'s size (computed on the first request), and the
-    /// position of `m` in them.
-    fn minima(&mut self, m: &MeshWindow) -> (&WindowMinima, usize) {
-        let (rows, cols) = (m.mesh.rows, m.mesh.cols);
-        let found = self
-            .windows
-            .iter()
-            .position(|w| w.rows == m.rows && w.cols == m.cols);
-        let index = match found {
-            Some(index) => index,
-            None => {
-                let node = window_minima(&self.node, rows, cols, m.rows, m.cols);
-                let surface = window_minima(&self.surface, rows, cols, m.rows, m.cols);
-                self.windows.push(WindowMinima {
-                    rows: m.rows,
-                    cols: m.cols,
-                    node,
-                    surface: surface.into_iter().map(|(d, _)| d).collect(),
-                });
-                self.windows.len() - 1
-            }
-        };
-        let positions_per_row = cols - m.cols + 1;
-        (
-            &self.windows[index],
-            m.first_row * positions_per_row + m.first_col,
-        )
-    }
 }
 
-/// For every window of `height` × `width` values of the `rows` × `cols` row-major `values`,
-/// row-major by its first row and column: the smallest value and its index in `values`, the
-/// first in row-major order among equal ones.
-fn window_minima(
-    values: &[f64],
+/// The minima of a mesh's `rows` × `cols` row-major values over every block of 2^a rows and
+/// 2^b columns (a two-dimensional sparse table), as indices into the values: the first of
+/// equal values in row-major order, since of equal values the smaller index wins.
+#[derive(Default)]
+struct SparseMinima {
     rows: usize,
     cols: usize,
-    height: usize,
-    width: usize,
-) -> Vec<(f64, usize)> {
-    let across = cols - width + 1;
-    // along each row: the first smallest of `width` consecutive values
-    let mut in_rows = Vec::with_capacity(rows * across);
-    for r in 0..rows {
-        let row = &values[r * cols..(r + 1) * cols];
-        for c in 0..across {
-            in_rows.push(first_min((c..c + width).map(|k| (row[k], r * cols + k))));
-        }
-    }
-    // down the columns of those: the first smallest of `height` consecutive rows
-    let down = rows - height + 1;
-    let mut minima = Vec::with_capacity(down * across);
-    for r in 0..down {
-        for c in 0..across {
-            minima.push(first_min((r..r + height).map(|k| in_rows[k * across + c])));
-        }
-    }
-    minima
+    /// Levels along the columns (b = 0..).
+    col_levels: usize,
+    /// The block (a, b) at (r, c) at `((a × col_levels + b) × rows + r) × cols + c`; empty
+    /// until built.
+    table: Vec<u32>,
 }
 
-/// The first smallest of (value, index) pairs.
-fn first_min(pairs: impl Iterator<Item = (f64, usize)>) -> (f64, usize) {
-    pairs.fold((f64::INFINITY, 0), |best, pair| {
-        if pair.0 < best.0 { pair } else { best }
-    })
+impl SparseMinima {
+    fn clear(&mut self) {
+        self.table.clear();
+    }
+
+    /// Builds the table of `values`, `rows` × `cols` row-major.
+    fn build(&mut self, values: &[f64], rows: usize, cols: usize) {
+        let levels = |n: usize| (usize::BITS - n.leading_zeros()) as usize;
+        let (row_levels, col_levels) = (levels(rows), levels(cols));
+        let size = rows * cols;
+        *self = SparseMinima {
+            rows,
+            cols,
+            col_levels,
+            table: std::mem::take(&mut self.table),
+        };
+        self.table.clear();
+        self.table.resize(row_levels * col_levels * size, 0);
+        for a in 0..row_levels {
+            for b in 0..col_levels {
+                let at = (a * col_levels + b) * size;
+                let (height, width) = (1 << a, 1 << b);
+                // the level one block narrower (or shorter), and the step to its second half
+                let (from, step) = match (a, b) {
+                    (0, 0) => {
+                        for (k, slot) in self.table[at..at + size].iter_mut().enumerate() {
+                            *slot = k as u32;
+                        }
+                        continue;
+                    }
+                    (_, 0) => (((a - 1) * col_levels) * size, (height / 2) * cols),
+                    _ => ((a * col_levels + b - 1) * size, width / 2),
+                };
+                for r in 0..=rows - height {
+                    for c in 0..=cols - width {
+                        let k = r * cols + c;
+                        let (i, j) = (self.table[from + k], self.table[from + k + step]);
+                        self.table[at + k] = first_min(values, i as usize, j as usize) as u32;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The smallest of `values` over window `m` and its index in the mesh.
+    fn nearest(&mut self, values: &[f64], m: &MeshWindow) -> (f64, usize) {
+        if self.table.is_empty() {
+            self.build(values, m.mesh.rows, m.mesh.cols);
+        }
+        let best = self.first_min_over(values, m.first_row, m.first_col, m.rows, m.cols);
+        (values[best], best)
+    }
+
+    /// The index of the first smallest of `values` over the `height` × `width` window at
+    /// (`row`, `col`): the first smallest of the four blocks of 2^a × 2^b covering it.
+    fn first_min_over(
+        &self,
+        values: &[f64],
+        row: usize,
+        col: usize,
+        height: usize,
+        width: usize,
+    ) -> usize {
+        let level = |n: usize| (usize::BITS - 1 - n.leading_zeros()) as usize;
+        let (a, b) = (level(height), level(width));
+        let at = (a * self.col_levels + b) * self.rows * self.cols;
+        let (last_row, last_col) = (row + height - (1 << a), col + width - (1 << b));
+        let block = |r: usize, c: usize| self.table[at + r * self.cols + c] as usize;
+        let top = first_min(values, block(row, col), block(row, last_col));
+        let bottom = first_min(values, block(last_row, col), block(last_row, last_col));
+        first_min(values, top, bottom)
+    }
+}
+
+/// Of the values at indices `i` and `j`, the index of the smaller, the smaller index of
+/// equal ones.
+fn first_min(values: &[f64], i: usize, j: usize) -> usize {
+    if values[j] < values[i] || (values[j] == values[i] && j < i) {
+        j
+    } else {
+        i
+    }
 }
 
 #[cfg(test)]
@@ -165,20 +220,22 @@ mod tests {
         let values: Vec<f64> = (0..rows * cols)
             .map(|i| ((i * 37 + 11) % 13) as f64)
             .collect();
-        for (height, width) in [(1, 1), (2, 3), (5, 7), (3, 1), (1, 4), (4, 6)] {
-            let minima = window_minima(&values, rows, cols, height, width);
-            let values = &values;
-            let across = cols - width + 1;
-            for r in 0..=rows - height {
-                for c in 0..across {
-                    let scan = first_min((r..r + height).flat_map(|i| {
-                        (c..c + width).map(move |j| (values[i * cols + j], i * cols + j))
-                    }));
-                    assert_eq!(
-                        minima[r * across + c],
-                        scan,
-                        "{height}x{width} at ({r}, {c})"
-                    );
+        let mut minima = SparseMinima::default();
+        minima.build(&values, rows, cols);
+        for height in 1..=rows {
+            for width in 1..=cols {
+                for r in 0..=rows - height {
+                    for c in 0..=cols - width {
+                        let scan = (r..r + height)
+                            .flat_map(|i| (c..c + width).map(move |j| i * cols + j))
+                            .reduce(|best, k| first_min(&values, best, k))
+                            .unwrap();
+                        assert_eq!(
+                            minima.first_min_over(&values, r, c, height, width),
+                            scan,
+                            "{height}x{width} at ({r}, {c})"
+                        );
+                    }
                 }
             }
         }

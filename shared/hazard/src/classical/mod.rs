@@ -64,7 +64,7 @@ use rayon::prelude::*;
 
 pub use sites::SiteParams;
 
-use crate::distance::{MeshSiteCache, Wanted};
+use crate::distance::{DistanceCache, Wanted};
 use crate::rupture::{PointRole, PointRupture};
 use crate::volcanic::VolcanicZones;
 use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
@@ -799,8 +799,9 @@ fn accumulate(
             for i in 0..n {
                 let (mean, sig) = (chunk.mean[i], chunk.sig[i]);
                 let row = chunk.site[i] * num_levels + offset;
+                let row = &mut out[row..row + ln_levels.len()];
                 let exposure = chunk.rate[i] * t;
-                for (k, &ln_iml) in ln_levels.iter().enumerate() {
+                for (sum, &ln_iml) in row.iter_mut().zip(&ln_levels) {
                     let x = (ln_iml - mean) / sig;
                     // beyond the truncation the PoE is exactly 0 (no factor: nor for the
                     // higher levels) or, in float32, exactly 1
@@ -816,7 +817,7 @@ fn accumulate(
                         // OpenQuake keeps PoEs in float32
                         sf.at(x) as f32 as f64
                     };
-                    out[row + k] += exposure * poe;
+                    *sum += exposure * poe;
                 }
             }
             offset += imt.levels.len();
@@ -912,12 +913,12 @@ fn trt_pnes(
         closest: needs.distance.contains(&DistanceParam::Rvolc),
     };
     let mut chunk = Chunk::default();
-    let mut shared = MeshSiteCache::default();
+    let mut shared = DistanceCache::default();
     // the only distances not computed: those of ruptures on several planes
     let not_multi = |what: &str| unsupported(format!("{what} of ruptures on several planes"));
     // The contexts of rupture `r` (prepared) and site `s`, if any, into `chunk`.
     let add = |chunk: &mut Chunk,
-               shared: &mut MeshSiteCache,
+               shared: &mut DistanceCache,
                r: &Prepared,
                s: usize|
      -> Result<(), HazardError> {
