@@ -195,7 +195,7 @@ fn aggregation_id(ds: &Datastore, tagnames: &[String], tagvalues: &[&str]) -> Ex
 }
 
 /// A string-list attribute.
-fn strings_attr(ds: &Datastore, path: &str, name: &str) -> ExtractResult<Vec<String>> {
+pub(crate) fn strings_attr(ds: &Datastore, path: &str, name: &str) -> ExtractResult<Vec<String>> {
     match ds.attr(path, name)? {
         AttrValue::Strs(values) => Ok(values),
         AttrValue::Str(value) => Ok(value.split_whitespace().map(str::to_owned).collect()),
