@@ -195,7 +195,7 @@ fn risk_outputs(kind: &str) -> Vec<(&'static str, Vec<&'static str>)> {
 }
 
 /// The risk outputs the reference registers after running each job (`expose_outputs`), in
-/// its order, with the formats we write (the exposure's zip is not written).
+/// its order, with the formats we write.
 #[test]
 fn risk_outputs_listed_as_the_reference_lists_them() {
     let csv = || vec!["csv"];
@@ -206,7 +206,7 @@ fn risk_outputs_listed_as_the_reference_lists_them() {
             ("aggrisk-stats", csv()),
             ("avg_losses-rlzs", csv()),
             ("avg_losses_by", csv()),
-            ("exposure", vec![]),
+            ("exposure", vec!["zip"]),
             ("risk_by_event", csv()),
         ]
     );
@@ -217,7 +217,7 @@ fn risk_outputs_listed_as_the_reference_lists_them() {
             ("aggrisk-stats", csv()),
             ("damages-rlzs", vec!["npz", "csv"]),
             ("damages-stats", csv()),
-            ("exposure", vec![]),
+            ("exposure", vec!["zip"]),
             ("risk_by_event", csv()),
         ]
     );
@@ -230,7 +230,7 @@ fn risk_outputs_listed_as_the_reference_lists_them() {
             ("aggrisk-stats", csv()),
             ("avg_losses-rlzs", csv()),
             ("avg_losses-stats", csv()),
-            ("exposure", vec![]),
+            ("exposure", vec!["zip"]),
             ("risk_by_event", csv()),
             ("src_loss_table", csv()),
         ]
@@ -244,7 +244,7 @@ fn risk_outputs_listed_as_the_reference_lists_them() {
             ("aggrisk-stats", csv()),
             ("damages-rlzs", vec!["npz", "csv"]),
             ("damages-stats", csv()),
-            ("exposure", vec![]),
+            ("exposure", vec!["zip"]),
             ("risk_by_event", csv()),
         ]
     );

@@ -4,7 +4,8 @@
 //! one. One module per family: [`avg_losses`] (`avg_losses-rlzs`, `avg_losses-stats`,
 //! `avg_losses_by`), [`damages`] (`damages-rlzs`, `damages-stats`), [`aggrisk`]
 //! (`aggrisk`), [`aggcurves`] (`aggcurves`), [`stats`] (`aggrisk-stats`,
-//! `aggcurves-stats`), [`events`] (`risk_by_event`) and [`sources`] (`src_loss_table`).
+//! `aggcurves-stats`), [`events`] (`risk_by_event`), [`sources`] (`src_loss_table`) and
+//! [`exposure`] (`exposure`).
 //! `damages-rlzs` as npz is the extract of the same name.
 
 mod aggcurves;
@@ -12,6 +13,7 @@ mod aggrisk;
 mod avg_losses;
 mod damages;
 mod events;
+mod exposure;
 mod sources;
 mod stats;
 
@@ -63,6 +65,7 @@ pub(super) fn handles(output_type: &str) -> bool {
 fn formats(output_type: &str) -> &'static [&'static str] {
     match output_type {
         "damages-rlzs" => &["npz", "csv"],
+        "exposure" => &["zip"],
         "aggcurves" | "aggcurves-stats" | "aggrisk" | "aggrisk-stats" | "avg_losses-rlzs"
         | "avg_losses-stats" | "avg_losses_by" | "damages-stats" | "risk_by_event"
         | "src_loss_table" => &["csv"],
@@ -157,6 +160,7 @@ pub(super) fn export(
         ("aggrisk-stats", _) => stats::export(ds, target, "aggrisk"),
         ("aggcurves-stats", _) => stats::export(ds, target, "aggcurves"),
         ("risk_by_event", _) => events::export(ds, target),
+        ("exposure", _) => exposure::export(ds, target),
         _ => sources::export(ds, target),
     }
 }

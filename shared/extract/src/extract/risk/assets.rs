@@ -162,6 +162,24 @@ impl Assets {
         (header, rows)
     }
 
+    /// The tag names in the exposure's order.
+    pub(crate) fn tag_names(&self) -> Vec<&str> {
+        self.tags.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    /// Per asset, its value of tag `name` (its id for the tag `id`).
+    pub(crate) fn tag_column(&self, name: &str) -> ExtractResult<Vec<&str>> {
+        if name == "id" && self.tags.iter().all(|t| t.name != "id") {
+            return Ok(self.ids.iter().map(String::as_str).collect());
+        }
+        let tag = self.tag(name)?;
+        Ok(tag
+            .of_asset
+            .iter()
+            .map(|&i| tag.values[i].as_str())
+            .collect())
+    }
+
     /// Per asset, its values of `tagnames` joined by tabs (as `agg_keys` stores the
     /// aggregation keys).
     pub(crate) fn keys(&self, tagnames: &[String]) -> ExtractResult<Vec<String>> {
