@@ -186,9 +186,11 @@ fn risk_outputs(kind: &str) -> Vec<(&'static str, Vec<&'static str>)> {
         "site_model",
         "uhs",
     ];
-    available_outputs(&risk_datastore(kind))
-        .unwrap()
-        .into_iter()
+    let all = available_outputs(&risk_datastore(kind)).unwrap();
+    // as the reference registers them: in the order of their types
+    let types: Vec<&str> = all.iter().map(|o| o.kind.output_type).collect();
+    assert!(types.windows(2).all(|w| w[0] < w[1]), "{types:?}");
+    all.into_iter()
         .filter(|o| !hazard_types.contains(&o.kind.output_type))
         .map(|o| (o.kind.output_type, o.formats))
         .collect()

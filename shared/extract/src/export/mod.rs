@@ -85,6 +85,8 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
             });
         }
     }
+    // the reference registers its outputs in the order of their types
+    outputs.sort_by_key(|o| o.kind.output_type);
     Ok(outputs)
 }
 
