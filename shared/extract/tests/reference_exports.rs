@@ -251,3 +251,19 @@ fn risk_outputs_listed_as_the_reference_lists_them() {
         ]
     );
 }
+
+/// A risk output in a format it has not, or that the calculation has not, is an error.
+#[test]
+fn risk_export_of_a_missing_output_or_format_is_an_error() {
+    let ds = risk_datastore("scenario");
+    let dir = tempfile::tempdir().unwrap();
+    let err = export(&ds, 5, "aggrisk", "npz", dir.path()).unwrap_err();
+    assert_eq!(err.to_string(), "cannot export aggrisk in format npz");
+    // a scenario risk calculation has no damages
+    let err = export(&ds, 5, "damages-stats", "csv", dir.path()).unwrap_err();
+    assert!(err.to_string().contains("damages-stats"), "{err}");
+    // statistics of average losses are not stored for a single realization
+    let err = export(&ds, 5, "avg_losses-stats", "csv", dir.path()).unwrap_err();
+    assert!(err.to_string().contains("avg_losses-stats"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

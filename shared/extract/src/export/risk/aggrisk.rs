@@ -225,9 +225,11 @@ impl ExposedValues {
         let occupants = format!("occupants_{time_event}");
         let field = |name: &str| self.field(name, agg_id).unwrap_or(0.0);
         Ok(match (loss_type, consequence) {
-            ("affectedpop", _) | (_, "homeless") => field("residents"),
-            ("injured", _) | (_, "injured" | "fatalities") => field(&occupants),
+            ("affectedpop", _) => field("residents"),
+            ("injured", _) => field(&occupants),
             (_, "collapsed" | "non_operational") => field("number"),
+            (_, "injured" | "fatalities") => field(&occupants),
+            (_, "homeless") => field("residents"),
             (_, c) if c.contains("loss") => {
                 let lt = loss_type.strip_suffix("_ins").unwrap_or(loss_type);
                 if lt.contains('+') {

@@ -73,6 +73,28 @@ fn formats(output_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// Whether [`export`] writes `output_type` of `ds` in `format`: not the modal damage states
+/// (`modal_damage_state`), the amplified losses by event (`post_loss_amplification`), the
+/// statistics of average losses the reference computes on the fly, the aggregations by
+/// several tag sets (`aggregate_by`).
+fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
+    if !formats(output_type).contains(&format) {
+        return false;
+    }
+    let Ok(oq) = ds.oqparam() else {
+        return false;
+    };
+    match (output_type, format) {
+        ("damages-rlzs" | "damages-stats", "csv") => !flag(&oq, "modal_damage_state", false),
+        ("risk_by_event", _) => !ds.contains("post_loss_amplification"),
+        ("avg_losses-stats", _) => ds.contains("avg_losses-stats"),
+        ("aggrisk" | "aggrisk-stats" | "aggcurves" | "aggcurves-stats", _) => {
+            aggregate_tags(ds, output_type).is_ok()
+        }
+        _ => true,
+    }
+}
+
 /// The risk outputs of `ds` as the reference's `expose_outputs` registers them, sorted by
 /// type, with the formats [`export`] writes: the exportable datasets present, plus
 /// `aggrisk-stats` (scenario risk with `aggrisk`, or several realizations not collected) and
@@ -126,11 +148,10 @@ pub(super) fn outputs(
         .into_iter()
         .map(|key| {
             let registered = output_kind(key).map_or(&[][..], |kind| kind.formats);
-            let ours = formats(key);
             let written = registered
                 .iter()
                 .copied()
-                .filter(|f| ours.contains(f))
+                .filter(|f| writes(ds, key, f))
                 .collect();
             (key, written)
         })
@@ -144,7 +165,7 @@ pub(super) fn export(
     output_type: &str,
     format: &str,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    if !formats(output_type).contains(&format) {
+    if !writes(ds, output_type, format) {
         return Err(ExportError::Unsupported {
             output_type: output_type.to_owned(),
             format: format.to_owned(),
