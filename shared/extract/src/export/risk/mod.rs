@@ -101,7 +101,8 @@ fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
 /// `aggcurves-stats`, less `avg_losses-rlzs`, `aggrisk` and `aggcurves` with several
 /// realizations unless `individual_rlzs`; `loss_curves-rlzs` / `-stats` from `curves-rlzs`
 /// (one realization) / `curves-stats` (several); `loss_maps-stats` with
-/// `conditional_loss_poes` and `loss_curves-stats`.
+/// `conditional_loss_poes` and `loss_curves-stats`; the stored outputs without any element
+/// are left out.
 pub(super) fn outputs(
     ds: &Datastore,
 ) -> Result<Vec<(&'static str, Vec<&'static str>)>, ExportError> {
@@ -116,6 +117,13 @@ pub(super) fn outputs(
         .copied()
         .filter(|key| ds.contains(key))
         .collect();
+    // the reference leaves out the stored outputs of no size (computed ones have size -1)
+    let mut empty = BTreeSet::new();
+    for key in &keys {
+        if stores_nothing(ds, key)? {
+            empty.insert(*key);
+        }
+    }
     if oq.calculation_mode() == Some("scenario_risk") && ds.contains("aggrisk") {
         keys.insert("aggrisk-stats");
     } else if num_rlzs > 1 && !flag(&oq, "collect_rlzs", false) {
@@ -146,6 +154,7 @@ pub(super) fn outputs(
     }
     Ok(keys
         .into_iter()
+        .filter(|key| !empty.contains(key))
         .map(|key| {
             let registered = output_kind(key).map_or(&[][..], |kind| kind.formats);
             let written = registered
@@ -156,6 +165,19 @@ pub(super) fn outputs(
             (key, written)
         })
         .collect())
+}
+
+/// Whether the dataset `name`, or every dataset of the group `name`, has no element.
+fn stores_nothing(ds: &Datastore, name: &str) -> Result<bool, ExportError> {
+    if !ds.is_group(name)? {
+        return Ok(ds.dataset_len(name)? == 0);
+    }
+    for member in ds.members(name)? {
+        if !stores_nothing(ds, &format!("{name}/{member}"))? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Writes risk output `output_type` of `ds` in `format`; returns the files written.
@@ -319,4 +341,39 @@ type Selection<'a> = Box<dyn Fn(i64) -> bool + 'a>;
 /// The CSV file `<stem>-<tags joined by ->_<calc>.csv` of an aggregated table.
 fn tagged_path(target: &Target, stem: &str, tagnames: &[String]) -> PathBuf {
     target.path(&format!("{stem}-{}", tagnames.join("-")), "csv")
+}
+
+#[cfg(test)]
+mod tests {
+    use oqcloud_datastore::{DType, OqParam, RawArray};
+
+    use super::*;
+
+    fn floats(values: &[f32]) -> RawArray {
+        RawArray {
+            dtype: DType::Float(4),
+            shape: vec![values.len()],
+            data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        }
+    }
+
+    /// An output stored without any element (an event based risk without losses) is not
+    /// listed; one with elements is.
+    #[test]
+    fn empty_stored_outputs_are_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let ds = Datastore::create(dir.path().join("calc_1.hdf5")).unwrap();
+        let oq = OqParam::from_json_text(r#"{"calculation_mode": "event_based_risk"}"#).unwrap();
+        ds.write_oqparam(&oq).unwrap();
+        ds.write_dataset_raw("risk_by_event/loss", &floats(&[]))
+            .unwrap();
+        ds.write_dataset_raw("risk_by_event/event_id", &floats(&[]))
+            .unwrap();
+        ds.write_dataset_raw("src_loss_table/structural", &floats(&[1.5]))
+            .unwrap();
+        ds.write_dataset_raw("src_loss_table/contents", &floats(&[]))
+            .unwrap();
+        let listed: Vec<&str> = outputs(&ds).unwrap().into_iter().map(|(t, _)| t).collect();
+        assert_eq!(listed, ["src_loss_table"]);
+    }
 }
