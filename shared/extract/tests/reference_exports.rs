@@ -250,6 +250,19 @@ fn risk_outputs_listed_as_the_reference_lists_them() {
             ("risk_by_event", csv()),
         ]
     );
+    assert_eq!(
+        risk_outputs("event-damage-aggby"),
+        [
+            ("aggcurves", csv()),
+            ("aggcurves-stats", csv()),
+            ("aggrisk", csv()),
+            ("aggrisk-stats", csv()),
+            ("damages-rlzs", vec!["npz", "csv"]),
+            ("damages-stats", csv()),
+            ("exposure", vec!["zip"]),
+            ("risk_by_event", csv()),
+        ]
+    );
 }
 
 /// A risk output in a format it has not, or that the calculation has not, is an error.
@@ -266,4 +279,12 @@ fn risk_export_of_a_missing_output_or_format_is_an_error() {
     let err = export(&ds, 5, "avg_losses-stats", "csv", dir.path()).unwrap_err();
     assert!(err.to_string().contains("avg_losses-stats"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Event based damage aggregated by two tag sets (`aggregate_by = taxonomy, NAME_1; NAME_1`):
+/// one file per tag set of the aggregate damage and curves and their statistics.
+#[test]
+fn event_based_damage_by_two_tag_sets_exports_are_the_references() {
+    let kind = "event-damage-aggby";
+    check_exports(&risk_datastore(kind), 5, &risk_dir(kind).join("exports"));
 }

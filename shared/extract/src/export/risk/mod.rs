@@ -27,7 +27,7 @@ use super::csv::{self, Meta};
 use super::{ExportError, Target};
 use crate::extract::ExtractError;
 use crate::extract::risk::assets::Assets;
-use crate::extract::risk::curves::aggregate_tags;
+use crate::extract::risk::curves::aggregate_by;
 use crate::extract::risk::flag;
 use crate::extract::risk::stats::ColumnValues;
 
@@ -76,7 +76,7 @@ fn formats(output_type: &str) -> &'static [&'static str] {
 /// Whether [`export`] writes `output_type` of `ds` in `format`: not the modal damage states
 /// (`modal_damage_state`), the amplified losses by event (`post_loss_amplification`), the
 /// statistics of average losses the reference computes on the fly, the aggregations by
-/// several tag sets (`aggregate_by`).
+/// asset id (`aggregate_by = id`).
 fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
     if !formats(output_type).contains(&format) {
         return false;
@@ -89,7 +89,7 @@ fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
         ("risk_by_event", _) => !ds.contains("post_loss_amplification"),
         ("avg_losses-stats", _) => ds.contains("avg_losses-stats"),
         ("aggrisk" | "aggrisk-stats" | "aggcurves" | "aggcurves-stats", _) => {
-            aggregate_tags(ds, output_type).is_ok()
+            aggregate_by(ds).is_ok_and(|sets| sets.iter().flatten().all(|tag| tag != "id"))
         }
         _ => true,
     }
@@ -254,41 +254,62 @@ fn time_event(ds: &Datastore) -> Result<String, ExportError> {
         .to_owned())
 }
 
-/// The aggregation keys of a calculation: the `aggregate_by` tags (a single set), the tag
-/// values of each key (`agg_keys`), and the id of the total (`K`, after the keys).
+/// The aggregation keys of a calculation (`agg_keys`): for each tag set of `aggregate_by`,
+/// one key per combination of the values of its tags, the sets one after the other, then the
+/// total over all assets (id `K`, the number of keys).
 struct Aggregation {
-    tagnames: Vec<String>,
+    /// The tag values of each key.
     keys: Vec<Vec<String>>,
-    /// The keys some asset has (the others are left out of the by-tag files).
-    with_assets: BTreeSet<i64>,
+    /// Each tag set with the keys some asset has (the others are left out of its file).
+    sets: Vec<(Vec<String>, BTreeSet<i64>)>,
 }
 
 impl Aggregation {
     fn read(ds: &Datastore, kind: &str) -> Result<Aggregation, ExportError> {
-        let tagnames = aggregate_tags(ds, kind).map_err(extract_error(kind))?;
-        if tagnames.is_empty() {
+        let sets = aggregate_by(ds).map_err(extract_error(kind))?;
+        if sets.is_empty() {
             return Ok(Aggregation {
-                tagnames,
                 keys: Vec::new(),
-                with_assets: BTreeSet::new(),
+                sets: Vec::new(),
+            });
+        }
+        if sets.iter().flatten().any(|tag| tag == "id") {
+            return Err(ExportError::Unsupported {
+                output_type: format!("{kind} aggregated by asset id"),
+                format: "csv".to_owned(),
             });
         }
         let keys = ds.read_dataset_raw("agg_keys")?.to_strings("agg_keys")?;
         let assets = Assets::read(ds).map_err(extract_error(kind))?;
-        let with_assets = assets
-            .keys(&tagnames)
-            .map_err(extract_error(kind))?
-            .iter()
-            .filter_map(|key| keys.iter().position(|k| k == key))
-            .map(|i| i as i64)
-            .collect();
+        let mut offset = 0;
+        let mut with_assets = Vec::new();
+        for tagnames in &sets {
+            let mut size = 1;
+            for tag in tagnames {
+                size *= assets.tag_values(tag).map_err(extract_error(kind))?.len();
+            }
+            let own = keys
+                .get(offset..offset + size)
+                .ok_or_else(|| ExportError::Missing {
+                    dataset: "agg_keys".to_owned(),
+                    kind: format!("the keys of {}", tagnames.join(", ")),
+                })?;
+            let ids = assets
+                .keys(tagnames)
+                .map_err(extract_error(kind))?
+                .iter()
+                .filter_map(|key| own.iter().position(|k| k == key))
+                .map(|i| (offset + i) as i64)
+                .collect();
+            with_assets.push(ids);
+            offset += size;
+        }
         Ok(Aggregation {
-            tagnames,
             keys: keys
                 .iter()
                 .map(|k| k.split('\t').map(str::to_owned).collect())
                 .collect(),
-            with_assets,
+            sets: sets.into_iter().zip(with_assets).collect(),
         })
     }
 
@@ -298,17 +319,14 @@ impl Aggregation {
     }
 
     /// The reference's files of an aggregated table: the total (no tags, rows of
-    /// [`Aggregation::total`]), then the one by the `aggregate_by` tags (rows of the keys
-    /// some asset has), each with the rows of its aggregation ids.
+    /// [`Aggregation::total`]), then one per `aggregate_by` tag set (rows of its keys some
+    /// asset has), each with the rows of its aggregation ids.
     fn files(&self) -> Vec<(&[String], Selection<'_>)> {
         let total = self.total();
         let mut files: Vec<(&[String], Selection<'_>)> =
             vec![(&[], Box::new(move |id| id == total))];
-        if !self.tagnames.is_empty() {
-            files.push((
-                &self.tagnames,
-                Box::new(|id| self.with_assets.contains(&id)),
-            ));
+        for (tagnames, ids) in &self.sets {
+            files.push((tagnames, Box::new(|id| ids.contains(&id))));
         }
         files
     }
@@ -326,6 +344,9 @@ impl Aggregation {
     }
 }
 
+/// Which aggregation ids a file of an aggregated table holds.
+type Selection<'a> = Box<dyn Fn(i64) -> bool + 'a>;
+
 /// Cell `i` of a column as pandas writes it (floats `%.5E`).
 fn pandas_cell(values: &ColumnValues, i: usize) -> String {
     match values {
@@ -334,9 +355,6 @@ fn pandas_cell(values: &ColumnValues, i: usize) -> String {
         ColumnValues::Floats(v) => csv::pandas_float(v[i]),
     }
 }
-
-/// Which aggregation ids a file of an aggregated table holds.
-type Selection<'a> = Box<dyn Fn(i64) -> bool + 'a>;
 
 /// The CSV file `<stem>-<tags joined by ->_<calc>.csv` of an aggregated table.
 fn tagged_path(target: &Target, stem: &str, tagnames: &[String]) -> PathBuf {
