@@ -80,6 +80,8 @@ pub(super) fn export(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, Ex
             };
             keyed.push((loss_ids[r], rlz, r));
         }
+        // stable: rows of equal losses keep their stored order (the reference's quicksort
+        // may order such ties otherwise; none in the reference datastores)
         keyed.sort_by(|a, b| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
