@@ -389,6 +389,17 @@ impl Datastore {
         self.read_raw_unlocked(name)
     }
 
+    /// The number of elements of dataset `name` (the product of its shape), without reading
+    /// it.
+    pub fn dataset_len(&self, name: &str) -> Result<usize> {
+        let _guard = lock();
+        match self.kind(name) {
+            None => Err(Error::Missing(name.into())),
+            Some(LocationType::Dataset) => Ok(self.file.dataset(name).at(name)?.size()),
+            Some(_) => Err(Error::malformed(name, "not a dataset")),
+        }
+    }
+
     /// Reads a 1-D dataset of variable-length `float32` arrays (such as `rupgeoms`), one
     /// vector per element.
     pub fn read_vlen_f32(&self, name: &str) -> Result<Vec<Vec<f32>>> {

@@ -116,3 +116,175 @@ num_sites = 3, num_levels = 16, num_rlzs = 2
         "{text}"
     );
 }
+
+/// The reference engine's risk datastore `tests/data/extract-risk-<kind>/calc.hdf5`.
+fn risk_datastore(kind: &str) -> Datastore {
+    Datastore::open(risk_dir(kind).join("calc.hdf5")).unwrap()
+}
+
+fn risk_dir(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../tests/data/extract-risk-{kind}"))
+}
+
+/// Scenario risk: aggregate risk and its statistics, average losses, losses by taxonomy,
+/// losses by event.
+#[test]
+fn scenario_risk_exports_are_the_references() {
+    check_exports(
+        &risk_datastore("scenario"),
+        5,
+        &risk_dir("scenario").join("exports"),
+    );
+}
+
+/// Scenario damage, two realizations: damage by asset (CSV per realization and the mean,
+/// npz), aggregate damage statistics, damage by event.
+#[test]
+fn scenario_damage_exports_are_the_references() {
+    check_exports(
+        &risk_datastore("damage"),
+        5,
+        &risk_dir("damage").join("exports"),
+    );
+}
+
+/// Event based risk, two realizations, quantiles, `aggregate_by = NAME_1`: aggregate risk
+/// and curves with their statistics, average losses by realization and statistic, losses by
+/// event and by source.
+#[test]
+fn event_based_risk_exports_are_the_references() {
+    check_exports(
+        &risk_datastore("event"),
+        5,
+        &risk_dir("event").join("exports"),
+    );
+}
+
+/// Event based damage, ten samples, `aggregate_by = taxonomy, NAME_1`: aggregate damage and
+/// curves with their statistics, consequences by asset, damage by event.
+#[test]
+fn event_based_damage_exports_are_the_references() {
+    check_exports(
+        &risk_datastore("event-damage"),
+        5,
+        &risk_dir("event-damage").join("exports"),
+    );
+}
+
+/// The outputs of `kind` with their formats, as listed, but the hazard ones (and the report).
+fn risk_outputs(kind: &str) -> Vec<(&'static str, Vec<&'static str>)> {
+    let hazard_types = [
+        "avg_gmf",
+        "event_based_mfd",
+        "events",
+        "fullreport",
+        "gmf_data",
+        "hcurves",
+        "hmaps",
+        "realizations",
+        "ruptures",
+        "site_model",
+        "uhs",
+    ];
+    let all = available_outputs(&risk_datastore(kind)).unwrap();
+    // as the reference registers them: in the order of their types
+    let types: Vec<&str> = all.iter().map(|o| o.kind.output_type).collect();
+    assert!(types.windows(2).all(|w| w[0] < w[1]), "{types:?}");
+    all.into_iter()
+        .filter(|o| !hazard_types.contains(&o.kind.output_type))
+        .map(|o| (o.kind.output_type, o.formats))
+        .collect()
+}
+
+/// The risk outputs the reference registers after running each job (`expose_outputs`), in
+/// its order, with the formats we write.
+#[test]
+fn risk_outputs_listed_as_the_reference_lists_them() {
+    let csv = || vec!["csv"];
+    assert_eq!(
+        risk_outputs("scenario"),
+        [
+            ("aggrisk", csv()),
+            ("aggrisk-stats", csv()),
+            ("avg_losses-rlzs", csv()),
+            ("avg_losses_by", csv()),
+            ("exposure", vec!["zip"]),
+            ("risk_by_event", csv()),
+        ]
+    );
+    // two realizations without individual_rlzs: no aggrisk, only its statistics
+    assert_eq!(
+        risk_outputs("damage"),
+        [
+            ("aggrisk-stats", csv()),
+            ("damages-rlzs", vec!["npz", "csv"]),
+            ("damages-stats", csv()),
+            ("exposure", vec!["zip"]),
+            ("risk_by_event", csv()),
+        ]
+    );
+    assert_eq!(
+        risk_outputs("event"),
+        [
+            ("aggcurves", csv()),
+            ("aggcurves-stats", csv()),
+            ("aggrisk", csv()),
+            ("aggrisk-stats", csv()),
+            ("avg_losses-rlzs", csv()),
+            ("avg_losses-stats", csv()),
+            ("exposure", vec!["zip"]),
+            ("risk_by_event", csv()),
+            ("src_loss_table", csv()),
+        ]
+    );
+    assert_eq!(
+        risk_outputs("event-damage"),
+        [
+            ("aggcurves", csv()),
+            ("aggcurves-stats", csv()),
+            ("aggrisk", csv()),
+            ("aggrisk-stats", csv()),
+            ("damages-rlzs", vec!["npz", "csv"]),
+            ("damages-stats", csv()),
+            ("exposure", vec!["zip"]),
+            ("risk_by_event", csv()),
+        ]
+    );
+    assert_eq!(
+        risk_outputs("event-damage-aggby"),
+        [
+            ("aggcurves", csv()),
+            ("aggcurves-stats", csv()),
+            ("aggrisk", csv()),
+            ("aggrisk-stats", csv()),
+            ("damages-rlzs", vec!["npz", "csv"]),
+            ("damages-stats", csv()),
+            ("exposure", vec!["zip"]),
+            ("risk_by_event", csv()),
+        ]
+    );
+}
+
+/// A risk output in a format it has not, or that the calculation has not, is an error.
+#[test]
+fn risk_export_of_a_missing_output_or_format_is_an_error() {
+    let ds = risk_datastore("scenario");
+    let dir = tempfile::tempdir().unwrap();
+    let err = export(&ds, 5, "aggrisk", "npz", dir.path()).unwrap_err();
+    assert_eq!(err.to_string(), "cannot export aggrisk in format npz");
+    // a scenario risk calculation has no damages
+    let err = export(&ds, 5, "damages-stats", "csv", dir.path()).unwrap_err();
+    assert!(err.to_string().contains("damages-stats"), "{err}");
+    // statistics of average losses are not stored for a single realization
+    let err = export(&ds, 5, "avg_losses-stats", "csv", dir.path()).unwrap_err();
+    assert!(err.to_string().contains("avg_losses-stats"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Event based damage aggregated by two tag sets (`aggregate_by = taxonomy, NAME_1; NAME_1`):
+/// one file per tag set of the aggregate damage and curves and their statistics.
+#[test]
+fn event_based_damage_by_two_tag_sets_exports_are_the_references() {
+    let kind = "event-damage-aggby";
+    check_exports(&risk_datastore(kind), 5, &risk_dir(kind).join("exports"));
+}

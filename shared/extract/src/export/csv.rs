@@ -76,13 +76,21 @@ pub(super) fn write(
     Ok(path)
 }
 
-/// The text of a CSV file: the metadata row, a header and rows of already formatted cells.
+/// The text of a CSV file: the metadata row (none when `meta` is empty, as the reference
+/// writes no comment for an empty one), a header and rows of already formatted cells.
 pub(crate) fn text(
     meta: &[(&str, Meta)],
     header: &[String],
     rows: impl IntoIterator<Item = Vec<String>>,
 ) -> String {
     let mut text = String::new();
+    if meta.is_empty() {
+        push_row(&mut text, header);
+        for row in rows {
+            push_row(&mut text, &row);
+        }
+        return text;
+    }
     let comment = meta
         .iter()
         .map(|(name, value)| format!("{name}={}", value.repr()))
@@ -155,6 +163,44 @@ pub(crate) fn value(x: f64) -> String {
     scientific(x, 6, true)
 }
 
+/// A float cell of a table the reference writes with pandas (`float_format='%.5E'`,
+/// `na_rep='nan'`): as [`scientific`], but a negative zero keeps its sign.
+pub(crate) fn pandas_float(x: f64) -> String {
+    if x.is_nan() {
+        "nan".to_owned()
+    } else if x == 0.0 && x.is_sign_negative() {
+        format!("-{}", scientific(0.0, 5, true))
+    } else {
+        scientific(x, 5, true)
+    }
+}
+
+/// numpy's `str` of a float32 (the shortest digits that read back as it, positional from
+/// 1e-4 to 1e16), as pandas writes an f4 held in a column of objects.
+pub(crate) fn f32_str(x: f32) -> String {
+    if !x.is_finite() {
+        return float_repr(f64::from(x));
+    }
+    // the shortest digits that read back as `x`; among those, the nearest to `x` (ties to
+    // even, as numpy's Dragon4)
+    let shortest = format!("{x:e}");
+    let n = shortest
+        .split_once('e')
+        .map_or(1, |(m, _)| m.chars().filter(char::is_ascii_digit).count());
+    let nearest = format!("{:.*e}", n - 1, f64::from(x));
+    let digits = if nearest.parse::<f32>() == Ok(x) {
+        nearest
+    } else {
+        shortest
+    };
+    float_repr(digits.parse().unwrap_or(f64::from(x)))
+}
+
+/// Python's `str` of a float, as pandas writes an f8 held in a column of objects.
+pub(crate) fn f64_str(x: f64) -> String {
+    float_repr(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +213,29 @@ mod tests {
         assert_eq!(value(1234.5), "1.234500E+03");
         assert_eq!(value(1e-120), "1.000000E-120");
         assert_eq!(scientific(0.5, 7, false), "5.0000000e-01");
+    }
+
+    #[test]
+    fn pandas_and_numpy_floats() {
+        assert_eq!(pandas_float(-0.0), "-0.00000E+00");
+        assert_eq!(pandas_float(f64::NAN), "nan");
+        assert_eq!(pandas_float(1234.5), "1.23450E+03");
+        assert_eq!(f32_str(942_645.44), "942645.44");
+        assert_eq!(f32_str(0.0), "0.0");
+        assert_eq!(f32_str(1e-5), "1e-05");
+        // 2980908.25: 2980908.2 and 2980908.3 both read back, the tie goes to the even digit
+        assert_eq!(f32_str(2_980_908.25_f64 as f32), "2980908.2");
+        assert_eq!(f64_str(889_579.812_5), "889579.8125");
+    }
+
+    #[test]
+    fn no_metadata_no_comment_row() {
+        let text = text(
+            &[],
+            &["a".into(), "b".into()],
+            [vec!["1".into(), "2".into()]],
+        );
+        assert_eq!(text, "a,b\r\n1,2\r\n");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod hazard;
 mod npz;
 mod realizations;
 mod report;
+mod risk;
 
 use std::path::{Path, PathBuf};
 
@@ -62,7 +63,7 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
             has_curves && has_poes && flag(&oq, "uniform_hazard_spectra"),
         ),
     ];
-    Ok(wanted
+    let mut outputs: Vec<OutputSpec> = wanted
         .into_iter()
         .filter(|(_, present)| *present)
         .filter_map(|(output_type, _)| output_kind(output_type))
@@ -75,7 +76,18 @@ pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError>
                 .collect(),
             kind: *kind,
         })
-        .collect())
+        .collect();
+    for (output_type, formats) in risk::outputs(ds)? {
+        if let Some(kind) = output_kind(output_type) {
+            outputs.push(OutputSpec {
+                kind: *kind,
+                formats,
+            });
+        }
+    }
+    // the reference registers its outputs in the order of their types
+    outputs.sort_by_key(|o| o.kind.output_type);
+    Ok(outputs)
 }
 
 /// Whether [`export`] writes `output_type` in `format` from `ds`. The npz tables hold the
@@ -99,6 +111,11 @@ pub fn export(
     format: &str,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ExportError> {
+    if risk::handles(output_type) {
+        let mut files = risk::export(ds, &Target { dir, calc_id }, output_type, format)?;
+        files.sort();
+        return Ok(files);
+    }
     if !writes(ds, output_type, format) {
         return Err(ExportError::Unsupported {
             output_type: output_type.to_owned(),

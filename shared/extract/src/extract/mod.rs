@@ -22,7 +22,7 @@ mod events;
 mod hazard;
 mod metadata;
 pub mod npz;
-mod risk;
+pub(crate) mod risk;
 mod ruptures;
 
 use oqcloud_datastore::Datastore;

@@ -10,10 +10,10 @@
 //! `<loss_type>-<damage state>` fields, [A, R or S]) and `crm` (the loss types).
 
 mod aggrisk;
-mod assets;
+pub(crate) mod assets;
 mod by_asset;
-mod curves;
-mod stats;
+pub(crate) mod curves;
+pub(crate) mod stats;
 
 use oqcloud_datastore::{AttrValue, DType, Datastore, OqParam, RawArray};
 use oqcloud_model::jobini::float_repr;
@@ -31,7 +31,7 @@ pub(super) use curves::agg_curves;
 pub(super) use stats::risk_stats;
 
 /// The loss types of the calculation (`crm` attribute `loss_types`, sorted).
-fn loss_types(ds: &Datastore) -> ExtractResult<Vec<String>> {
+pub(crate) fn loss_types(ds: &Datastore) -> ExtractResult<Vec<String>> {
     if !ds.contains("crm") {
         return Err(bad("this calculation has no risk model (crm)"));
     }
@@ -56,7 +56,7 @@ fn argument<'a>(key: &str, argument: Option<&'a str>, what: &str) -> ExtractResu
 }
 
 /// The boolean job parameter `name` (stored as a JSON boolean or integer), or `default`.
-fn flag(oq: &OqParam, name: &str, default: bool) -> bool {
+pub(crate) fn flag(oq: &OqParam, name: &str, default: bool) -> bool {
     match oq.params.get(name) {
         Some(serde_json::Value::Bool(b)) => *b,
         Some(serde_json::Value::Number(n)) => n.as_f64() != Some(0.0),
@@ -66,7 +66,7 @@ fn flag(oq: &OqParam, name: &str, default: bool) -> bool {
 
 /// The statistics the job computes, as the reference's `hazard_stats`: `mean` (unless
 /// `mean = false`), `std`, `quantile-<q>` per quantile, `max`.
-fn hazard_stats(ds: &Datastore) -> ExtractResult<Vec<String>> {
+pub(crate) fn hazard_stats(ds: &Datastore) -> ExtractResult<Vec<String>> {
     let oq = ds.oqparam()?;
     let flag = |name: &str, default: bool| flag(&oq, name, default);
     let mut names = Vec::new();

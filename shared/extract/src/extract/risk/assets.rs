@@ -140,6 +140,64 @@ impl Assets {
         columns
     }
 
+    /// The asset table of [`Assets::table`] as text: the column names (`id`, the tags but
+    /// `id` in name order, `lon`, `lat`) and per asset its id, tag values and coordinates
+    /// rounded to 5 decimals as numpy rounds f4, written `%.5f`.
+    pub(crate) fn text_table(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut tags: Vec<&Tag> = self.tags.iter().filter(|t| t.name != "id").collect();
+        tags.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut header = vec!["id".to_owned()];
+        header.extend(tags.iter().map(|t| t.name.clone()));
+        header.extend(["lon".to_owned(), "lat".to_owned()]);
+        let round5 = |v: f32| f64::from((v * 1e5f32).round_ties_even() / 1e5f32);
+        let rows = (0..self.len())
+            .map(|a| {
+                let mut row = vec![self.ids[a].clone()];
+                row.extend(tags.iter().map(|t| t.values[t.of_asset[a]].clone()));
+                row.push(format!("{:.5}", round5(self.lons[a])));
+                row.push(format!("{:.5}", round5(self.lats[a])));
+                row
+            })
+            .collect();
+        (header, rows)
+    }
+
+    /// The tag names in the exposure's order.
+    pub(crate) fn tag_names(&self) -> Vec<&str> {
+        self.tags.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    /// Per asset, its value of tag `name` (its id for the tag `id`).
+    pub(crate) fn tag_column(&self, name: &str) -> ExtractResult<Vec<&str>> {
+        if name == "id" && self.tags.iter().all(|t| t.name != "id") {
+            return Ok(self.ids.iter().map(String::as_str).collect());
+        }
+        let tag = self.tag(name)?;
+        Ok(tag
+            .of_asset
+            .iter()
+            .map(|&i| tag.values[i].as_str())
+            .collect())
+    }
+
+    /// Per asset, its values of `tagnames` joined by tabs (as `agg_keys` stores the
+    /// aggregation keys).
+    pub(crate) fn keys(&self, tagnames: &[String]) -> ExtractResult<Vec<String>> {
+        let tags = tagnames
+            .iter()
+            .map(|name| self.tag(name))
+            .collect::<ExtractResult<Vec<_>>>()?;
+        Ok((0..self.len())
+            .map(|a| {
+                let values: Vec<&str> = tags
+                    .iter()
+                    .map(|t| t.values[t.of_asset[a]].as_str())
+                    .collect();
+                values.join("\t")
+            })
+            .collect())
+    }
+
     /// `values` (`width` f4 per asset, asset-major) summed per combination of the values of
     /// `tags`, as the reference's `aggregateby`: sums in f8 in asset order, then f4; shape
     /// [values of each tag…] + `trailing`. No tag: the plain sum over the assets.

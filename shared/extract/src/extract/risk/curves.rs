@@ -149,8 +149,21 @@ pub(crate) fn agg_curves(ds: &Datastore, query: &Query) -> ExtractResult {
 /// The tags of the job's `aggregate_by` (none without it), or a 400 naming `spec` when it
 /// has several aggregations.
 pub(crate) fn aggregate_tags(ds: &Datastore, spec: &str) -> ExtractResult<Vec<String>> {
+    let aggregations = aggregate_by(ds)?;
+    match aggregations.as_slice() {
+        [] => Ok(Vec::new()),
+        [first] => Ok(first.clone()),
+        _ => Err(bad(format!(
+            "extract/{spec}: the calculation aggregates by several tag sets (aggregate_by); \
+             only a single one is supported"
+        ))),
+    }
+}
+
+/// The tag sets of the job's `aggregate_by` (none without it).
+pub(crate) fn aggregate_by(ds: &Datastore) -> ExtractResult<Vec<Vec<String>>> {
     let oq = ds.oqparam()?;
-    let aggregations: Vec<Vec<String>> = oq
+    Ok(oq
         .params
         .get("aggregate_by")
         .and_then(|v| v.as_array())
@@ -163,15 +176,7 @@ pub(crate) fn aggregate_tags(ds: &Datastore, spec: &str) -> ExtractResult<Vec<St
                 .filter_map(|t| t.as_str().map(str::to_owned))
                 .collect()
         })
-        .collect();
-    match aggregations.as_slice() {
-        [] => Ok(Vec::new()),
-        [first] => Ok(first.clone()),
-        _ => Err(bad(format!(
-            "extract/{spec}: the calculation aggregates by several tag sets (aggregate_by); \
-             only a single one is supported"
-        ))),
-    }
+        .collect())
 }
 
 /// The index of the aggregation key of `tagvalues` in `agg_keys` (0 without tags).
@@ -195,7 +200,7 @@ fn aggregation_id(ds: &Datastore, tagnames: &[String], tagvalues: &[&str]) -> Ex
 }
 
 /// A string-list attribute.
-fn strings_attr(ds: &Datastore, path: &str, name: &str) -> ExtractResult<Vec<String>> {
+pub(crate) fn strings_attr(ds: &Datastore, path: &str, name: &str) -> ExtractResult<Vec<String>> {
     match ds.attr(path, name)? {
         AttrValue::Strs(values) => Ok(values),
         AttrValue::Str(value) => Ok(value.split_whitespace().map(str::to_owned).collect()),

@@ -30,18 +30,36 @@ pub(crate) enum ColumnValues {
     Floats(Vec<f64>),
 }
 
+impl ColumnValues {
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            ColumnValues::Ints(v) => v.len(),
+            ColumnValues::Strs(v) => v.len(),
+            ColumnValues::Floats(v) => v.len(),
+        }
+    }
+}
+
 /// A key of a row: `agg_id`, `return_period` (integers) and `loss_type` (string), in the
 /// order of the table's columns.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Key {
+pub(crate) enum Key {
     Int(i64),
     Str(String),
 }
 
-/// `risk_stats/<table>`: see the module documentation.
-pub(crate) fn risk_stats(ds: &Datastore, arg: Option<&str>, query: &Query) -> ExtractResult {
-    let table = argument("risk_stats", arg, "table")?;
-    query.only("risk_stats", &[])?;
+/// The statistics of a risk table: its key columns, its value columns (one value per key
+/// and statistic, in f8) and the statistic of each row.
+pub(crate) struct StatsTable {
+    pub(crate) keys: Vec<(String, Vec<Key>)>,
+    pub(crate) values: Vec<(String, Vec<f64>)>,
+    pub(crate) stats: Vec<String>,
+}
+
+/// The reference's `calc_stats` of `table`: one row per key (sorted) and statistic, the
+/// values of the realizations weighted as the reference weighs them.
+pub(crate) fn table_stats(ds: &Datastore, table: &str) -> ExtractResult<StatsTable> {
     let columns = with_loss_types(table, read_table(ds, "risk_stats", table)?)?;
     let weights = weights(ds)?;
     let stats = hazard_stats(ds)?;
@@ -72,23 +90,48 @@ pub(crate) fn risk_stats(ds: &Datastore, arg: Option<&str>, query: &Query) -> Ex
             out_stats.push(stat.clone());
         }
     }
+    Ok(StatsTable {
+        keys: keys.iter().map(|c| c.name.clone()).zip(out_keys).collect(),
+        values: values
+            .iter()
+            .map(|c| c.name.clone())
+            .zip(out_values)
+            .collect(),
+        stats: out_stats,
+    })
+}
 
+/// Whether the reference computes statistic `stat` in f4 (the mean, the maximum, the
+/// standard deviation of f4 values) rather than f8 (quantiles).
+pub(crate) fn is_f4_statistic(stat: &str) -> bool {
+    !stat.starts_with("quantile-")
+}
+
+/// `risk_stats/<table>`: see the module documentation.
+pub(crate) fn risk_stats(ds: &Datastore, arg: Option<&str>, query: &Query) -> ExtractResult {
+    let table = argument("risk_stats", arg, "table")?;
+    query.only("risk_stats", &[])?;
+    let StatsTable {
+        keys,
+        values,
+        stats,
+    } = table_stats(ds, table)?;
     let mut npz = Npz::new();
-    for (column, out) in keys.iter().zip(out_keys) {
-        npz.add(column.name.clone(), key_array(out));
+    for (name, out) in keys {
+        npz.add(name, key_array(out));
     }
     // the reference's value columns are f4, or pickled objects when quantiles (f8) are
     // among the statistics: f8 here
-    let quantiles = stats.iter().any(|s| s.starts_with("quantile-"));
-    for (column, out) in values.iter().zip(out_values) {
+    let quantiles = !stats.iter().all(|s| is_f4_statistic(s));
+    for (name, out) in values {
         let array = if quantiles {
             NpyArray::f64s(&out)
         } else {
             NpyArray::f32(vec![out.len()], out.iter().map(|&v| v as f32))
         };
-        npz.add(column.name.clone(), array);
+        npz.add(name, array);
     }
-    npz.add("stat", NpyArray::unicode(&out_stats));
+    npz.add("stat", NpyArray::unicode(&stats));
     Ok(npz)
 }
 
