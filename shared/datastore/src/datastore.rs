@@ -382,6 +382,16 @@ impl Datastore {
             .try_for_each(|(a, v)| self.set_attr_on(loc, a, v, &at(name, a)))
     }
 
+    /// Number of elements of dataset `name` (the product of its shape), without reading it.
+    pub fn dataset_size(&self, name: &str) -> Result<usize> {
+        let _guard = lock();
+        match self.kind(name) {
+            None => Err(Error::Missing(name.into())),
+            Some(LocationType::Dataset) => Ok(self.file.dataset(name).at(name)?.size()),
+            Some(_) => Err(Error::malformed(name, "not a dataset")),
+        }
+    }
+
     /// Reads a whole dataset: element type, shape and packed bytes. Variable-length strings
     /// come back as fixed-width byte strings (numpy `|S<n>`).
     pub fn read_dataset_raw(&self, name: &str) -> Result<RawArray> {

@@ -10,11 +10,7 @@ use super::{ExportError, Target};
 use crate::extract::{ExtractError, extract};
 
 /// Writes `<output_type>_<calc>.npz`.
-pub(super) fn export(
-    ds: &Datastore,
-    target: &Target,
-    output_type: &str,
-) -> Result<Vec<PathBuf>, ExportError> {
+fn export(ds: &Datastore, target: &Target, output_type: &str) -> Result<Vec<PathBuf>, ExportError> {
     let npz = extract(ds, output_type, &[]).map_err(|err| match err {
         ExtractError::Datastore(err) => ExportError::Datastore(err),
         other => ExportError::Missing {
@@ -32,4 +28,19 @@ pub(super) fn export(
         source,
     })?;
     Ok(vec![path])
+}
+
+/// `hcurves_<calc>.npz`.
+pub(super) fn export_hcurves(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, ExportError> {
+    export(ds, target, "hcurves")
+}
+
+/// `hmaps_<calc>.npz`.
+pub(super) fn export_hmaps(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, ExportError> {
+    export(ds, target, "hmaps")
+}
+
+/// `uhs_<calc>.npz`.
+pub(super) fn export_uhs(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, ExportError> {
+    export(ds, target, "uhs")
 }
