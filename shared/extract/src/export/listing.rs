@@ -128,3 +128,60 @@ fn stored_empty(ds: &Datastore, key: &str) -> Result<bool, ExportError> {
     }
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use oqcloud_datastore::{DType, RawArray};
+
+    use super::*;
+
+    /// A datastore of `params` (JSON) with `weights` realizations, `ruptures` and `events`
+    /// of `rows` rows each.
+    fn datastore(dir: &std::path::Path, params: &str, weights: usize, rows: usize) -> Datastore {
+        let ds = Datastore::create(dir.join("calc.hdf5")).unwrap();
+        ds.write_oqparam(&OqParam::from_json_text(params).unwrap())
+            .unwrap();
+        ds.write_weights(&vec![1.0 / weights as f32; weights])
+            .unwrap();
+        let ids = RawArray {
+            dtype: DType::UInt(4),
+            shape: vec![rows],
+            data: vec![0; 4 * rows],
+        };
+        ds.write_dataset_raw("ruptures", &ids).unwrap();
+        ds.write_dataset_raw("events", &ids).unwrap();
+        ds
+    }
+
+    fn listed(ds: &Datastore) -> Vec<&'static str> {
+        let mut listing = Listing::read(ds).unwrap();
+        hazard_rules(&mut listing).unwrap();
+        listing.keys().unwrap()
+    }
+
+    #[test]
+    fn event_based_ruptures_come_with_their_mfd() {
+        let dir = tempfile::tempdir().unwrap();
+        let ds = datastore(dir.path(), r#"{"calculation_mode": "event_based"}"#, 2, 3);
+        assert_eq!(
+            listed(&ds),
+            [
+                "event_based_mfd",
+                "events",
+                "fullreport",
+                "realizations",
+                "ruptures"
+            ]
+        );
+    }
+
+    #[test]
+    fn scenario_ruptures_and_empty_outputs_are_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let ds = datastore(dir.path(), r#"{"calculation_mode": "scenario"}"#, 1, 3);
+        assert_eq!(listed(&ds), ["events", "fullreport"]);
+        let dir = tempfile::tempdir().unwrap();
+        let ds = datastore(dir.path(), r#"{"calculation_mode": "event_based"}"#, 1, 0);
+        assert_eq!(listed(&ds), ["fullreport"]);
+    }
+}

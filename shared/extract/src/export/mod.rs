@@ -1,8 +1,11 @@
 //! Exports in OpenQuake's formats, read from a datastore.
 //!
-//! [`available_outputs`] says which outputs a datastore holds (as the reference lists them
-//! after a run); [`export`] writes one output in one format into a directory, with the
-//! reference's file names (`hazard_curve-mean-PGA_<calc>.csv`, ...).
+//! [`available_outputs`] says which outputs a datastore holds, as the reference registers
+//! them after a run (`listing`); [`export`] writes one output in one format into a
+//! directory, with the reference's file names (`hazard_curve-mean-PGA_<calc>.csv`, ...). One
+//! module per family of outputs: `hazard` (curves, maps, spectra), `npz`, `events`
+//! (events, ruptures, their MFD), `gmf` (ground motion fields, their averages, the site
+//! model), `disagg`, `realizations`, `report`; `csv` and `table` write the cells.
 
 pub(crate) mod csv;
 mod disagg;
