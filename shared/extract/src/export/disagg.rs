@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use oqcloud_datastore::{Datastore, RawArray};
+use oqcloud_datastore::Datastore;
 
 use super::csv::{self, Meta};
 use super::table::five_digits;
@@ -102,6 +102,146 @@ impl Label {
     }
 }
 
+/// A header and rows of cells.
+type Cells = (Vec<String>, Vec<Vec<String>>);
+
+/// What every site's files are written from.
+struct Calculation {
+    spec: Spec,
+    imts: Vec<String>,
+    poes: Vec<f64>,
+    weights: Vec<f32>,
+    /// The realizations of each site (`best_rlzs`), `rlzs_per_site` each.
+    best: Vec<i64>,
+    rlzs_per_site: usize,
+    /// The IML of the mean hazard map of each site, IMT and PoE (`hmap3`).
+    hmap3: Vec<f64>,
+    bins: Bins,
+}
+
+impl Calculation {
+    /// The realizations of `site`.
+    fn rlzs(&self, site: usize) -> &[i64] {
+        &self.best[site * self.rlzs_per_site..(site + 1) * self.rlzs_per_site]
+    }
+
+    /// The value columns: the site's realizations (`rlz<N>`) or `mean`.
+    fn extras(&self, site: usize) -> Vec<String> {
+        match self.spec {
+            Spec::Rlzs => self.rlzs(site).iter().map(|r| format!("rlz{r}")).collect(),
+            Spec::Stats => vec!["mean".into()],
+        }
+    }
+
+    /// The metadata of `site` (bin edges, location; for realizations their ids and weights
+    /// normalized in single precision), in the reference's order.
+    fn site_meta(
+        &self,
+        oq: &oqcloud_datastore::OqParam,
+        sitecol: &oqcloud_datastore::SiteCollection,
+        site: usize,
+    ) -> Result<Vec<(&'static str, Meta)>, ExportError> {
+        let mut meta = Vec::new();
+        if let Some(t) = oq.investigation_time() {
+            meta.push(("investigation_time", Meta::Float(t)));
+        }
+        for (key, name) in [
+            ("mag_bin_edges", "Mag"),
+            ("dist_bin_edges", "Dist"),
+            ("lon_bin_edges", "Lon"),
+            ("lat_bin_edges", "Lat"),
+            ("eps_bin_edges", "Eps"),
+        ] {
+            meta.push((key, Meta::Floats(self.bins.edges(name, site)?)));
+        }
+        meta.push(("tectonic_region_types", Meta::Strs(self.bins.trts.clone())));
+        meta.push(("lon", Meta::Float(sitecol.lon[site])));
+        meta.push(("lat", Meta::Float(sitecol.lat[site])));
+        if self.spec == Spec::Rlzs {
+            let chosen: Vec<f32> = self
+                .rlzs(site)
+                .iter()
+                .map(|&r| {
+                    usize::try_from(r)
+                        .ok()
+                        .and_then(|r| self.weights.get(r).copied())
+                        .ok_or_else(|| missing("best_rlzs (a realization)"))
+                })
+                .collect::<Result<_, _>>()?;
+            let total: f32 = chosen.iter().sum();
+            let normalized = chosen.iter().map(|&w| f64::from(w / total)).collect();
+            meta.push(("weights", Meta::Floats(normalized)));
+            meta.push(("rlz_ids", Meta::Ints(self.rlzs(site).to_vec())));
+        }
+        Ok(meta)
+    }
+
+    /// The header and rows of matrix `kind` at `site` (`None` when it is all zeros).
+    fn table(
+        &self,
+        kind: &str,
+        site: usize,
+        matrix: &Matrix,
+    ) -> Result<Option<Cells>, ExportError> {
+        if matrix.values.iter().all(|&v| v == 0.0) {
+            return Ok(None);
+        }
+        let (imts, poes, extras) = (&self.imts, &self.poes, self.extras(site));
+        let names: Vec<&str> = kind.split('_').collect();
+        let axes = names
+            .iter()
+            .map(|name| self.bins.axis(name, site))
+            .collect::<Result<Vec<_>, _>>()?;
+        let sizes: Vec<usize> = axes.iter().map(Vec::len).collect();
+        let expected: Vec<usize> = sizes
+            .iter()
+            .copied()
+            .chain([imts.len(), poes.len(), extras.len()])
+            .collect();
+        if matrix.shape != expected {
+            return Err(missing(&format!("{kind} of shape {expected:?}")));
+        }
+        // a value column of zeros only is one of integers in the reference's data frame
+        let all_zero: Vec<bool> = (0..extras.len())
+            .map(|e| {
+                let column = matrix.values.iter().skip(e).step_by(extras.len());
+                column.copied().all(|v| v == 0.0)
+            })
+            .collect();
+        let value = |v: f64, zero_column: bool| match (zero_column, v == 0.0) {
+            (true, _) => "0".to_owned(),
+            // `-0` is written as `0`
+            (false, true) => five_digits(0.0),
+            (false, false) => five_digits(v),
+        };
+        let bins_count: usize = sizes.iter().product();
+        let mut rows = Vec::with_capacity(bins_count * imts.len() * poes.len());
+        for b in 0..bins_count {
+            let labels = unravel(b, &sizes);
+            for (m, imt) in imts.iter().enumerate() {
+                for (p, poe) in poes.iter().enumerate() {
+                    let iml = self.hmap3[(site * imts.len() + m) * poes.len() + p];
+                    let mut row = vec![imt.clone(), five_digits(iml), five_digits(*poe)];
+                    row.extend(labels.iter().zip(&axes).map(|(&i, axis)| axis[i].cell()));
+                    let start = ((b * imts.len() + m) * poes.len() + p) * extras.len();
+                    let values = &matrix.values[start..start + extras.len()];
+                    row.extend(values.iter().zip(&all_zero).map(|(&v, &z)| value(v, z)));
+                    rows.push(((imt, *poe), row));
+                }
+            }
+        }
+        // by IMT name, then PoE; a stable sort keeps the bins in order
+        rows.sort_by(|(a, _), (b, _)| a.0.cmp(b.0).then(a.1.total_cmp(&b.1)));
+        let mut header = ["imt", "iml", "poe"].map(String::from).to_vec();
+        header.extend(names.iter().map(|n| n.to_lowercase()));
+        header.extend(extras);
+        Ok(Some((
+            header,
+            rows.into_iter().map(|(_, row)| row).collect(),
+        )))
+    }
+}
+
 fn export(ds: &Datastore, target: &Target, spec: Spec) -> Result<Vec<PathBuf>, ExportError> {
     let oq = ds.oqparam()?;
     let group = match spec {
@@ -113,124 +253,43 @@ fn export(ds: &Datastore, target: &Target, spec: Spec) -> Result<Vec<PathBuf>, E
         // with `iml_disagg` the PoEs come from the mean curves: not written here
         return Err(missing("poes (disaggregation by IML)"));
     }
-    let imts: Vec<String> = oq.hazard_imtls()?.into_iter().map(|(imt, _)| imt).collect();
-    let sitecol = ds.sitecol()?;
-    let weights = ds.weights()?;
     let best = ds.read_dataset_raw("best_rlzs")?;
-    let best_shape = best.shape.clone();
-    let best = best.to_i64("best_rlzs")?;
-    let (num_sites, z) = match best_shape.as_slice() {
-        [n, z] => (*n, *z),
-        _ => return Err(missing("best_rlzs (sites, realizations)")),
+    let [num_sites, rlzs_per_site] = best.shape[..] else {
+        return Err(missing("best_rlzs (sites, realizations)"));
     };
-    let (hmap3, _) = floats(ds, "hmap3")?;
-    let bins = Bins::read(ds)?;
+    let calc = Calculation {
+        spec,
+        imts: oq.hazard_imtls()?.into_iter().map(|(imt, _)| imt).collect(),
+        poes,
+        weights: ds.weights()?,
+        best: best.to_i64("best_rlzs")?,
+        rlzs_per_site,
+        hmap3: floats(ds, "hmap3")?.0,
+        bins: Bins::read(ds)?,
+    };
+    let sitecol = ds.sitecol()?;
+    let matrices = ds
+        .members(group)?
+        .into_iter()
+        .map(|kind| {
+            let path = format!("{group}/{kind}");
+            let matrix = floats(ds, &path)?;
+            Ok((kind, path, matrix))
+        })
+        .collect::<Result<Vec<_>, ExportError>>()?;
     let mut meta = csv::datastore_metadata(ds)?;
     let mut files = Vec::new();
     for site in 0..num_sites {
-        let rlzs = &best[site * z..(site + 1) * z];
-        let mut site_meta = Vec::new();
-        if let Some(t) = oq.investigation_time() {
-            site_meta.push(("investigation_time", Meta::Float(t)));
-        }
-        for (key, name) in [
-            ("mag_bin_edges", "Mag"),
-            ("dist_bin_edges", "Dist"),
-            ("lon_bin_edges", "Lon"),
-            ("lat_bin_edges", "Lat"),
-            ("eps_bin_edges", "Eps"),
-        ] {
-            site_meta.push((key, Meta::Floats(bins.edges(name, site)?)));
-        }
-        site_meta.push(("tectonic_region_types", Meta::Strs(bins.trts.clone())));
-        site_meta.push(("lon", Meta::Float(sitecol.lon[site])));
-        site_meta.push(("lat", Meta::Float(sitecol.lat[site])));
-        if spec == Spec::Rlzs {
-            // the site's weights normalized, in single precision
-            let chosen: Vec<f32> = rlzs
-                .iter()
-                .map(|&r| {
-                    usize::try_from(r)
-                        .ok()
-                        .and_then(|r| weights.get(r).copied())
-                        .ok_or_else(|| missing("best_rlzs (a realization)"))
-                })
-                .collect::<Result<_, _>>()?;
-            let total: f32 = chosen.iter().sum();
-            let normalized = chosen.iter().map(|&w| f64::from(w / total)).collect();
-            site_meta.push(("weights", Meta::Floats(normalized)));
-            site_meta.push(("rlz_ids", Meta::Ints(rlzs.to_vec())));
-        }
-        update(&mut meta, site_meta);
-        let extras: Vec<String> = match spec {
-            Spec::Rlzs => rlzs.iter().map(|r| format!("rlz{r}")).collect(),
-            Spec::Stats => vec!["mean".into()],
-        };
-        let iml = |m: usize, p: usize| hmap3[(site * imts.len() + m) * poes.len() + p];
-        for kind in ds.members(group)? {
-            let path = format!("{group}/{kind}");
-            let raw = ds.read_dataset_raw(&path)?;
-            let matrix = site_matrix(&raw, site, &path)?;
-            if matrix.values.iter().sum::<f64>() == 0.0 {
+        update(&mut meta, calc.site_meta(&oq, &sitecol, site)?);
+        for (kind, path, all_sites) in &matrices {
+            let matrix = site_matrix(all_sites, site, path)?;
+            let Some((header, rows)) = calc.table(kind, site, &matrix)? else {
                 continue;
-            }
-            let names: Vec<&str> = kind.split('_').collect();
-            let axes = names
-                .iter()
-                .map(|name| bins.axis(name, site))
-                .collect::<Result<Vec<_>, _>>()?;
-            let sizes: Vec<usize> = axes.iter().map(Vec::len).collect();
-            let expected: Vec<usize> = sizes
-                .iter()
-                .copied()
-                .chain([imts.len(), poes.len(), extras.len()])
-                .collect();
-            if matrix.shape != expected {
-                return Err(missing(&format!("{path} of shape {expected:?}")));
-            }
-            // the value columns of all zeros are integers in the reference's data frame
-            let all_zero: Vec<bool> = (0..extras.len())
-                .map(|e| {
-                    matrix
-                        .values
-                        .iter()
-                        .skip(e)
-                        .step_by(extras.len())
-                        .all(|&v| v == 0.0)
-                })
-                .collect();
-            let bins_count: usize = sizes.iter().product();
-            let mut rows = Vec::with_capacity(bins_count * imts.len() * poes.len());
-            for b in 0..bins_count {
-                let labels = unravel(b, &sizes);
-                for (m, imt) in imts.iter().enumerate() {
-                    for (p, poe) in poes.iter().enumerate() {
-                        let start = ((b * imts.len() + m) * poes.len() + p) * extras.len();
-                        let mut row = vec![imt.clone(), five_digits(iml(m, p)), five_digits(*poe)];
-                        row.extend(labels.iter().zip(&axes).map(|(&i, axis)| axis[i].cell()));
-                        row.extend(
-                            matrix.values[start..start + extras.len()]
-                                .iter()
-                                .zip(&all_zero)
-                                .map(|(&v, &zero)| match (zero, v == 0.0) {
-                                    (true, _) => "0".to_owned(),
-                                    (false, true) => five_digits(0.0),
-                                    (false, false) => five_digits(v),
-                                }),
-                        );
-                        rows.push(((imt.clone(), *poe), row));
-                    }
-                }
-            }
-            rows.sort_by(|(a, _), (b, _)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-            let mut header = ["imt", "iml", "poe"].map(String::from).to_vec();
-            header.extend(names.iter().map(|n| n.to_lowercase()));
-            header.extend(extras.iter().cloned());
+            };
             let stem = match spec {
                 Spec::Rlzs => format!("{kind}-{site}"),
                 Spec::Stats => format!("{kind}-mean-{site}"),
             };
-            let rows = rows.into_iter().map(|(_, row)| row);
             files.push(csv::write(target.path(&stem, "csv"), &meta, &header, rows)?);
         }
     }
@@ -264,10 +323,12 @@ struct Matrix {
     shape: Vec<usize>,
 }
 
-fn site_matrix(raw: &RawArray, site: usize, path: &str) -> Result<Matrix, ExportError> {
-    let values = raw.to_f64(path)?;
-    let (&sites, shape) = raw
-        .shape
+fn site_matrix(
+    (values, shape): &(Vec<f64>, Vec<usize>),
+    site: usize,
+    path: &str,
+) -> Result<Matrix, ExportError> {
+    let (&sites, shape) = shape
         .split_first()
         .ok_or_else(|| missing(&format!("{path} (sites first)")))?;
     let size: usize = shape.iter().product();
