@@ -10,7 +10,8 @@ file names carry that id as the reference server's do. KEYs default to the class
 there). Files over 16 kB are moved into `OUT_DIR/files.zip` (deflated, fixed dates, so the
 fixtures stay small and regenerate identically). The oqcloud exporter tests compare their
 output with these files byte for byte (CSV), member by member (npz) or dataset by dataset
-(hdf5).
+(hdf5). `OUT_DIR/outputs.json` lists the output types the reference registers for the
+datastore after a run (its `expose_outputs`, with the database calls captured), in order.
 """
 
 import json
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import zipfile
 
+from openquake.calculators import base
 from openquake.calculators.export import export
 from openquake.commonlib import datastore
 
@@ -51,6 +53,24 @@ def zip_big_files(out_dir):
         os.remove(os.path.join(out_dir, name))
 
 
+def registered_outputs(dstore, calc_id):
+    """The output types `expose_outputs` registers for the datastore, in order."""
+    registered = []
+
+    def dbcmd(action, *args):
+        if action == 'create_outputs':
+            registered.extend(key for key, _size in args[1])
+        return 1 if action == 'get_job' else None
+
+    original = base.logs.dbcmd
+    base.logs.dbcmd = dbcmd
+    try:
+        base.expose_outputs(dstore, calc_id=calc_id)
+    finally:
+        base.logs.dbcmd = original
+    return registered
+
+
 def main(path, calc_id, out_dir, *keys):
     keys = keys or ('hcurves', 'hmaps', 'uhs', 'realizations', 'hcurves.npz', 'hmaps.npz',
                     'uhs.npz')
@@ -72,7 +92,11 @@ def main(path, calc_id, out_dir, *keys):
             manifest['%s.%s' % (name, fmt)] = files
             for fname in files:
                 print(key, fname)
+        outputs = registered_outputs(dstore, int(calc_id))
         dstore.close()
+    with open(os.path.join(out_dir, 'outputs.json'), 'w') as f:
+        json.dump(outputs, f, indent=1)
+        f.write('\n')
     with open(manifest_path, 'w') as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
         f.write('\n')
