@@ -382,22 +382,21 @@ impl Datastore {
             .try_for_each(|(a, v)| self.set_attr_on(loc, a, v, &at(name, a)))
     }
 
-    /// Reads a whole dataset: element type, shape and packed bytes. Variable-length strings
-    /// come back as fixed-width byte strings (numpy `|S<n>`).
-    pub fn read_dataset_raw(&self, name: &str) -> Result<RawArray> {
-        let _guard = lock();
-        self.read_raw_unlocked(name)
-    }
-
-    /// The number of elements of dataset `name` (the product of its shape), without reading
-    /// it.
-    pub fn dataset_len(&self, name: &str) -> Result<usize> {
+    /// Number of elements of dataset `name` (the product of its shape), without reading it.
+    pub fn dataset_size(&self, name: &str) -> Result<usize> {
         let _guard = lock();
         match self.kind(name) {
             None => Err(Error::Missing(name.into())),
             Some(LocationType::Dataset) => Ok(self.file.dataset(name).at(name)?.size()),
             Some(_) => Err(Error::malformed(name, "not a dataset")),
         }
+    }
+
+    /// Reads a whole dataset: element type, shape and packed bytes. Variable-length strings
+    /// come back as fixed-width byte strings (numpy `|S<n>`).
+    pub fn read_dataset_raw(&self, name: &str) -> Result<RawArray> {
+        let _guard = lock();
+        self.read_raw_unlocked(name)
     }
 
     /// Reads a 1-D dataset of variable-length `float32` arrays (such as `rupgeoms`), one

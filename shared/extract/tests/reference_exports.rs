@@ -1,6 +1,8 @@
-//! Our exports of a reference datastore (OpenQuake 3.26.2's classical calculation with two
-//! realizations, quantiles, maps and spectra) against the reference engine's own exports of
-//! it (`tools/reference_exports.py`), byte for byte.
+//! Our exports of the reference engine's datastores (OpenQuake 3.26.2: a classical
+//! calculation with two realizations, quantiles, maps and spectra; an event-based one; two
+//! scenarios; a disaggregation) against the reference engine's own exports of them
+//! (`tools/reference_exports.py`), byte for byte, and the outputs we list against those it
+//! registers after the run.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,10 +23,46 @@ fn expected_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/classical_exports")
 }
 
+/// The reference datastore `tests/data/extract-<name>/calc.hdf5` of the repository.
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../tests/data/extract-{name}"))
+}
+
+fn fixture_datastore(name: &str) -> Datastore {
+    Datastore::open(fixture(name).join("calc.hdf5")).unwrap()
+}
+
+/// The reference's file `name` in `dir`, or (for the big ones) in `dir/files.zip`.
+fn expected_file(dir: &Path, name: &str) -> Vec<u8> {
+    let path = dir.join(name);
+    if path.exists() {
+        return std::fs::read(path).unwrap();
+    }
+    let zipped = std::fs::File::open(dir.join("files.zip"))
+        .unwrap_or_else(|err| panic!("{name}: neither in {} nor zipped: {err}", dir.display()));
+    let mut archive = zip::ZipArchive::new(zipped).unwrap();
+    let mut member = archive
+        .by_name(name)
+        .unwrap_or_else(|err| panic!("{name} in files.zip: {err}"));
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut member, &mut bytes).unwrap();
+    bytes
+}
+
+/// The outputs we list for `ds`: output type and formats.
+fn listed(ds: &Datastore) -> Vec<(&'static str, Vec<&'static str>)> {
+    available_outputs(ds)
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.kind.output_type, o.formats))
+        .collect()
+}
+
 /// Our exports of `ds` (as calculation `calc_id`) against the reference's exports of it in
 /// `dir`, for every key (`<output>.<format>`) of its `manifest.json`
 /// (`tools/reference_exports.py`): the same file names, CSVs byte for byte, npz archives
-/// member by member (the reference's archive is stored, ours deflated).
+/// member by member (the reference's archive is stored, ours deflated). Big expected files
+/// are kept in the directory's `files.zip`.
 fn check_exports(ds: &Datastore, calc_id: i64, dir: &Path) {
     let manifest: BTreeMap<String, Vec<String>> =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
@@ -41,10 +79,15 @@ fn check_exports(ds: &Datastore, calc_id: i64, dir: &Path) {
         for name in files {
             let (ours, theirs) = (
                 std::fs::read(out.path().join(name)).unwrap(),
-                std::fs::read(dir.join(name)).unwrap(),
+                expected_file(dir, name),
             );
             if format == "npz" {
                 assert_eq!(read_npz(&ours), read_npz(&theirs), "{name}");
+            } else if format == "hdf5" {
+                let copy = out.path().join(format!("reference-{name}"));
+                std::fs::write(&copy, &theirs).unwrap();
+                let ours = Datastore::open(out.path().join(name)).unwrap();
+                assert_same_hdf5(&ours, &Datastore::open(copy).unwrap(), "", name);
             } else {
                 assert_eq!(
                     String::from_utf8_lossy(&ours),
@@ -56,28 +99,118 @@ fn check_exports(ds: &Datastore, calc_id: i64, dir: &Path) {
     }
 }
 
+/// The same groups, datasets (type, shape, values) and attributes under `group` of both
+/// files: an HDF5 export is compared by content, not byte for byte.
+fn assert_same_hdf5(ours: &Datastore, theirs: &Datastore, group: &str, file: &str) {
+    let members = theirs.members(group).unwrap();
+    assert_eq!(
+        ours.members(group).unwrap(),
+        members,
+        "{file}:{group}/ members"
+    );
+    assert_eq!(
+        ours.attrs(group).unwrap(),
+        theirs.attrs(group).unwrap(),
+        "{file}:{group} attributes"
+    );
+    for member in members {
+        let path = if group.is_empty() {
+            member
+        } else {
+            format!("{group}/{member}")
+        };
+        if theirs.is_group(&path).unwrap() {
+            assert!(ours.is_group(&path).unwrap(), "{file}:{path} is a group");
+            assert_same_hdf5(ours, theirs, &path, file);
+        } else {
+            assert_eq!(
+                ours.read_dataset_raw(&path).unwrap(),
+                theirs.read_dataset_raw(&path).unwrap(),
+                "{file}:{path}"
+            );
+            assert_eq!(
+                ours.attrs(&path).unwrap(),
+                theirs.attrs(&path).unwrap(),
+                "{file}:{path} attributes"
+            );
+        }
+    }
+}
+
 /// Hazard curves, maps and spectra (CSV and npz) and the realizations.
 #[test]
 fn classical_exports_are_the_references() {
     check_exports(&reference_datastore(), 7, &expected_dir());
 }
 
+/// The output types the reference registers for a datastore after its run, in order
+/// (`outputs.json` beside its exports, from `tools/reference_exports.py`).
+fn registered(dir: &Path) -> Vec<String> {
+    serde_json::from_slice(&std::fs::read(dir.join("outputs.json")).unwrap()).unwrap()
+}
+
+/// What the reference registers after a run (`expose_outputs`, sorted by output type): of
+/// the classical run hmaps-stats and realizations too; of the event-based run the MFD
+/// beside the ruptures; of the scenarios neither ruptures nor MFD; of the disaggregation no
+/// maps (`hazard_maps` is off). We write every format the reference's registry has for them.
 #[test]
 fn outputs_listed_as_the_reference_lists_them() {
-    let outputs = available_outputs(&reference_datastore()).unwrap();
-    let listed: Vec<(&str, Vec<&str>)> = outputs
-        .iter()
-        .map(|o| (o.kind.output_type, o.formats.clone()))
-        .collect();
+    let mut datastores = vec![(reference_datastore(), expected_dir())];
+    for name in ["event", "scenario", "scenario-fault", "disagg"] {
+        datastores.push((fixture_datastore(name), fixture(name).join("exports")));
+    }
+    for (ds, dir) in datastores {
+        let listed = listed(&ds);
+        let types: Vec<&str> = listed.iter().map(|(t, _)| *t).collect();
+        assert_eq!(types, registered(&dir), "{}", dir.display());
+        for (output_type, formats) in listed {
+            let kind = oqcloud_model::output_kind(output_type).unwrap();
+            assert_eq!(formats, kind.formats, "{output_type} of {}", dir.display());
+        }
+    }
     assert_eq!(
-        listed,
+        listed(&fixture_datastore("scenario")),
         [
+            ("avg_gmf", vec!["csv"]),
+            ("events", vec!["csv"]),
             ("fullreport", vec!["rst"]),
-            ("hcurves", vec!["csv", "npz"]),
-            ("hmaps", vec!["csv", "npz"]),
-            ("uhs", vec!["csv", "npz"])
+            ("gmf_data", vec!["csv", "hdf5"]),
+            ("site_model", vec!["csv"]),
         ]
     );
+}
+
+/// Events, ruptures, their MFD, ground motions (with sigma, epsilon and the site mesh),
+/// their averages, curves, maps (also by return period) and realizations.
+#[test]
+fn event_based_exports_are_the_references() {
+    let dir = fixture("event");
+    check_exports(&fixture_datastore("event"), 5, &dir.join("exports"));
+}
+
+/// A scenario on a site model: events, ground motions, averages and the site model.
+#[test]
+fn scenario_exports_are_the_references() {
+    let dir = fixture("scenario");
+    check_exports(&fixture_datastore("scenario"), 5, &dir.join("exports"));
+}
+
+/// A scenario of two ground motion fields, with sites left without ground motions.
+#[test]
+fn scenario_fault_exports_are_the_references() {
+    let dir = fixture("scenario-fault");
+    check_exports(
+        &fixture_datastore("scenario-fault"),
+        5,
+        &dir.join("exports"),
+    );
+}
+
+/// Disaggregation by realization and mean, one file per kind and site, with the curves.
+#[test]
+fn disaggregation_exports_are_the_references() {
+    let dir = fixture("disagg");
+    check_exports(&fixture_datastore("disagg"), 5, &dir.join("exports"));
 }
 
 #[test]

@@ -14,5 +14,5 @@ pub mod status;
 
 pub use job::{CalcId, Job, NewJob};
 pub use log::{LogLevel, LogRecord};
-pub use output::{NewOutput, OutputKind, OutputRecord, ResultId, output_kind};
+pub use output::{NewOutput, OUTPUT_KINDS, OutputKind, OutputRecord, ResultId, output_kind};
 pub use status::JobStatus;

@@ -18,6 +18,10 @@ pub(crate) enum Meta {
     Float(f64),
     /// A list of strings.
     Strs(Vec<String>),
+    /// A list of floats.
+    Floats(Vec<f64>),
+    /// A list of integers.
+    Ints(Vec<i64>),
 }
 
 /// Python's `repr` of a string (in single quotes).
@@ -33,6 +37,14 @@ impl Meta {
             Meta::Float(f) => float_repr(*f),
             Meta::Strs(items) => {
                 let items: Vec<String> = items.iter().map(|s| str_repr(s)).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Meta::Floats(items) => {
+                let items: Vec<String> = items.iter().map(|&x| float_repr(x)).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Meta::Ints(items) => {
+                let items: Vec<String> = items.iter().map(i64::to_string).collect();
                 format!("[{}]", items.join(", "))
             }
         }

@@ -296,3 +296,45 @@ pub(super) fn export_uhs(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>
     }
     Ok(files)
 }
+
+/// `hazard_map-<stat>-<return period>y_<calc>.csv` (quantiles as
+/// `quantile_map-<q>-<period>y`): for each statistic and PoE, one row per site and one
+/// column per IMT, return periods rounded to whole years (half to even).
+pub(super) fn export_maps_stats(
+    ds: &Datastore,
+    target: &Target,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let oq = ds.oqparam()?;
+    let imts: Vec<String> = oq.hazard_imtls()?.into_iter().map(|(imt, _)| imt).collect();
+    let time = oq
+        .investigation_time()
+        .ok_or_else(|| ExportError::Missing {
+            dataset: "investigation_time".into(),
+            kind: "hmaps-stats".into(),
+        })?;
+    let maps = ds.hazard(HazardKind::MapsStats)?;
+    let stats = maps.labels("stat").unwrap_or_default();
+    let sites = Sites::read(ds, false)?;
+    let meta = csv::datastore_metadata(ds)?;
+    let mut header = sites.header();
+    header.extend(imts.iter().cloned());
+    let mut files = Vec::new();
+    for (s, stat) in stats.into_iter().enumerate() {
+        for (p, poe) in oq.poes()?.into_iter().enumerate() {
+            let period = (-time / (1.0 - poe).ln()).round_ties_even();
+            let kind = Kind {
+                name: format!("{stat}-{period}y"),
+                index: s,
+                stats: true,
+            };
+            let rows = (0..sites.len()).map(|site| {
+                let mut row = sites.cells(site);
+                row.extend((0..imts.len()).map(|m| value(f64::from(maps.array[[site, s, m, p]]))));
+                row
+            });
+            let path = target.path(&kind.stem("hazard_map"), "csv");
+            files.push(csv::write(path, &meta, &header, rows)?);
+        }
+    }
+    Ok(files)
+}

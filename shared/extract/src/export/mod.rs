@@ -1,15 +1,24 @@
 //! Exports in OpenQuake's formats, read from a datastore.
 //!
-//! [`available_outputs`] says which outputs a datastore holds (as the reference lists them
-//! after a run); [`export`] writes one output in one format into a directory, with the
-//! reference's file names (`hazard_curve-mean-PGA_<calc>.csv`, ...).
+//! [`available_outputs`] says which outputs a datastore holds, as the reference registers
+//! them after a run (`listing`); [`export`] writes one output in one format into a
+//! directory, with the reference's file names (`hazard_curve-mean-PGA_<calc>.csv`, ...). One
+//! module per family of outputs: `hazard` (curves, maps, spectra), `npz`, `events`
+//! (events, ruptures, their MFD), `gmf` (ground motion fields, their averages, the site
+//! model), `disagg`, `realizations`, `report`, `risk` (losses, damages and the exposure of
+//! the risk calculators); `csv` and `table` write the cells.
 
 pub(crate) mod csv;
+mod disagg;
+mod events;
+mod gmf;
 mod hazard;
+mod listing;
 mod npz;
 mod realizations;
 mod report;
 mod risk;
+mod table;
 
 use std::path::{Path, PathBuf};
 
@@ -45,61 +54,100 @@ pub struct OutputSpec {
     pub formats: Vec<&'static str>,
 }
 
-/// The outputs of a classical calculation as OpenQuake exposes them: the full report; hazard
-/// curves; hazard maps when `poes` are set and `hazard_maps` is on; uniform hazard spectra
-/// when `poes` are set and `uniform_hazard_spectra` is on.
-pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError> {
-    let oq = ds.oqparam()?;
-    let has_poes = !oq.poes()?.is_empty();
-    let has_curves = ["hcurves-stats", "hcurves-rlzs"]
-        .iter()
-        .any(|name| ds.contains(name));
-    let wanted = [
-        ("fullreport", true),
-        ("hcurves", has_curves),
-        ("hmaps", has_curves && has_poes && flag(&oq, "hazard_maps")),
-        (
-            "uhs",
-            has_curves && has_poes && flag(&oq, "uniform_hazard_spectra"),
-        ),
-    ];
-    let mut outputs: Vec<OutputSpec> = wanted
-        .into_iter()
-        .filter(|(_, present)| *present)
-        .filter_map(|(output_type, _)| output_kind(output_type))
-        .map(|kind| OutputSpec {
-            formats: kind
-                .formats
-                .iter()
-                .copied()
-                .filter(|format| writes(ds, kind.output_type, format))
-                .collect(),
-            kind: *kind,
-        })
-        .collect();
-    for (output_type, formats) in risk::outputs(ds)? {
-        if let Some(kind) = output_kind(output_type) {
-            outputs.push(OutputSpec {
-                kind: *kind,
-                formats,
-            });
-        }
-    }
-    // the reference registers its outputs in the order of their types
-    outputs.sort_by_key(|o| o.kind.output_type);
-    Ok(outputs)
+/// Writes one output in one format; returns the files written.
+type Exporter = fn(&Datastore, &Target) -> Result<Vec<PathBuf>, ExportError>;
+
+/// An output and format this crate writes.
+struct Entry {
+    output_type: &'static str,
+    format: &'static str,
+    exporter: Exporter,
+    /// The npz tables hold the statistics: without any (`mean = false`, no quantiles) there
+    /// is no npz (the reference lists it and fails exporting it).
+    needs_stats: bool,
 }
 
-/// Whether [`export`] writes `output_type` in `format` from `ds`. The npz tables hold the
-/// statistics: without any (`mean = false`, no quantiles) there is no npz (the reference
-/// lists it and fails exporting it).
-fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
-    match format {
-        "csv" => matches!(output_type, "hcurves" | "hmaps" | "uhs" | "realizations"),
-        "npz" => matches!(output_type, "hcurves" | "hmaps" | "uhs") && ds.contains("hcurves-stats"),
-        "rst" => output_type == "fullreport",
-        _ => false,
+const fn entry(output_type: &'static str, format: &'static str, exporter: Exporter) -> Entry {
+    Entry {
+        output_type,
+        format,
+        exporter,
+        needs_stats: false,
     }
+}
+
+const fn of_stats(output_type: &'static str, format: &'static str, exporter: Exporter) -> Entry {
+    Entry {
+        needs_stats: true,
+        ..entry(output_type, format, exporter)
+    }
+}
+
+/// Every hazard output and format this crate writes (the risk outputs are `risk`'s).
+const HAZARD: &[Entry] = &[
+    entry("avg_gmf", "csv", gmf::export_avg_gmf),
+    entry("disagg-rlzs", "csv", disagg::export_rlzs),
+    entry("disagg-stats", "csv", disagg::export_stats),
+    entry("event_based_mfd", "csv", events::export_mfd),
+    entry("events", "csv", events::export_events),
+    entry("fullreport", "rst", report::export),
+    entry("gmf_data", "csv", gmf::export_gmf_data),
+    entry("gmf_data", "hdf5", gmf::export_gmf_data_hdf5),
+    entry("hcurves", "csv", hazard::export_curves),
+    of_stats("hcurves", "npz", npz::export_hcurves),
+    entry("hmaps", "csv", hazard::export_maps),
+    of_stats("hmaps", "npz", npz::export_hmaps),
+    entry("hmaps-stats", "csv", hazard::export_maps_stats),
+    entry("realizations", "csv", realizations::export),
+    entry("ruptures", "csv", events::export_ruptures),
+    entry("site_model", "csv", gmf::export_site_model),
+    entry("uhs", "csv", hazard::export_uhs),
+    of_stats("uhs", "npz", npz::export_uhs),
+];
+
+/// The entry of `output_type` in `format`, if this crate writes it.
+fn entry_of(output_type: &str, format: &str) -> Option<&'static Entry> {
+    HAZARD
+        .iter()
+        .find(|e| e.output_type == output_type && e.format == format)
+}
+
+/// Whether [`export`] writes `output_type` in `format` from `ds`.
+fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
+    if risk::handles(output_type) {
+        return risk::writes(ds, output_type, format);
+    }
+    entry_of(output_type, format)
+        .is_some_and(|entry| !entry.needs_stats || ds.contains("hcurves-stats"))
+}
+
+/// The outputs OpenQuake registers after a run that left `ds`, in its order (sorted by
+/// output type), each with the formats [`export`] writes. The reference's rules
+/// (`expose_outputs`): the registered datastore keys, the full report, the realizations when
+/// there are several, hazard curves/maps/spectra when curves were computed, the event-based
+/// MFD beside the ruptures of a non-scenario calculation, the risk calculators' statistics
+/// and curves (`risk::listing_rules`); then outputs whose datasets are all empty are left
+/// out.
+pub fn available_outputs(ds: &Datastore) -> Result<Vec<OutputSpec>, ExportError> {
+    let mut listing = listing::Listing::read(ds)?;
+    listing::hazard_rules(&mut listing)?;
+    risk::listing_rules(&mut listing)?;
+    listing
+        .keys()?
+        .into_iter()
+        .filter_map(output_kind)
+        .map(|kind| {
+            Ok(OutputSpec {
+                formats: kind
+                    .formats
+                    .iter()
+                    .copied()
+                    .filter(|format| writes(ds, kind.output_type, format))
+                    .collect(),
+                kind: *kind,
+            })
+        })
+        .collect()
 }
 
 /// Writes output `output_type` of calculation `calc_id` in `format` into `dir`; returns the
@@ -111,25 +159,19 @@ pub fn export(
     format: &str,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    if risk::handles(output_type) {
-        let mut files = risk::export(ds, &Target { dir, calc_id }, output_type, format)?;
-        files.sort();
-        return Ok(files);
-    }
+    let unsupported = || ExportError::Unsupported {
+        output_type: output_type.to_owned(),
+        format: format.to_owned(),
+    };
     if !writes(ds, output_type, format) {
-        return Err(ExportError::Unsupported {
-            output_type: output_type.to_owned(),
-            format: format.to_owned(),
-        });
+        return Err(unsupported());
     }
     let target = Target { dir, calc_id };
-    let mut files = match output_type {
-        _ if format == "npz" => npz::export(ds, &target, output_type)?,
-        "hcurves" => hazard::export_curves(ds, &target)?,
-        "hmaps" => hazard::export_maps(ds, &target)?,
-        "uhs" => hazard::export_uhs(ds, &target)?,
-        "fullreport" => report::export(ds, &target)?,
-        _ => realizations::export(ds, &target)?,
+    let mut files = if risk::handles(output_type) {
+        risk::export(ds, &target, output_type, format)?
+    } else {
+        let entry = entry_of(output_type, format).ok_or_else(unsupported)?;
+        (entry.exporter)(ds, &target)?
     };
     files.sort();
     Ok(files)

@@ -1,4 +1,4 @@
-//! `npz` exports of hazard curves, maps and spectra: the extract of the output without
+//! `npz` exports of hazard curves, maps and spectra (and damages by asset): the extract of the output without
 //! parameters (the site table `all` with a column per statistic, IMT and level or PoE, and
 //! `investigation_time`), as OpenQuake's `export_hazard_npz` saves it for QGIS.
 
@@ -9,7 +9,7 @@ use oqcloud_datastore::Datastore;
 use super::{ExportError, Target};
 use crate::extract::{ExtractError, extract};
 
-/// Writes `<output_type>_<calc>.npz`.
+/// Writes `<output_type>_<calc>.npz` (also `damages-rlzs`, for the risk module).
 pub(super) fn export(
     ds: &Datastore,
     target: &Target,
@@ -32,4 +32,19 @@ pub(super) fn export(
         source,
     })?;
     Ok(vec![path])
+}
+
+/// `hcurves_<calc>.npz`.
+pub(super) fn export_hcurves(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, ExportError> {
+    export(ds, target, "hcurves")
+}
+
+/// `hmaps_<calc>.npz`.
+pub(super) fn export_hmaps(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, ExportError> {
+    export(ds, target, "hmaps")
+}
+
+/// `uhs_<calc>.npz`.
+pub(super) fn export_uhs(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, ExportError> {
+    export(ds, target, "uhs")
 }

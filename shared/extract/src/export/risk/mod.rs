@@ -1,7 +1,6 @@
 //! Exports of the risk outputs of the reference engine's risk calculators (scenario and
-//! event based, losses and damage), as OpenQuake 3.26 writes them: [`outputs`] lists the risk
-//! outputs a datastore holds as the reference registers them after a run, [`export`] writes
-//! one. One module per family: [`avg_losses`] (`avg_losses-rlzs`, `avg_losses-stats`,
+//! event based, losses and damage), as OpenQuake 3.26 writes them: [`listing_rules`] are the
+//! reference's rules for which risk outputs it registers after a run, [`export`] writes one. One module per family: [`avg_losses`] (`avg_losses-rlzs`, `avg_losses-stats`,
 //! `avg_losses_by`), [`damages`] (`damages-rlzs`, `damages-stats`), [`aggrisk`]
 //! (`aggrisk`), [`aggcurves`] (`aggcurves`), [`stats`] (`aggrisk-stats`,
 //! `aggcurves-stats`), [`events`] (`risk_by_event`), [`sources`] (`src_loss_table`) and
@@ -21,9 +20,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use oqcloud_datastore::Datastore;
-use oqcloud_model::output_kind;
 
 use super::csv::{self, Meta};
+use super::listing::Listing;
 use super::{ExportError, Target};
 use crate::extract::ExtractError;
 use crate::extract::risk::assets::Assets;
@@ -31,7 +30,7 @@ use crate::extract::risk::curves::aggregate_by;
 use crate::extract::risk::flag;
 use crate::extract::risk::stats::ColumnValues;
 
-/// The risk output types of the reference's export registry that [`outputs`] may list.
+/// The risk output types of the reference's export registry.
 const RISK_OUTPUTS: &[&str] = &[
     "agg_risk",
     "aggcurves",
@@ -56,7 +55,7 @@ const RISK_OUTPUTS: &[&str] = &[
     "src_loss_table",
 ];
 
-/// Whether `output_type` is a risk output (listed by [`outputs`], written by [`export`]).
+/// Whether `output_type` is a risk output (written by [`export`]).
 pub(super) fn handles(output_type: &str) -> bool {
     RISK_OUTPUTS.contains(&output_type)
 }
@@ -77,7 +76,7 @@ fn formats(output_type: &str) -> &'static [&'static str] {
 /// (`modal_damage_state`), the amplified losses by event (`post_loss_amplification`), the
 /// statistics of average losses the reference computes on the fly, the aggregations by
 /// asset id (`aggregate_by = id`).
-fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
+pub(super) fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
     if !formats(output_type).contains(&format) {
         return false;
     }
@@ -95,45 +94,25 @@ fn writes(ds: &Datastore, output_type: &str, format: &str) -> bool {
     }
 }
 
-/// The risk outputs of `ds` as the reference's `expose_outputs` registers them, sorted by
-/// type, with the formats [`export`] writes: the exportable datasets present, plus
-/// `aggrisk-stats` (scenario risk with `aggrisk`, or several realizations not collected) and
-/// `aggcurves-stats`, less `avg_losses-rlzs`, `aggrisk` and `aggcurves` with several
-/// realizations unless `individual_rlzs`; `loss_curves-rlzs` / `-stats` from `curves-rlzs`
-/// (one realization) / `curves-stats` (several); `loss_maps-stats` with
-/// `conditional_loss_poes` and `loss_curves-stats`; the stored outputs without any element
-/// are left out.
-pub(super) fn outputs(
-    ds: &Datastore,
-) -> Result<Vec<(&'static str, Vec<&'static str>)>, ExportError> {
-    let oq = ds.oqparam()?;
-    let num_rlzs = if ds.contains("weights") {
-        ds.weights()?.len()
-    } else {
-        1
-    };
-    let mut keys: BTreeSet<&'static str> = RISK_OUTPUTS
-        .iter()
-        .copied()
-        .filter(|key| ds.contains(key))
-        .collect();
-    // the reference leaves out the stored outputs of no size (computed ones have size -1)
-    let mut empty = BTreeSet::new();
-    for key in &keys {
-        if stores_nothing(ds, key)? {
-            empty.insert(*key);
-        }
-    }
+/// The risk rules of the reference's `expose_outputs` (after the stored outputs are
+/// listed): `aggrisk-stats` for scenario risk with `aggrisk`, or with several realizations
+/// not collected, when `aggrisk` is stored, and so `aggcurves-stats`; then, unless
+/// `individual_rlzs`, no `avg_losses-rlzs`, `aggrisk` nor `aggcurves`; `loss_curves-rlzs` /
+/// `-stats` from `curves-rlzs` (one realization) / `curves-stats` (several);
+/// `loss_maps-stats` with `conditional_loss_poes` and `loss_curves-stats`.
+pub(super) fn listing_rules(listing: &mut Listing) -> Result<(), ExportError> {
+    let (ds, oq, num_rlzs) = (listing.ds, &listing.oq, listing.num_rlzs);
+    let keys = &mut listing.keys;
     if oq.calculation_mode() == Some("scenario_risk") && ds.contains("aggrisk") {
         keys.insert("aggrisk-stats");
-    } else if num_rlzs > 1 && !flag(&oq, "collect_rlzs", false) {
+    } else if num_rlzs > 1 && !flag(oq, "collect_rlzs", false) {
         if ds.contains("aggrisk") {
             keys.insert("aggrisk-stats");
         }
         if ds.contains("aggcurves") {
             keys.insert("aggcurves-stats");
         }
-        if !flag(&oq, "individual_rlzs", false) {
+        if !flag(oq, "individual_rlzs", false) {
             for key in ["avg_losses-rlzs", "aggrisk", "aggcurves"] {
                 keys.remove(key);
             }
@@ -152,47 +131,17 @@ pub(super) fn outputs(
     if has_poes && ds.contains("loss_curves-stats") {
         keys.insert("loss_maps-stats");
     }
-    Ok(keys
-        .into_iter()
-        .filter(|key| !empty.contains(key))
-        .map(|key| {
-            let registered = output_kind(key).map_or(&[][..], |kind| kind.formats);
-            let written = registered
-                .iter()
-                .copied()
-                .filter(|f| writes(ds, key, f))
-                .collect();
-            (key, written)
-        })
-        .collect())
+    Ok(())
 }
 
-/// Whether the dataset `name`, or every dataset of the group `name`, has no element.
-fn stores_nothing(ds: &Datastore, name: &str) -> Result<bool, ExportError> {
-    if !ds.is_group(name)? {
-        return Ok(ds.dataset_len(name)? == 0);
-    }
-    for member in ds.members(name)? {
-        if !stores_nothing(ds, &format!("{name}/{member}"))? {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-/// Writes risk output `output_type` of `ds` in `format`; returns the files written.
+/// Writes risk output `output_type` of `ds` in `format` (one [`writes`]); returns the files
+/// written.
 pub(super) fn export(
     ds: &Datastore,
     target: &Target,
     output_type: &str,
     format: &str,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    if !writes(ds, output_type, format) {
-        return Err(ExportError::Unsupported {
-            output_type: output_type.to_owned(),
-            format: format.to_owned(),
-        });
-    }
     match (output_type, format) {
         ("damages-rlzs", "npz") => super::npz::export(ds, target, output_type),
         ("damages-rlzs" | "damages-stats", _) => damages::export(ds, target, output_type),
@@ -391,7 +340,11 @@ mod tests {
             .unwrap();
         ds.write_dataset_raw("src_loss_table/contents", &floats(&[]))
             .unwrap();
-        let listed: Vec<&str> = outputs(&ds).unwrap().into_iter().map(|(t, _)| t).collect();
-        assert_eq!(listed, ["src_loss_table"]);
+        let listed: Vec<&str> = super::super::available_outputs(&ds)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.kind.output_type)
+            .collect();
+        assert_eq!(listed, ["fullreport", "src_loss_table"]);
     }
 }
