@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use oqcloud_datastore::Datastore;
 
+use super::csv::pandas_float;
 use super::csv::{self, Meta};
-use super::table::five_digits;
 use super::{ExportError, Target};
 
 /// `disagg-rlzs`: the matrices of each site's realizations.
@@ -96,7 +96,7 @@ enum Label {
 impl Label {
     fn cell(&self) -> String {
         match self {
-            Label::Number(x) => five_digits(*x),
+            Label::Number(x) => pandas_float(*x),
             Label::Text(t) => t.clone(),
         }
     }
@@ -211,8 +211,8 @@ impl Calculation {
         let value = |v: f64, zero_column: bool| match (zero_column, v == 0.0) {
             (true, _) => "0".to_owned(),
             // `-0` is written as `0`
-            (false, true) => five_digits(0.0),
-            (false, false) => five_digits(v),
+            (false, true) => pandas_float(0.0),
+            (false, false) => pandas_float(v),
         };
         let bins_count: usize = sizes.iter().product();
         let mut rows = Vec::with_capacity(bins_count * imts.len() * poes.len());
@@ -221,7 +221,7 @@ impl Calculation {
             for (m, imt) in imts.iter().enumerate() {
                 for (p, poe) in poes.iter().enumerate() {
                     let iml = self.hmap3[(site * imts.len() + m) * poes.len() + p];
-                    let mut row = vec![imt.clone(), five_digits(iml), five_digits(*poe)];
+                    let mut row = vec![imt.clone(), pandas_float(iml), pandas_float(*poe)];
                     row.extend(labels.iter().zip(&axes).map(|(&i, axis)| axis[i].cell()));
                     let start = ((b * imts.len() + m) * poes.len() + p) * extras.len();
                     let values = &matrix.values[start..start + extras.len()];

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 
 use oqcloud_datastore::{AttrValue, Datastore};
 
+use super::csv::pandas_float;
 use super::csv::{self, value};
 use super::events::{extracted, member};
-use super::table::{Column, Table, five_digits, npy_column, npy_floats};
+use super::table::{Column, Table, npy_column, npy_floats};
 use super::{ExportError, Target};
 
 /// The columns of a data-frame group (`sitecol`, `complete`, `gmf_data`) in their stored
@@ -131,7 +132,7 @@ pub(super) fn export_gmf_data(
         path,
         &meta,
         &table.names,
-        table.pandas_rows(five_digits),
+        table.pandas_rows(pandas_float),
     )?);
 
     if ds.contains("gmf_data/sigma_epsilon") {
@@ -205,7 +206,7 @@ pub(super) fn export_avg_gmf(ds: &Datastore, target: &Target) -> Result<Vec<Path
     }
     let meta = csv::datastore_metadata(ds)?;
     let path = target.path("avg_gmf", "csv");
-    let rows = sites.pandas_rows(five_digits);
+    let rows = sites.pandas_rows(pandas_float);
     Ok(vec![csv::write(path, &meta, &sites.names, rows)?])
 }
 

@@ -7,7 +7,7 @@ use oqcloud_datastore::{DType, RawArray};
 use py_literal::Value as PyValue;
 
 use super::ExportError;
-use super::csv::{coordinate, scientific};
+use super::csv::coordinate;
 use crate::extract::NpyArray;
 
 /// One column's values.
@@ -299,21 +299,6 @@ fn decode_npy<'a>(
     })
 }
 
-/// `%.5E` as pandas applies it (`-0` stays negative).
-pub(super) fn five_digits(x: f64) -> String {
-    scientific_signed(x, 5)
-}
-
-/// C's `%.<digits>E` keeping the sign of zero.
-fn scientific_signed(x: f64, digits: usize) -> String {
-    let formatted = scientific(x, digits, true);
-    if x == 0.0 && x.is_sign_negative() {
-        format!("-{formatted}")
-    } else {
-        formatted
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,11 +330,11 @@ mod tests {
         table.push("x", Column::Float(vec![-0.0]));
         table.push("ok", Column::Bool(vec![true]));
         assert_eq!(
-            table.numpy_rows(five_digits),
+            table.numpy_rows(super::super::csv::pandas_float),
             [["0.50000", "0.00000E+00", "1"]]
         );
         assert_eq!(
-            table.pandas_rows(five_digits),
+            table.pandas_rows(super::super::csv::pandas_float),
             [["5.00000E-01", "-0.00000E+00", "True"]]
         );
     }
