@@ -826,8 +826,12 @@ fn accumulate(
     Ok(())
 }
 
-/// Most sites a tile holds: bounds the memory of a tile's contexts and balances the threads.
+/// Most sites a tile holds: bounds the memory of a tile's contexts.
 const TILE_SITES: usize = 512;
+/// Fewest tiles per thread: tiles cost unequally (their sites are nearer to or farther from
+/// the sources) and their number need not divide among the threads, so with a few tiles
+/// each, rayon's work stealing keeps every thread busy to the end.
+const TILES_PER_THREAD: usize = 2;
 
 /// [`trt_pnes`] over tiles of sites in parallel (rayon), stitched back in site order: the same
 /// numbers, since the curve of a site depends only on its own contexts.
@@ -839,9 +843,10 @@ fn tiled_pnes(
     params: &ClassicalParams,
 ) -> Result<Vec<Vec<f64>>, HazardError> {
     let n = params.sites.len();
+    let threads = rayon::current_num_threads();
     let tile = n
-        .div_ceil(rayon::current_num_threads())
-        .clamp(1, TILE_SITES);
+        .div_ceil(n.div_ceil(TILE_SITES).max(TILES_PER_THREAD * threads))
+        .max(1);
     // with few sites, point-source ruptures are chosen looking at all of them
     if tile >= n || n <= params.max_sites_disagg {
         return trt_pnes(rups, trt, gsims, zones, params);
