@@ -185,9 +185,11 @@ impl TruncatedSf {
         let u = (x - self.start) * NODES_PER_UNIT;
         // also false for NaN
         if u >= 0.0 && u < self.intervals.len() as f64 {
-            let i = u as usize;
-            let t = u - i as f64;
-            let [a, b, c, d] = self.intervals[i];
+            // within the table u < 2^31: an i32 converts both ways in one instruction each,
+            // where usize takes several (measured: a third of the time of a lookup)
+            let i = u as i32;
+            let t = u - f64::from(i);
+            let [a, b, c, d] = self.intervals[i as usize];
             (a + t * (b + t * (c + t * d))).clamp(0.0, 1.0)
         } else {
             truncnorm_sf(self.phi_b, x)
