@@ -1,5 +1,7 @@
 //! Column-wise contexts: one entry per (rupture, site) pair.
 
+use std::sync::{Arc, Mutex};
+
 use crate::GsimError;
 
 /// A rupture parameter a GSIM may require.
@@ -154,9 +156,103 @@ pub struct Contexts {
     pub azimuth: Vec<f64>,
     /// Path length in volcanic zones, km.
     pub rvolc: Vec<f64>,
+    /// Columns computed from these once for every IMT ([`Contexts::derived`]).
+    pub derived: Derived,
+}
+
+/// Columns a GSIM computes from the contexts' columns and reads for every IMT (the motion on
+/// rock its site term of every IMT depends on), kept by name with the contexts.
+///
+/// Invariant: a derived column is computed from the columns as they are when first asked
+/// for; whoever changes the columns afterwards clears it ([`Contexts::clear`] does). A
+/// clone starts without derived columns, so a copy with other columns computes its own.
+#[derive(Debug, Default)]
+pub struct Derived(Mutex<Vec<NamedColumn>>);
+
+/// A derived column and its name.
+type NamedColumn = (&'static str, Arc<[f64]>);
+
+impl Clone for Derived {
+    fn clone(&self) -> Self {
+        Derived::default()
+    }
+}
+
+impl PartialEq for Derived {
+    /// Derived columns follow from the others: they do not make contexts differ.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Contexts {
+    /// The column named `name`, computed by `compute` on the first request and kept until
+    /// [`Contexts::clear`]: the name says what is computed, with which coefficients (e.g.
+    /// `"BooreAtkinson2008: ln PGA on rock"`), the same name always the same computation.
+    pub fn derived(
+        &self,
+        name: &'static str,
+        compute: impl FnOnce(&Contexts) -> Vec<f64>,
+    ) -> Arc<[f64]> {
+        let known = |columns: &[NamedColumn]| {
+            columns
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, c)| Arc::clone(c))
+        };
+        let lock = || {
+            self.derived
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some(column) = known(&lock()) {
+            return column;
+        }
+        // computed unlocked: `compute` may ask for other derived columns
+        let column: Arc<[f64]> = compute(self).into();
+        let mut columns = lock();
+        match known(&columns) {
+            Some(column) => column,
+            None => {
+                columns.push((name, Arc::clone(&column)));
+                column
+            }
+        }
+    }
+
+    /// Empties every column, derived ones included, keeping their allocations.
+    pub fn clear(&mut self) {
+        for column in [
+            &mut self.mag,
+            &mut self.rake,
+            &mut self.dip,
+            &mut self.ztor,
+            &mut self.width,
+            &mut self.hypo_depth,
+            &mut self.vs30,
+            &mut self.z1pt0,
+            &mut self.z2pt5,
+            &mut self.z_sed,
+            &mut self.rrup,
+            &mut self.rjb,
+            &mut self.rx,
+            &mut self.ry0,
+            &mut self.rhypo,
+            &mut self.repi,
+            &mut self.azimuth,
+            &mut self.rvolc,
+        ] {
+            column.clear();
+        }
+        self.vs30measured.clear();
+        self.derived
+            .0
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
     /// The number of (rupture, site) pairs: the length of the longest column.
     pub fn len(&self) -> usize {
         [
@@ -262,5 +358,36 @@ impl Contexts {
             }
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_columns_are_computed_once_until_cleared() {
+        let mut ctx = Contexts {
+            mag: vec![5.0, 6.0],
+            ..Default::default()
+        };
+        let calls = std::cell::Cell::new(0);
+        let doubled = |ctx: &Contexts| {
+            calls.set(calls.get() + 1);
+            ctx.mag.iter().map(|m| 2.0 * m).collect()
+        };
+        assert_eq!(&ctx.derived("2 mag", doubled)[..], [10.0, 12.0]);
+        assert_eq!(&ctx.derived("2 mag", doubled)[..], [10.0, 12.0]);
+        assert_eq!(calls.get(), 1);
+        // a clone computes its own
+        let mut copy = ctx.clone();
+        copy.mag[0] = 7.0;
+        assert_eq!(&copy.derived("2 mag", doubled)[..], [14.0, 12.0]);
+        assert_eq!(calls.get(), 2);
+        ctx.clear();
+        ctx.mag.push(4.0);
+        assert_eq!(&ctx.derived("2 mag", doubled)[..], [8.0]);
+        assert_eq!(calls.get(), 3);
+        assert!(ctx.rjb.is_empty() && ctx.len() == 1);
     }
 }

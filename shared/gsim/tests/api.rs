@@ -24,6 +24,7 @@ fn ctx_with(n: usize, value: f64) -> Contexts {
         repi: col.clone(),
         azimuth: col.clone(),
         rvolc: col,
+        ..Default::default()
     }
 }
 

@@ -36,8 +36,8 @@ pub struct Distances {
     /// Horizontal distance off the ends of the rupture, along strike (0 alongside it).
     pub ry0: Option<f64>,
     /// Hypocentral and epicentral distances.
-    pub rhypo: f64,
-    pub repi: f64,
+    pub rhypo: Option<f64>,
+    pub repi: Option<f64>,
     /// Azimuth of the site from the epicentre, relative to the strike, in `[0, 360)`.
     pub azimuth: Option<f64>,
     /// Depth of the top of the rupture (site-independent, repeated for convenience).
@@ -47,9 +47,11 @@ pub struct Distances {
     pub closest: Option<(f64, f64)>,
 }
 
-/// The distances to compute besides rrup, rhypo, repi and ztor (the others are `None`).
+/// The distances to compute besides rrup and ztor (the others are `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wanted {
+    /// rhypo and repi.
+    pub hypocentral: bool,
     pub rjb: bool,
     pub rx: bool,
     pub ry0: bool,
@@ -61,6 +63,7 @@ pub struct Wanted {
 impl Wanted {
     /// Every distance.
     pub const ALL: Wanted = Wanted {
+        hypocentral: true,
         rjb: true,
         rx: true,
         ry0: true,
@@ -121,19 +124,26 @@ impl RuptureSet {
             self.hypo_lat[index],
             self.hypo_depth[index],
         ];
-        let frame = RuptureFrame::cached(&mut cache.rupture, self, index);
         let norm = (xyz[0] * xyz[0] + xyz[1] * xyz[1] + xyz[2] * xyz[2]).sqrt();
         let unit = xyz.map(|v| v / norm);
-        let repi = arc_between(frame.hypo, unit);
-        let vdist = hypo[2] - site.depth;
-        let rhypo = (repi * repi + vdist * vdist).sqrt();
         let ztor = self.ztor[index];
         let when = |wanted: bool, f: &dyn Fn() -> f64| wanted.then(f);
+        // the frame of a mesh rupture is its hypocentre alone: a mesh's ruptures come site by
+        // site, so a frame kept for the next context would not serve it
+        let planar = matches!(surface, RuptureSurface::Planar(_));
+        let frame = (planar || wanted.hypocentral)
+            .then(|| RuptureFrame::cached(&mut cache.rupture, self, index));
+        let repi = frame
+            .filter(|_| wanted.hypocentral)
+            .map(|f| arc_between(f.hypo, unit));
+        let rhypo = repi.map(|repi| {
+            let vdist = hypo[2] - site.depth;
+            (repi * repi + vdist * vdist).sqrt()
+        });
         Some(match surface {
             RuptureSurface::Planar(p) => {
                 let plane = frame
-                    .plane
-                    .as_ref()
+                    .and_then(|f| f.plane.as_ref())
                     .expect("the frame of a planar rupture has its plane");
                 Distances {
                     rrup,
@@ -176,7 +186,7 @@ impl RuptureSet {
                     rrup,
                     rjb: wanted.rjb.then(|| {
                         let nearest = shared.nearest_surface_node(m);
-                        mesh_rjb(shared.outline(m), site, nearest)
+                        mesh_rjb(shared.outline(index, m), unit, nearest)
                     }),
                     rx: wanted.rx.then(|| mesh_rx(m, site, shared)),
                     ry0: when(wanted.ry0, &|| mesh_ry0(m, strike, site)),
@@ -375,38 +385,39 @@ const DIST_TOLERANCE: f64 = 0.005;
 /// `outline`, less the 5 m buffer OpenQuake puts around it (0 inside). OpenQuake simplifies
 /// the buffered outline, cutting its rounded corners: beyond a corner its value is up to 5 m
 /// larger.
-fn mesh_rjb(outline: &Outline, site: &Site, nearest: f64) -> f64 {
+fn mesh_rjb(outline: &Outline, unit: [f64; 3], nearest: f64) -> f64 {
     if nearest >= RJB_NEAR {
         return nearest;
     }
-    let ring = &outline.ring;
-    let (x, y) = outline.projection.project(site.lon, site.lat);
+    let (x, y) = outline.projection.project_unit(unit);
     let mut inside = false;
-    let mut dist = f64::INFINITY;
-    for (i, &(x1, y1)) in ring.iter().enumerate() {
-        let (x2, y2) = ring[(i + 1) % ring.len()];
-        if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
-            inside = !inside;
+    let mut nearest2 = f64::INFINITY;
+    let blocks = outline.edges.chunks(Outline::BLOCK).zip(&outline.blocks);
+    for (edges, &[x_min, x_max, y_min, y_max]) in blocks {
+        // a block is skipped when none of its edges can cross the ray from the site to the
+        // east (the point-in-polygon test) nor come nearer than the nearest edge yet
+        let (dx, dy) = ((x_min - x).max(x - x_max), (y_min - y).max(y - y_max));
+        let (dx, dy) = (dx.max(0.0), dy.max(0.0));
+        let may_cross = y >= y_min && y <= y_max && x <= x_max;
+        if !may_cross && dx * dx + dy * dy >= nearest2 {
+            continue;
         }
-        dist = dist.min(segment_distance((x1, y1), (x2, y2), (x, y)));
+        for &[x1, y1, x2, y2, inv_len2] in edges {
+            if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
+                inside = !inside;
+            }
+            // the squared distance to the segment
+            let (dx, dy, px, py) = (x2 - x1, y2 - y1, x - x1, y - y1);
+            let t = ((px * dx + py * dy) * inv_len2).clamp(0.0, 1.0);
+            let (ex, ey) = (px - t * dx, py - t * dy);
+            nearest2 = nearest2.min(ex * ex + ey * ey);
+        }
     }
     if inside {
         0.0
     } else {
-        (dist - DIST_TOLERANCE).max(0.0)
+        (nearest2.sqrt() - DIST_TOLERANCE).max(0.0)
     }
-}
-
-/// Distance on the plane from `p` to the segment `a`–`b`.
-fn segment_distance(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> f64 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
 }
 
 /// Rx to a mesh, from its top edge: with two nodes, the signed distance to the great circle

@@ -231,6 +231,10 @@ fn round_to(x: f64, digits: i32) -> f64 {
 pub(crate) struct Projection {
     lam0: f64,
     phi0: f64,
+    /// The unit vectors east and north at the centre, times the Earth's radius: a point's
+    /// (x, y) are their dot products with the point's unit vector.
+    east: [f64; 3],
+    north: [f64; 3],
 }
 
 impl Projection {
@@ -238,10 +242,23 @@ impl Projection {
     pub(crate) fn for_points(points: impl Iterator<Item = (f64, f64)> + Clone) -> Self {
         let (west, east, north, south) = bounding_box(points);
         let (lon0, lat0) = middle_point(west, north, east, south);
+        let (lam0, phi0) = (lon0.to_radians(), lat0.to_radians());
+        let (sin_lam, cos_lam) = lam0.sin_cos();
+        let (sin_phi, cos_phi) = phi0.sin_cos();
+        let r = EARTH_RADIUS;
         Projection {
-            lam0: lon0.to_radians(),
-            phi0: lat0.to_radians(),
+            lam0,
+            phi0,
+            east: [-sin_lam * r, cos_lam * r, 0.0],
+            north: [-sin_phi * cos_lam * r, -sin_phi * sin_lam * r, cos_phi * r],
         }
+    }
+
+    /// (x, y) in km of the point of unit vector `u` ([`unit_vector`]): [`project`](Self::project)
+    /// without trigonometry (the same to a few ulps).
+    pub(crate) fn project_unit(&self, u: [f64; 3]) -> (f64, f64) {
+        let dot = |a: [f64; 3]| a[0] * u[0] + a[1] * u[1] + a[2] * u[2];
+        (dot(self.east), dot(self.north))
     }
 
     /// (x, y) in km of a point (lon, lat).
@@ -584,6 +601,11 @@ mod tests {
         let (x, y) = p.project(11.3, 40.2);
         let (lon, lat) = p.unproject(x, y);
         assert!((lon - 11.3).abs() < 1e-12 && (lat - 40.2).abs() < 1e-12);
+        let (ux, uy) = p.project_unit(unit_vector(11.3, 40.2));
+        assert!(
+            (ux - x).abs() < 1e-10 && (uy - y).abs() < 1e-10,
+            "{ux} {uy} vs {x} {y}"
+        );
     }
 
     #[test]

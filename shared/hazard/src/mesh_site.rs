@@ -10,11 +10,10 @@
 //! same distances, and of equal nearest nodes the first in row-major order (numpy's
 //! `argmin`, which OpenQuake's closest point follows).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::distance::{Site, chord};
-use crate::geo::{Projection, to_cartesian};
+use crate::geo::{Projection, to_cartesian, unit_vector};
 use crate::surface::{FaultMesh, MeshWindow};
 
 /// The values of one fault mesh for one site: the distances from the site to every node and
@@ -37,8 +36,11 @@ pub(crate) struct MeshSiteCache {
     /// Per segment (row r, columns c and c + 1, at `r × (cols − 1) + c`): the Rx pieces of
     /// a top edge starting with it, running through it, ending with it; NaN until needed.
     rx: Vec<[f64; 3]>,
-    /// Per window (first row, first column, rows, columns): its outline, projected.
-    outlines: HashMap<[usize; 4], Outline>,
+    /// Per rupture from `outlines_from` on, its window's outline, once asked for: the
+    /// ruptures of a mesh come in a run, and in the same order for every site, so the
+    /// outlines are read in the order they lie in memory.
+    outlines: Vec<Option<Outline>>,
+    outlines_from: usize,
 }
 
 /// The outline of a mesh window in the orthographic projection centred on the window's
@@ -46,8 +48,63 @@ pub(crate) struct MeshSiteCache {
 /// measure against, the same for every site.
 pub(crate) struct Outline {
     pub(crate) projection: Projection,
-    /// The perimeter's nodes, projected (km), not closed.
-    pub(crate) ring: Vec<(f64, f64)>,
+    /// The perimeter's edges, projected (km): from (x1, y1) to (x2, y2), the last back to
+    /// the first node, with 1 / length² (0 for a point).
+    pub(crate) edges: Vec<[f64; 5]>,
+    /// The bounding box (x min, x max, y min, y max) of every [`Outline::BLOCK`] edges in a
+    /// row: a site's distance to it bounds its distance to them from below.
+    pub(crate) blocks: Vec<[f64; 4]>,
+}
+
+impl Outline {
+    fn of(m: &MeshWindow) -> Self {
+        let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
+        let projection = Projection::for_points(lonlat.iter().copied());
+        let ring: Vec<(f64, f64)> = m
+            .perimeter()
+            .map(|(r, c)| {
+                let p = m.at(r, c);
+                projection.project_unit(unit_vector(p[0], p[1]))
+            })
+            .collect();
+        let edges: Vec<[f64; 5]> = ring
+            .iter()
+            .zip(ring.iter().cycle().skip(1))
+            .map(|(&(x1, y1), &(x2, y2))| {
+                let len2 = (x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1);
+                [x1, y1, x2, y2, if len2 > 0.0 { 1.0 / len2 } else { 0.0 }]
+            })
+            .collect();
+        let blocks = edges
+            .chunks(Self::BLOCK)
+            .map(|block| {
+                block.iter().fold(
+                    [
+                        f64::INFINITY,
+                        f64::NEG_INFINITY,
+                        f64::INFINITY,
+                        f64::NEG_INFINITY,
+                    ],
+                    |[x0, x1, y0, y1], e| {
+                        [
+                            x0.min(e[0]).min(e[2]),
+                            x1.max(e[0]).max(e[2]),
+                            y0.min(e[1]).min(e[3]),
+                            y1.max(e[1]).max(e[3]),
+                        ]
+                    },
+                )
+            })
+            .collect();
+        Outline {
+            projection,
+            edges,
+            blocks,
+        }
+    }
+
+    /// Edges per bounding box.
+    pub(crate) const BLOCK: usize = 8;
 }
 
 impl MeshSiteCache {
@@ -87,22 +144,17 @@ impl MeshSiteCache {
         self.surface_minima.nearest(&self.surface, m).0
     }
 
-    /// The projected outline of window `m` (of the mesh the cache is for).
-    pub(crate) fn outline(&mut self, m: &MeshWindow) -> &Outline {
-        self.outlines
-            .entry([m.first_row, m.first_col, m.rows, m.cols])
-            .or_insert_with(|| {
-                let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
-                let projection = Projection::for_points(lonlat.iter().copied());
-                let ring = m
-                    .perimeter()
-                    .map(|(r, c)| {
-                        let p = m.at(r, c);
-                        projection.project(p[0], p[1])
-                    })
-                    .collect();
-                Outline { projection, ring }
-            })
+    /// The projected outline of window `m` of rupture `index` (of the mesh the cache is for).
+    pub(crate) fn outline(&mut self, index: usize, m: &MeshWindow) -> &Outline {
+        if self.outlines.is_empty() || index < self.outlines_from {
+            self.outlines.clear();
+            self.outlines_from = index;
+        }
+        let slot = index - self.outlines_from;
+        if slot >= self.outlines.len() {
+            self.outlines.resize_with(slot + 1, || None);
+        }
+        self.outlines[slot].get_or_insert_with(|| Outline::of(m))
     }
 
     /// The cached Rx piece `role` of segment `segment` (NaN until set).

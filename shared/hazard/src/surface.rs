@@ -265,8 +265,7 @@ impl MeshWindow {
 
     /// Cartesian coordinates of the node at (row, col).
     fn xyz(&self, row: usize, col: usize) -> [f64; 3] {
-        let p = self.at(row, col);
-        geo::to_cartesian(p[0], p[1], p[2])
+        self.mesh.xyz[(self.first_row + row) * self.mesh.cols + self.first_col + col]
     }
 
     /// The two triangles of every cell, as `RectangularMesh.triangulate` splits them: the

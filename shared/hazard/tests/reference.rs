@@ -189,11 +189,16 @@ fn compare(name: &str) {
                 ]
             };
             max.check(rrup, row, d.rrup, v(&format!("rrup_{s}")));
-            max.check(rhypo, row, d.rhypo, v(&format!("rhypo_{s}")));
-            max.check(repi, row, d.repi, v(&format!("repi_{s}")));
             let missing = |what: &str| format!("{what} missing for rupture {row}");
             let value =
                 |d: Option<f64>, what: &str| d.unwrap_or_else(|| panic!("{}", missing(what)));
+            max.check(
+                rhypo,
+                row,
+                value(d.rhypo, "rhypo"),
+                v(&format!("rhypo_{s}")),
+            );
+            max.check(repi, row, value(d.repi, "repi"), v(&format!("repi_{s}")));
             max.check(rjb, row, value(d.rjb, "rjb"), v(&format!("rjb_{s}")));
             max.check(rx, row, value(d.rx, "rx"), v(&format!("rx_{s}")));
             if strike_matches {

@@ -143,31 +143,35 @@ pub(crate) fn coordinate(x: f64) -> String {
 
 /// C's `%.<digits>E` (`exp` in capitals) or `%.<digits>e`, with OpenQuake's `-0` made `0`.
 pub(super) fn scientific(x: f64, digits: usize, upper: bool) -> String {
-    let formatted = if x.is_nan() {
-        "nan".to_owned()
-    } else if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }.to_owned()
-    } else {
-        let rust = format!("{x:.digits$e}");
-        let (mantissa, exp) = rust.split_once('e').unwrap_or((&rust, "0"));
-        let exp: i32 = exp.parse().unwrap_or(0);
-        let sign = if exp < 0 { '-' } else { '+' };
-        let mantissa = if mantissa
-            .trim_start_matches('-')
-            .chars()
-            .all(|c| c == '0' || c == '.')
-        {
-            mantissa.trim_start_matches('-')
+    if !x.is_finite() {
+        let text = if x.is_nan() {
+            "nan"
+        } else if x > 0.0 {
+            "inf"
         } else {
-            mantissa
+            "-inf"
         };
-        format!("{mantissa}e{sign}{:02}", exp.abs())
-    };
-    if upper {
-        formatted.to_uppercase()
-    } else {
-        formatted
+        return if upper {
+            text.to_uppercase()
+        } else {
+            text.to_owned()
+        };
     }
+    // Rust's `{:e}` rounds as C does (exactly) but writes the exponent bare: `1.5e-7`
+    let mut text = format!("{x:.digits$e}");
+    let at = text.find('e').unwrap_or(text.len());
+    let exp: i32 = text[at..]
+        .get(1..)
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(0);
+    text.truncate(at);
+    if text.starts_with('-') && text[1..].bytes().all(|c| c == b'0' || c == b'.') {
+        text.remove(0);
+    }
+    text.push(if upper { 'E' } else { 'e' });
+    text.push(if exp < 0 { '-' } else { '+' });
+    let _ = write!(text, "{:02}", exp.unsigned_abs());
+    text
 }
 
 /// A PoE or level in hazard exports: `%.6E`.
@@ -225,6 +229,10 @@ mod tests {
         assert_eq!(value(1234.5), "1.234500E+03");
         assert_eq!(value(1e-120), "1.000000E-120");
         assert_eq!(scientific(0.5, 7, false), "5.0000000e-01");
+        assert_eq!(value(-2.5e-3), "-2.500000E-03");
+        assert_eq!(value(-1e-9), "-1.000000E-09");
+        assert_eq!(value(f64::NAN), "NAN");
+        assert_eq!(scientific(f64::NEG_INFINITY, 5, false), "-inf");
     }
 
     #[test]

@@ -106,42 +106,60 @@ fn source_path(c: &[f64; 10], mh: f64, mag: f64, rake: f64, rjb: f64) -> f64 {
 
 /// The site term (ln of the amplification from 760 m/s to `vs30`, equations 6-13) for
 /// the motion `pga4nl` (g) on rock and the [`COEFFS_SOIL`] `blin`, `b1`, `b2` of the IMT.
-pub(crate) fn site_term(vs30: f64, pga4nl: f64, [blin, b1, b2]: [f64; 3]) -> f64 {
-    blin * (vs30 / 760.0).ln() + nonlinear_term(pga4nl, nonlinear_slope(vs30, b1, b2))
+pub(crate) fn site_term(vs30: f64, pga4nl: f64, soil: [f64; 3]) -> f64 {
+    site_term_ln(vs30, (vs30 / VREF).ln(), pga4nl.ln(), soil)
 }
 
-/// Nonlinear site slope (equations 13a-d).
-fn nonlinear_slope(vs30: f64, b1: f64, b2: f64) -> f64 {
+/// [`site_term`] given ln(`vs30` / 760) and ln(`pga4nl`).
+fn site_term_ln(vs30: f64, ln_vs30_ratio: f64, ln_pga4nl: f64, [blin, b1, b2]: [f64; 3]) -> f64 {
+    blin * ln_vs30_ratio + nonlinear_term(ln_pga4nl, nonlinear_slope(vs30, ln_vs30_ratio, b1, b2))
+}
+
+/// The reference velocity (m/s).
+const VREF: f64 = 760.0;
+
+/// Nonlinear site slope (equations 13a-d), given ln(`vs30` / 760).
+fn nonlinear_slope(vs30: f64, ln_vs30_ratio: f64, b1: f64, b2: f64) -> f64 {
     const V1: f64 = 180.0;
     const V2: f64 = 300.0;
-    const VREF: f64 = 760.0;
     if vs30 <= V1 {
         b1
     } else if vs30 <= V2 {
-        (b1 - b2) * (vs30 / V2).ln() / (V1 / V2).ln() + b2
+        // ln(vs30 / V2) = ln(vs30 / 760) − ln(V2 / 760)
+        (b1 - b2) * (ln_vs30_ratio - LN_V2_VREF) / LN_V1_V2 + b2
     } else if vs30 < VREF {
-        b2 * (vs30 / VREF).ln() / (V2 / VREF).ln()
+        b2 * ln_vs30_ratio / LN_V2_VREF
     } else {
         0.0
     }
 }
 
-/// Nonlinear site term (equations 8a-c) for rock PGA `pga4nl` in g.
-fn nonlinear_term(pga4nl: f64, bnl: f64) -> f64 {
-    const A1: f64 = 0.03;
-    const A2: f64 = 0.09;
-    const PGA_LOW: f64 = 0.06;
-    if pga4nl <= A1 {
-        bnl * (PGA_LOW / 0.1).ln()
-    } else if pga4nl <= A2 {
-        let dx = (A2 / A1).ln();
-        let dy = bnl * (A2 / PGA_LOW).ln();
+/// ln(300 / 760) and ln(180 / 300): the velocities bounding the nonlinear slope's pieces.
+const LN_V2_VREF: f64 = -0.9295359586241757;
+const LN_V1_V2: f64 = -0.5108256237659907;
+
+/// ln of the rock PGA (g) below which the nonlinear term is constant (`a1` = 0.03 g).
+const LN_A1: f64 = -3.506557897319982;
+/// ln of the rock PGA (g) above which it is linear in ln PGA (`a2` = 0.09 g).
+const LN_A2: f64 = -2.4079456086518722;
+/// ln of `pga_low` (0.06 g).
+const LN_PGA_LOW: f64 = -2.8134107167600364;
+/// ln 0.1 (g).
+const LN_TENTH: f64 = -2.3025850929940455;
+
+/// Nonlinear site term (equations 8a-c) for the ln of the rock PGA in g, `ln_pga4nl`.
+fn nonlinear_term(ln_pga4nl: f64, bnl: f64) -> f64 {
+    if ln_pga4nl <= LN_A1 {
+        bnl * (LN_PGA_LOW - LN_TENTH)
+    } else if ln_pga4nl <= LN_A2 {
+        let dx = LN_A2 - LN_A1;
+        let dy = bnl * (LN_A2 - LN_PGA_LOW);
         let c = (3.0 * dy - bnl * dx) / (dx * dx);
         let d = -(2.0 * dy - bnl * dx) / (dx * dx * dx);
-        let l = (pga4nl / A1).ln();
-        bnl * (PGA_LOW / 0.1).ln() + c * l * l + d * l * l * l
-    } else if pga4nl > A2 {
-        bnl * (pga4nl / 0.1).ln()
+        let l = ln_pga4nl - LN_A1;
+        bnl * (LN_PGA_LOW - LN_TENTH) + c * l * l + d * l * l * l
+    } else if ln_pga4nl > LN_A2 {
+        bnl * (ln_pga4nl - LN_TENTH)
     } else {
         0.0
     }
@@ -161,13 +179,20 @@ fn compute(
     let [mh, s_intra, s_inter, s_total] =
         CoeffTable::get(&COEFFS, NAME, imt, ["Mh", "sigma", "tau", "std"])?;
     let soil = CoeffTable::get(&COEFFS_SOIL, NAME, imt, ["blin", "b1", "b2"])?;
+    // the same for every IMT
+    let ln_pga4nl = ctx.derived("BooreAtkinson2008: ln PGA on rock", |ctx| {
+        (0..ctx.mag.len())
+            .map(|i| source_path(&c_pga, mh_pga, ctx.mag[i], ctx.rake[i], ctx.rjb[i]))
+            .collect()
+    });
+    let ln_vs30_ratio = ctx.derived("ln(vs30 / 760)", |ctx| {
+        ctx.vs30.iter().map(|v| (v / VREF).ln()).collect()
+    });
     for i in 0..mean.len() {
         let (mag, rake, rjb, vs30) = (ctx.mag[i], ctx.rake[i], ctx.rjb[i], ctx.vs30[i]);
-        let ln_pga4nl = source_path(&c_pga, mh_pga, mag, rake, rjb);
-        let pga4nl = ln_pga4nl.exp();
-        let site = site_term(vs30, pga4nl, soil);
+        let site = site_term_ln(vs30, ln_vs30_ratio[i], ln_pga4nl[i], soil);
         mean[i] = if *imt == Imt::Pga {
-            pga4nl.ln() + site
+            ln_pga4nl[i] + site
         } else {
             source_path(&c, mh, mag, rake, rjb) + site
         };
@@ -176,4 +201,19 @@ fn compute(
         phi[i] = s_intra;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logarithm_constants() {
+        assert_eq!(LN_A1, 0.03_f64.ln());
+        assert_eq!(LN_A2, 0.09_f64.ln());
+        assert_eq!(LN_PGA_LOW, 0.06_f64.ln());
+        assert_eq!(LN_TENTH, 0.1_f64.ln());
+        assert_eq!(LN_V2_VREF, (300.0_f64 / 760.0).ln());
+        assert_eq!(LN_V1_V2, (180.0_f64 / 300.0).ln());
+    }
 }

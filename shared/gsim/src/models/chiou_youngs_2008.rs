@@ -2,6 +2,8 @@
 //! of peak ground motion and response spectra", Earthquake Spectra 24(1),
 //! 173-215.
 
+use std::sync::Arc;
+
 use super::{clip, gsim_model};
 use crate::coeffs::{CoeffTable, table};
 use crate::{Contexts, GsimError, Imt};
@@ -58,8 +60,80 @@ const SITE: [&str; 8] = [
 ];
 const SIGMA: [&str; 5] = ["tau1", "tau2", "sig1", "sig2", "sig3"];
 
+/// What equation 13a and the site term of every IMT share, per context: the coefficients
+/// `c4`, `c4a`, `crb` and `cg3` are the same for every IMT (checked by a test).
+struct Shared {
+    /// (c4a − c4) ln √(rrup² + crb²).
+    far: Arc<[f64]>,
+    /// 1 / cosh(max(M − cg3, 0)).
+    decay: Arc<[f64]>,
+    /// Rx cos²δ, and F_HW (1 − √(rjb² + ztor²) / (rrup + 0.001)).
+    hanging_rx: Arc<[f64]>,
+    hanging_factor: Arc<[f64]>,
+    /// min(ln(vs30 / 1130), 0).
+    ln_vs30: Arc<[f64]>,
+    /// Z1.0 (m), the default from vs30 (equation 1) where unknown (-999).
+    z1: Arc<[f64]>,
+}
+
+impl Shared {
+    fn of(ctx: &Contexts, c: &[f64; 19]) -> Self {
+        let [_, _, _, _, _, c4, c4a, .., crb, _, _, cg3] = *c;
+        let n = ctx.mag.len();
+        Shared {
+            far: ctx.derived("ChiouYoungs2008: (c4a - c4) ln sqrt(rrup2 + crb2)", |ctx| {
+                ctx.rrup
+                    .iter()
+                    .map(|r| (c4a - c4) * (r * r + crb * crb).sqrt().ln())
+                    .collect()
+            }),
+            decay: ctx.derived("ChiouYoungs2008: 1 / cosh(max(M - cg3, 0))", |ctx| {
+                ctx.mag
+                    .iter()
+                    .map(|m| 1.0 / (m - cg3).max(0.0).cosh())
+                    .collect()
+            }),
+            hanging_rx: ctx.derived("ChiouYoungs2008: rx cos2(dip)", |ctx| {
+                (0..n)
+                    .map(|i| {
+                        let cos_dip = ctx.dip[i].to_radians().cos();
+                        ctx.rx[i] * (cos_dip * cos_dip)
+                    })
+                    .collect()
+            }),
+            hanging_factor: ctx.derived("ChiouYoungs2008: hanging-wall factor", |ctx| {
+                (0..n)
+                    .map(|i| {
+                        let (rrup, rjb, rx, ztor) =
+                            (ctx.rrup[i], ctx.rjb[i], ctx.rx[i], ctx.ztor[i]);
+                        let fhw = (rx >= 0.0) as u8 as f64;
+                        fhw * (1.0 - (rjb * rjb + ztor * ztor).sqrt() / (rrup + 0.001))
+                    })
+                    .collect()
+            }),
+            ln_vs30: ctx.derived("ChiouYoungs2008: min(ln(vs30 / 1130), 0)", |ctx| {
+                ctx.vs30
+                    .iter()
+                    .map(|v| clip((v / 1130.0).ln(), f64::NEG_INFINITY, 0.0))
+                    .collect()
+            }),
+            z1: ctx.derived("ChiouYoungs2008: z1", |ctx| {
+                (0..n)
+                    .map(|i| match ctx.z1pt0[i] {
+                        -999.0 => {
+                            let v = ctx.vs30[i];
+                            (28.5 - 3.82 / 8.0 * (v.powi(8) + 378.7f64.powi(8)).ln()).exp()
+                        }
+                        z => z,
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
 /// Reference-rock (vs30 = 1130 m/s) ln-motion, equation 13a.
-fn ln_y_ref(c: &[f64; 19], ctx: &Contexts, i: usize) -> f64 {
+fn ln_y_ref(c: &[f64; 19], ctx: &Contexts, shared: &Shared, i: usize) -> f64 {
     let [
         c1,
         c1a,
@@ -67,7 +141,7 @@ fn ln_y_ref(c: &[f64; 19], ctx: &Contexts, i: usize) -> f64 {
         c2,
         c3,
         c4,
-        c4a,
+        _c4a,
         c5,
         c6,
         c7,
@@ -76,26 +150,21 @@ fn ln_y_ref(c: &[f64; 19], ctx: &Contexts, i: usize) -> f64 {
         cn,
         cm,
         chm,
-        crb,
+        _crb,
         cg1,
         cg2,
-        cg3,
+        _cg3,
     ] = *c;
-    let (mag, rake, dip, ztor) = (ctx.mag[i], ctx.rake[i], ctx.dip[i], ctx.ztor[i]);
-    let (rrup, rjb, rx) = (ctx.rrup[i], ctx.rjb[i], ctx.rx[i]);
+    let (mag, rake, ztor, rrup) = (ctx.mag[i], ctx.rake[i], ctx.ztor[i], ctx.rrup[i]);
     let frv = (30.0..=150.0).contains(&rake) as u8 as f64;
     let fnm = (-120.0..=-60.0).contains(&rake) as u8 as f64;
-    let fhw = (rx >= 0.0) as u8 as f64;
-    let cos_dip = dip.to_radians().cos();
     c1 + (c1a * frv + c1b * fnm + c7 * (ztor - 4.0))
         + c2 * (mag - 6.0)
         + (c2 - c3) / cn * (1.0 + (cn * (cm - mag)).exp()).ln()
         + c4 * (rrup + c5 * (c6 * (mag - chm).max(0.0)).cosh()).ln()
-        + (c4a - c4) * (rrup * rrup + crb * crb).sqrt().ln()
-        + (cg1 + cg2 / (mag - cg3).max(0.0).cosh()) * rrup
-        + c9 * fhw
-            * (rx * (cos_dip * cos_dip) / c9a).tanh()
-            * (1.0 - (rjb * rjb + ztor * ztor).sqrt() / (rrup + 0.001))
+        + shared.far[i]
+        + (cg1 + cg2 * shared.decay[i]) * rrup
+        + c9 * (shared.hanging_rx[i] / c9a).tanh() * shared.hanging_factor[i]
 }
 
 fn compute(
@@ -110,22 +179,25 @@ fn compute(
     let [phi1, phi2, phi3, phi4, phi5, phi6, phi7, phi8] =
         CoeffTable::get(&COEFFS, NAME, imt, SITE)?;
     let [tau1, tau2, sig1, sig2, sig3] = CoeffTable::get(&COEFFS, NAME, imt, SIGMA)?;
+    let shared = Shared::of(ctx, &c);
+    let shallow = ctx.derived("ChiouYoungs2008: 1 / cosh(0.15 max(z1 - 15, 0))", |_| {
+        shared
+            .z1
+            .iter()
+            .map(|z1| 1.0 / (0.15 * clip(z1 - 15.0, 0.0, f64::INFINITY)).cosh())
+            .collect()
+    });
     let exp2 = (phi3 * (1130.0 - 360.0)).exp();
     for i in 0..mean.len() {
-        let (mag, vs30) = (ctx.mag[i], ctx.vs30[i]);
-        let ln_ref = ln_y_ref(&c, ctx, i);
+        let (mag, vs30, z1) = (ctx.mag[i], ctx.vs30[i], shared.z1[i]);
+        let ln_ref = ln_y_ref(&c, ctx, &shared, i);
         let y_ref = ln_ref.exp();
         let exp1 = (phi3 * (clip(vs30, f64::NEG_INFINITY, 1130.0) - 360.0)).exp();
-        let z1 = match ctx.z1pt0[i] {
-            -999.0 => (28.5 - 3.82 / 8.0 * (vs30.powi(8) + 378.7f64.powi(8)).ln()).exp(),
-            z => z,
-        };
         let deep = phi5 * (1.0 - 1.0 / (phi6 * clip(z1 - phi7, 0.0, f64::INFINITY)).cosh());
-        let shallow = phi8 / (0.15 * clip(z1 - 15.0, 0.0, f64::INFINITY)).cosh();
         mean[i] = ln_ref
-            + phi1 * clip((vs30 / 1130.0).ln(), f64::NEG_INFINITY, 0.0)
+            + phi1 * shared.ln_vs30[i]
             + phi2 * (exp1 - exp2) * ((y_ref + phi4) / phi4).ln()
-            + (deep + shallow);
+            + (deep + phi8 * shallow[i]);
         // Standard deviations, equations 19-21.
         let mag_test = clip(mag, 5.0, 7.0) - 5.0;
         let t = tau1 + (tau2 - tau1) / 2.0 * mag_test;
@@ -137,4 +209,22 @@ fn compute(
         phi[i] = sigma;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`Shared`] computes with the first IMT's coefficients what every IMT reads.
+    #[test]
+    fn shared_coefficients_are_the_same_for_every_imt() {
+        let first = CoeffTable::get(&COEFFS, NAME, &Imt::Pga, ["c4", "c4a", "crb", "cg3"]);
+        for period in [0.01, 0.1, 0.5, 1.0, 3.0, 10.0] {
+            let these =
+                CoeffTable::get(&COEFFS, NAME, &Imt::Sa(period), ["c4", "c4a", "crb", "cg3"]);
+            assert_eq!(these.unwrap(), first.clone().unwrap(), "SA({period})");
+        }
+        let pgv = CoeffTable::get(&COEFFS, NAME, &Imt::Pgv, ["c4", "c4a", "crb", "cg3"]);
+        assert_eq!(pgv.unwrap(), first.unwrap());
+    }
 }

@@ -49,6 +49,7 @@
 
 pub mod maps;
 mod normal;
+mod poes;
 pub mod sites;
 mod stats;
 
@@ -68,6 +69,7 @@ use crate::distance::{DistanceCache, Wanted};
 use crate::rupture::{PointRole, PointRupture};
 use crate::volcanic::VolcanicZones;
 use crate::{ErfParams, HazardError, RuptureSet, RuptureSurface, Site};
+use poes::{LnLevels, PoeAdder};
 
 /// OpenQuake's magnitude bounds of the integration distance (`MINMAG`, `MAXMAG`).
 const MIN_MAG: f64 = 2.5;
@@ -715,30 +717,7 @@ struct Chunk {
 
 impl Chunk {
     fn clear(&mut self) {
-        let c = &mut self.ctx;
-        for col in [
-            &mut c.mag,
-            &mut c.rake,
-            &mut c.dip,
-            &mut c.ztor,
-            &mut c.width,
-            &mut c.hypo_depth,
-            &mut c.vs30,
-            &mut c.z1pt0,
-            &mut c.z2pt5,
-            &mut c.z_sed,
-            &mut c.rrup,
-            &mut c.rjb,
-            &mut c.rx,
-            &mut c.ry0,
-            &mut c.rhypo,
-            &mut c.repi,
-            &mut c.azimuth,
-            &mut c.rvolc,
-        ] {
-            col.clear();
-        }
-        c.vs30measured.clear();
+        self.ctx.clear();
         self.site.clear();
         self.rate.clear();
     }
@@ -752,7 +731,8 @@ fn accumulate(
     chunk: &mut Chunk,
     gsims: &[Box<dyn Gsim>],
     params: &ClassicalParams,
-    sf: &normal::TruncatedSf,
+    adder: &mut PoeAdder,
+    ln_levels: &[LnLevels],
     num_levels: usize,
     exponent: &mut [Vec<f64>],
 ) -> Result<(), HazardError> {
@@ -769,11 +749,10 @@ fn accumulate(
         buf.resize(n, 0.0);
     }
     let t = params.investigation_time;
-    let truncation = params.truncation_level;
     for (g, gsim) in gsims.iter().enumerate() {
         let out = &mut exponent[g];
         let mut offset = 0;
-        for imt in &params.imts {
+        for (imt, levels) in params.imts.iter().zip(ln_levels) {
             gsim.compute(
                 &chunk.ctx,
                 &imt.imt,
@@ -794,32 +773,8 @@ fn accumulate(
                     }
                 }
             }
-            let ln_levels: Vec<f64> = imt.levels.iter().map(|l| l.ln()).collect();
-            let increasing = ln_levels.windows(2).all(|w| w[0] <= w[1]);
-            for i in 0..n {
-                let (mean, sig) = (chunk.mean[i], chunk.sig[i]);
-                let row = chunk.site[i] * num_levels + offset;
-                let row = &mut out[row..row + ln_levels.len()];
-                let exposure = chunk.rate[i] * t;
-                for (sum, &ln_iml) in row.iter_mut().zip(&ln_levels) {
-                    let x = (ln_iml - mean) / sig;
-                    // beyond the truncation the PoE is exactly 0 (no factor: nor for the
-                    // higher levels) or, in float32, exactly 1
-                    if x >= truncation {
-                        if increasing {
-                            break;
-                        }
-                        continue;
-                    }
-                    let poe = if x <= -truncation {
-                        1.0
-                    } else {
-                        // OpenQuake keeps PoEs in float32
-                        sf.at(x) as f32 as f64
-                    };
-                    *sum += exposure * poe;
-                }
-            }
+            let place = |i: usize| (chunk.site[i] * num_levels + offset, chunk.rate[i] * t);
+            adder.add(levels, out, &chunk.mean, &chunk.sig, place);
             offset += imt.levels.len();
         }
     }
@@ -905,12 +860,20 @@ fn trt_pnes(
         )));
     }
     let sf = normal::TruncatedSf::new(params.truncation_level);
+    let mut adder = PoeAdder::new(&sf, params.truncation_level);
+    let ln_levels: Vec<LnLevels> = params
+        .imts
+        .iter()
+        .map(|i| LnLevels::new(&i.levels))
+        .collect();
     let distances = params.integration_distance(trt);
     let (Some(&(min_mag, _)), Some(&(max_mag, _))) = (distances.first(), distances.last()) else {
         return Ok(vec![vec![1.0; size]; gsims.len()]);
     };
     let points = PointFilter::new(rups, &distances, params, trt);
     let wanted = Wanted {
+        hypocentral: needs.distance.contains(&DistanceParam::Rhypo)
+            || needs.distance.contains(&DistanceParam::Repi),
         rjb: needs.distance.contains(&DistanceParam::Rjb),
         rx: needs.distance.contains(&DistanceParam::Rx),
         ry0: needs.distance.contains(&DistanceParam::Ry0),
@@ -921,6 +884,8 @@ fn trt_pnes(
     let mut shared = DistanceCache::default();
     // the only distances not computed: those of ruptures on several planes
     let not_multi = |what: &str| unsupported(format!("{what} of ruptures on several planes"));
+    // (`wanted` asks for rhypo and repi whenever a GSIM needs them)
+    let wanted_but = |what: &str| invalid(format!("{what} was needed but not computed"));
     // The contexts of rupture `r` (prepared) and site `s`, if any, into `chunk`.
     let add = |chunk: &mut Chunk,
                shared: &mut DistanceCache,
@@ -978,8 +943,8 @@ fn trt_pnes(
                 DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| not_multi("rjb"))?),
                 DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| not_multi("rx"))?),
                 DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| not_multi("ry0"))?),
-                DistanceParam::Rhypo => (&mut c.rhypo, d.rhypo),
-                DistanceParam::Repi => (&mut c.repi, d.repi),
+                DistanceParam::Rhypo => (&mut c.rhypo, d.rhypo.ok_or_else(|| wanted_but("rhypo"))?),
+                DistanceParam::Repi => (&mut c.repi, d.repi.ok_or_else(|| wanted_but("repi"))?),
                 DistanceParam::Azimuth => (
                     &mut c.azimuth,
                     d.azimuth.ok_or_else(|| not_multi("azimuth"))?,
@@ -1023,6 +988,19 @@ fn trt_pnes(
     // The ruptures of one fault mesh go site by site, sharing what they have in common for
     // a site; the others one by one. Either way each site's contexts come in rupture order,
     // so its sums are the same.
+    let mut accumulate_chunk = |chunk: &mut Chunk| {
+        accumulate(
+            chunk,
+            gsims,
+            params,
+            &mut adder,
+            &ln_levels,
+            num_levels,
+            &mut exponent,
+        )?;
+        chunk.clear();
+        Ok::<_, HazardError>(())
+    };
     let (mut first, mut group) = (0, Vec::new());
     while first < rups.len() {
         let end = same_mesh_end(rups, first);
@@ -1033,13 +1011,12 @@ fn trt_pnes(
                 add(&mut chunk, &mut shared, r, s)?;
             }
             if chunk.site.len() >= CHUNK {
-                accumulate(&mut chunk, gsims, params, &sf, num_levels, &mut exponent)?;
-                chunk.clear();
+                accumulate_chunk(&mut chunk)?;
             }
         }
         first = end;
     }
-    accumulate(&mut chunk, gsims, params, &sf, num_levels, &mut exponent)?;
+    accumulate_chunk(&mut chunk)?;
     for value in exponent.iter_mut().flatten() {
         *value = (-*value).exp();
     }

@@ -179,21 +179,49 @@ impl TruncatedSf {
         }
     }
 
+    /// Nodes of the table per unit of the standard normal variable.
+    pub(crate) const NODES_PER_UNIT: f64 = NODES_PER_UNIT;
+
     /// The survival function at `x`, in [0, 1].
     #[inline]
     pub(crate) fn at(&self, x: f64) -> f64 {
         let u = (x - self.start) * NODES_PER_UNIT;
         // also false for NaN
         if u >= 0.0 && u < self.intervals.len() as f64 {
-            // within the table u < 2^31: an i32 converts both ways in one instruction each,
-            // where usize takes several (measured: a third of the time of a lookup)
-            let i = u as i32;
-            let t = u - f64::from(i);
-            let [a, b, c, d] = self.intervals[i as usize];
-            (a + t * (b + t * (c + t * d))).clamp(0.0, 1.0)
+            self.tabulated(x)
         } else {
-            truncnorm_sf(self.phi_b, x)
+            self.exact(x)
         }
+    }
+
+    /// The tabulated values' domain `[start, end)`: [`at`](Self::at) is
+    /// [`tabulated`](Self::tabulated) there, [`exact`](Self::exact) elsewhere.
+    pub(crate) fn domain(&self) -> (f64, f64) {
+        let end = self.start + self.intervals.len() as f64 / NODES_PER_UNIT;
+        (self.start, end)
+    }
+
+    /// The interpolation at `x`, within [`domain`](Self::domain).
+    #[inline]
+    pub(crate) fn tabulated(&self, x: f64) -> f64 {
+        let u = (x - self.start) * NODES_PER_UNIT;
+        // within the table u < 2^31: an i32 converts both ways in one instruction each,
+        // where usize takes several (measured: a third of the time of a lookup); clamped
+        // for an `x` a rounding beyond the end
+        let i = (u as i32).clamp(0, self.intervals.len() as i32 - 1);
+        let t = u - f64::from(i);
+        let [a, b, c, d] = self.intervals[i as usize];
+        (a + t * (b + t * (c + t * d))).clamp(0.0, 1.0)
+    }
+
+    /// The exact function ([`truncnorm_sf`]) at `x`.
+    pub(crate) fn exact(&self, x: f64) -> f64 {
+        truncnorm_sf(self.phi_b, x)
+    }
+
+    /// Per interval of the table, the coefficients of the cubic (see the fields).
+    pub(crate) fn intervals(&self) -> &[[f64; 4]] {
+        &self.intervals
     }
 }
 
