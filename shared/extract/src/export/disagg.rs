@@ -31,10 +31,7 @@ enum Spec {
 }
 
 fn missing(dataset: &str) -> ExportError {
-    ExportError::Missing {
-        dataset: dataset.to_owned(),
-        kind: "disaggregation".to_owned(),
-    }
+    ExportError::missing(dataset, "disaggregation")
 }
 
 fn floats(ds: &Datastore, path: &str) -> Result<(Vec<f64>, Vec<usize>), ExportError> {

@@ -23,10 +23,7 @@ pub(super) fn extracted(
         .collect();
     extract(ds, what, &params).map_err(|err| match err {
         ExtractError::Datastore(err) => ExportError::Datastore(err),
-        other => ExportError::Missing {
-            dataset: other.to_string(),
-            kind: what.to_owned(),
-        },
+        other => ExportError::missing(other.to_string(), what),
     })
 }
 
@@ -36,10 +33,8 @@ pub(super) fn member<'a>(
     name: &str,
     what: &str,
 ) -> Result<&'a crate::extract::NpyArray, ExportError> {
-    npz.get(name).ok_or_else(|| ExportError::Missing {
-        dataset: name.to_owned(),
-        kind: what.to_owned(),
-    })
+    npz.get(name)
+        .ok_or_else(|| ExportError::missing(name, what))
 }
 
 fn is_scenario(ds: &Datastore) -> Result<bool, ExportError> {
@@ -94,10 +89,7 @@ pub(super) fn export_ruptures(
     let npz = extracted(ds, "rupture_info", &[("boundaries", "no")])?;
     let table = Table::from_npy(member(&npz, "array", "rupture_info")?, "rupture_info")?;
     let Some(Column::Int(ids)) = table.column("rup_id") else {
-        return Err(ExportError::Missing {
-            dataset: "rup_id".into(),
-            kind: "rupture_info".into(),
-        });
+        return Err(ExportError::missing("rup_id", "rupture_info"));
     };
     let mut order: Vec<usize> = (0..ids.len()).collect();
     order.sort_by_key(|&i| ids[i]);

@@ -20,10 +20,10 @@ fn frame(ds: &Datastore, group: &str) -> Result<Table, ExportError> {
     let names = match ds.attr(group, "__pdcolumns__")? {
         AttrValue::Str(names) => names,
         _ => {
-            return Err(ExportError::Missing {
-                dataset: format!("{group}.__pdcolumns__"),
-                kind: group.to_owned(),
-            });
+            return Err(ExportError::missing(
+                format!("{group}.__pdcolumns__"),
+                group,
+            ));
         }
     };
     let mut table = Table::default();
@@ -45,13 +45,6 @@ fn complete_sites(ds: &Datastore) -> Result<Table, ExportError> {
             "sitecol"
         },
     )
-}
-
-fn missing(dataset: &str, kind: &str) -> ExportError {
-    ExportError::Missing {
-        dataset: dataset.to_owned(),
-        kind: kind.to_owned(),
-    }
 }
 
 /// `gmf-data_<calc>.csv`, `sigma_epsilon_<calc>.csv` (when stored) and
@@ -77,14 +70,14 @@ pub(super) fn export_gmf_data(
             "site_id",
             sites
                 .column("sids")
-                .ok_or_else(|| missing("sids", "sitemesh"))?
+                .ok_or_else(|| ExportError::missing("sids", "sitemesh"))?
                 .clone(),
         ),
     }
     for name in ["lon", "lat"] {
         let column = sites
             .column(name)
-            .ok_or_else(|| missing(name, "sitemesh"))?;
+            .ok_or_else(|| ExportError::missing(name, "sitemesh"))?;
         mesh.push(name, column.clone());
     }
     let path = target.path("sitemesh", "csv");
@@ -98,7 +91,7 @@ pub(super) fn export_gmf_data(
     let gmfs = frame(ds, "gmf_data")?;
     let ints = |name: &str| match gmfs.column(name) {
         Some(Column::Int(v)) => Ok(v.clone()),
-        _ => Err(missing(&format!("gmf_data/{name}"), "gmf_data")),
+        _ => Err(ExportError::missing(format!("gmf_data/{name}"), "gmf_data")),
     };
     let (eids, sids) = (ints("eid")?, ints("sid")?);
     let mut order: Vec<usize> = (0..eids.len()).collect();
@@ -111,7 +104,9 @@ pub(super) fn export_gmf_data(
                 usize::try_from(sids[i])
                     .ok()
                     .and_then(|s| ids.get(s).cloned())
-                    .ok_or_else(|| missing("gmf_data/sid", "a site of the site collection"))
+                    .ok_or_else(|| {
+                        ExportError::missing("gmf_data/sid", "a site of the site collection")
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let at = table.names.iter().position(|n| n == "sid");
@@ -146,14 +141,14 @@ pub(super) fn export_gmf_data(
         let event_ids = ds
             .read_dataset_raw(events)?
             .field("id")
-            .ok_or_else(|| missing(&format!("{events}/id"), "sigma_epsilon"))?
+            .ok_or_else(|| ExportError::missing(format!("{events}/id"), "sigma_epsilon"))?
             .to_i64(events)?;
         if let Some(Column::Int(eids)) = table.columns.first_mut() {
             for eid in eids.iter_mut() {
                 *eid = usize::try_from(*eid)
                     .ok()
                     .and_then(|e| event_ids.get(e).copied())
-                    .ok_or_else(|| missing("sigma_epsilon/eid", "an event"))?;
+                    .ok_or_else(|| ExportError::missing("sigma_epsilon/eid", "an event"))?;
             }
             let mut order: Vec<usize> = (0..eids.len()).collect();
             order.sort_by_key(|&i| eids[i]);
@@ -197,8 +192,8 @@ pub(super) fn export_avg_gmf(ds: &Datastore, target: &Target) -> Result<Vec<Path
     }
     for (imt, column) in values {
         if column.len() != sites.len() {
-            return Err(missing(
-                &format!("avg_gmf of {imt}"),
+            return Err(ExportError::missing(
+                format!("avg_gmf of {imt}"),
                 "the sites of the other IMTs",
             ));
         }

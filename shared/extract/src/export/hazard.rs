@@ -85,10 +85,9 @@ impl Arrays {
         } else {
             (&self.rlzs, "the -rlzs array")
         };
-        let array = array.as_ref().ok_or_else(|| ExportError::Missing {
-            dataset: name.to_owned(),
-            kind: kind.name.clone(),
-        })?;
+        let array = array
+            .as_ref()
+            .ok_or_else(|| ExportError::missing(name, kind.name.clone()))?;
         Ok(array
             .array
             .slice(ndarray::s![site, kind.index, imt, ..])
@@ -308,10 +307,7 @@ pub(super) fn export_maps_stats(
     let imts: Vec<String> = oq.hazard_imtls()?.into_iter().map(|(imt, _)| imt).collect();
     let time = oq
         .investigation_time()
-        .ok_or_else(|| ExportError::Missing {
-            dataset: "investigation_time".into(),
-            kind: "hmaps-stats".into(),
-        })?;
+        .ok_or_else(|| ExportError::missing("investigation_time", "hmaps-stats"))?;
     let maps = ds.hazard(HazardKind::MapsStats)?;
     let stats = maps.labels("stat").unwrap_or_default();
     let sites = Sites::read(ds, false)?;

@@ -45,6 +45,16 @@ pub enum ExportError {
     },
 }
 
+impl ExportError {
+    /// [`ExportError::Missing`]: the datastore has no `dataset` for `kind`.
+    pub(crate) fn missing(dataset: impl Into<String>, kind: impl Into<String>) -> Self {
+        ExportError::Missing {
+            dataset: dataset.into(),
+            kind: kind.into(),
+        }
+    }
+}
+
 /// An output a datastore holds, with the formats this crate exports it in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputSpec {

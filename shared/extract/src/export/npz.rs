@@ -17,10 +17,7 @@ pub(super) fn export(
 ) -> Result<Vec<PathBuf>, ExportError> {
     let npz = extract(ds, output_type, &[]).map_err(|err| match err {
         ExtractError::Datastore(err) => ExportError::Datastore(err),
-        other => ExportError::Missing {
-            dataset: other.to_string(),
-            kind: output_type.to_owned(),
-        },
+        other => ExportError::missing(other.to_string(), output_type),
     })?;
     let bytes = npz.to_bytes().map_err(|reason| ExportError::Io {
         path: target.dir.to_path_buf(),

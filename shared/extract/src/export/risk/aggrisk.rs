@@ -128,10 +128,7 @@ pub(super) fn loss_type_name(id: i64) -> Result<&'static str, ExportError> {
         .ok()
         .and_then(|i| LOSS_TYPES.get(i))
         .copied()
-        .ok_or_else(|| ExportError::Missing {
-            dataset: "loss_id".to_owned(),
-            kind: format!("loss type {id}"),
-        })
+        .ok_or_else(|| ExportError::missing("loss_id", format!("loss type {id}")))
 }
 
 /// A table stored column-wise (`__pdcolumns__`).
@@ -163,10 +160,10 @@ impl Table {
     }
 
     pub(super) fn malformed(&self, column: &str) -> ExportError {
-        ExportError::Missing {
-            dataset: format!("{}/{column}", self.name),
-            kind: format!("the {} table", self.name),
-        }
+        ExportError::missing(
+            format!("{}/{column}", self.name),
+            format!("the {} table", self.name),
+        )
     }
 }
 
@@ -180,10 +177,7 @@ impl ExposedValues {
     pub(super) fn read(ds: &Datastore) -> Result<ExposedValues, ExportError> {
         let raw = ds.read_dataset_raw("agg_values")?;
         let oqcloud_datastore::DType::Compound { fields, .. } = &raw.dtype else {
-            return Err(ExportError::Missing {
-                dataset: "agg_values".to_owned(),
-                kind: "exposed values".to_owned(),
-            });
+            return Err(ExportError::missing("agg_values", "exposed values"));
         };
         let fields = fields
             .iter()

@@ -20,10 +20,7 @@ pub(super) fn export(
     target: &Target,
     output_type: &str,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let missing = |what: &str| ExportError::Missing {
-        dataset: what.to_owned(),
-        kind: output_type.to_owned(),
-    };
+    let missing = |what: &str| ExportError::missing(what, output_type);
     let loss_types = loss_types(ds).map_err(extract_error(output_type))?;
     let mut columns = Vec::new();
     for lt in &loss_types {

@@ -19,10 +19,7 @@ pub(super) fn export(
     target: &Target,
     output_type: &str,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let missing = |what: &str| ExportError::Missing {
-        dataset: what.to_owned(),
-        kind: output_type.to_owned(),
-    };
+    let missing = |what: &str| ExportError::missing(what, output_type);
     if !ds.contains(output_type) {
         return Err(missing(output_type));
     }
@@ -104,10 +101,7 @@ pub(super) fn export(
 /// of a realization (`investigation_time` × `ses_per_logic_tree_path`).
 fn time_ratio(ds: &Datastore) -> Result<f64, ExportError> {
     let oq = ds.oqparam()?;
-    let missing = || ExportError::Missing {
-        dataset: "investigation_time".to_owned(),
-        kind: "event based damage".to_owned(),
-    };
+    let missing = || ExportError::missing("investigation_time", "event based damage");
     let time = oq.investigation_time().ok_or_else(missing)?;
     let ses = oq
         .params

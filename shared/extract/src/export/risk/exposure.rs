@@ -36,10 +36,7 @@ fn assets_csv(ds: &Datastore, target: &Target) -> Result<PathBuf, ExportError> {
     let mut tagnames = assets.tag_names();
     tagnames.sort_unstable();
     let DType::Compound { fields, .. } = &array.dtype else {
-        return Err(ExportError::Missing {
-            dataset: "assetcol/array records".to_owned(),
-            kind: "exposure".to_owned(),
-        });
+        return Err(ExportError::missing("assetcol/array records", "exposure"));
     };
     let mut header = Vec::new();
     let mut columns: Vec<Vec<String>> = Vec::new();
@@ -83,10 +80,7 @@ fn exposure_xml(ds: &Datastore, assets_file: &str) -> Result<String, ExportError
     let column = |name: &str| -> Result<Vec<String>, ExportError> {
         Ok(cost_types
             .field(name)
-            .ok_or_else(|| ExportError::Missing {
-                dataset: format!("exposure {name}"),
-                kind: "exposure".to_owned(),
-            })?
+            .ok_or_else(|| ExportError::missing(format!("exposure {name}"), "exposure"))?
             .to_strings("exposure")?)
     };
     let (loss_types, kinds, units) = (column("loss_type")?, column("cost_type")?, column("unit")?);

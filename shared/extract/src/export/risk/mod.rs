@@ -161,10 +161,7 @@ pub(super) fn export(
 fn extract_error(kind: &str) -> impl Fn(ExtractError) -> ExportError + '_ {
     move |err| match err {
         ExtractError::Datastore(err) => ExportError::Datastore(err),
-        other => ExportError::Missing {
-            dataset: other.to_string(),
-            kind: kind.to_owned(),
-        },
+        other => ExportError::missing(other.to_string(), kind),
     }
 }
 
@@ -237,12 +234,9 @@ impl Aggregation {
             for tag in tagnames {
                 size *= assets.tag_values(tag).map_err(extract_error(kind))?.len();
             }
-            let own = keys
-                .get(offset..offset + size)
-                .ok_or_else(|| ExportError::Missing {
-                    dataset: "agg_keys".to_owned(),
-                    kind: format!("the keys of {}", tagnames.join(", ")),
-                })?;
+            let own = keys.get(offset..offset + size).ok_or_else(|| {
+                ExportError::missing("agg_keys", format!("the keys of {}", tagnames.join(", ")))
+            })?;
             let ids = assets
                 .keys(tagnames)
                 .map_err(extract_error(kind))?
@@ -286,10 +280,7 @@ impl Aggregation {
             .ok()
             .and_then(|i| self.keys.get(i))
             .map(Vec::as_slice)
-            .ok_or_else(|| ExportError::Missing {
-                dataset: "agg_keys".to_owned(),
-                kind: format!("aggregation id {agg_id}"),
-            })
+            .ok_or_else(|| ExportError::missing("agg_keys", format!("aggregation id {agg_id}")))
     }
 }
 

@@ -30,10 +30,7 @@ pub(super) fn export(ds: &Datastore, target: &Target) -> Result<Vec<PathBuf>, Ex
                         .collect()
                 })
             })
-            .ok_or_else(|| ExportError::Missing {
-                dataset: format!("{path} json source"),
-                kind: "src_loss_table".to_owned(),
-            })?;
+            .ok_or_else(|| ExportError::missing(format!("{path} json source"), "src_loss_table"))?;
         let rows = sources
             .iter()
             .zip(&values)
