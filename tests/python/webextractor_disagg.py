@@ -5,7 +5,11 @@ server, and finds what OpenQuake's Extractor finds in the same datastore, downlo
 usage: webextractor_disagg.py SERVER CALC_ID SCRATCH_DIR
 
 Run by tests/webextractor.rs with the reference engine's Python. Exits non-zero, with the
-reason, when an array is missing, misshapen or different."""
+reason, when an array is missing, misshapen or different. Arrays are compared bit for bit,
+except the `traditional` matrices, which both sides compute with logarithms: numpy's `log`
+on a machine with AVX-512 is its own vectorized one, which differs from the C library's
+(Rust's) by one unit in the last place in about 0.3% of values, so those may differ by a
+few units in the last place."""
 import os
 import sys
 
@@ -18,6 +22,20 @@ SPECS = [
     'disagg?kind=TRT_Mag&site_id=1&spec=rlzs-traditional',
     'disagg_layer?kind=Mag&kind=TRT_Mag_Dist',
 ]
+
+
+ULPS = 4  # units in the last place a computed (traditional) value may differ by
+
+
+def ulps_apart(got, want):
+    """The largest distance between two float arrays in units of the last place, with
+    NaNs in the same places counting as equal."""
+    nan = numpy.isnan(want)
+    assert numpy.array_equal(nan, numpy.isnan(got))
+    got, want = got[~nan], want[~nan]
+    if not got.size:
+        return 0.
+    return float(numpy.max(numpy.abs(got - want) / numpy.spacing(numpy.abs(want))))
 
 
 def members(wrapper):
@@ -47,6 +65,12 @@ def main(server, calc_id, scratch):
                 assert [str(v) for v in got.flat] == [str(v) for v in want.flat], (spec, name)
             else:
                 assert got.dtype == want.dtype, (spec, name, got.dtype, want.dtype)
+                if 'traditional' in spec and name == 'array':
+                    apart = ulps_apart(got, want)
+                    assert apart <= ULPS, (spec, name, apart)
+                    print('%s %s: %s %s, %g ulps apart' % (spec, name, want.dtype,
+                                                            want.shape, apart))
+                    continue
                 assert numpy.array_equal(got, want, equal_nan=want.dtype.kind == 'f'), (
                     spec, name)
             print('%s %s: %s %s, equal' % (spec, name, want.dtype, want.shape))
