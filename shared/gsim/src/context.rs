@@ -169,8 +169,8 @@ pub struct Contexts {
 #[derive(Debug, Default)]
 pub struct Derived(Mutex<Vec<NamedColumn>>);
 
-/// A derived column and its name.
-type NamedColumn = (&'static str, Arc<[f64]>);
+/// A derived column, its name and the parameter it was computed for.
+type NamedColumn = ((&'static str, u64), Arc<[f64]>);
 
 impl Clone for Derived {
     fn clone(&self) -> Self {
@@ -194,10 +194,23 @@ impl Contexts {
         name: &'static str,
         compute: impl FnOnce(&Contexts) -> Vec<f64>,
     ) -> Arc<[f64]> {
+        self.derived_for(name, 0.0, compute)
+    }
+
+    /// [`Contexts::derived`] for one value of a parameter (a coefficient): the column
+    /// named `name` computed for `parameter`, e.g. `ln √(rjb² + h²)` for each `h` a model's
+    /// IMTs share.
+    pub fn derived_for(
+        &self,
+        name: &'static str,
+        parameter: f64,
+        compute: impl FnOnce(&Contexts) -> Vec<f64>,
+    ) -> Arc<[f64]> {
+        let key = (name, parameter.to_bits());
         let known = |columns: &[NamedColumn]| {
             columns
                 .iter()
-                .find(|(n, _)| *n == name)
+                .find(|(k, _)| *k == key)
                 .map(|(_, c)| Arc::clone(c))
         };
         let lock = || {
@@ -215,7 +228,7 @@ impl Contexts {
         match known(&columns) {
             Some(column) => column,
             None => {
-                columns.push((name, Arc::clone(&column)));
+                columns.push((key, Arc::clone(&column)));
                 column
             }
         }

@@ -390,33 +390,59 @@ fn mesh_rjb(outline: &Outline, unit: [f64; 3], nearest: f64) -> f64 {
         return nearest;
     }
     let (x, y) = outline.projection.project_unit(unit);
-    let mut inside = false;
-    let mut nearest2 = f64::INFINITY;
-    let blocks = outline.edges.chunks(Outline::BLOCK).zip(&outline.blocks);
-    for (edges, &[x_min, x_max, y_min, y_max]) in blocks {
-        // a block is skipped when none of its edges can cross the ray from the site to the
-        // east (the point-in-polygon test) nor come nearer than the nearest edge yet
+    // outside the bounds, no ray crossing needs counting
+    let [x_low, x_high, y_low, y_high] = outline.bounds;
+    let may_be_inside = x >= x_low && x <= x_high && y >= y_low && y <= y_high;
+    // a block's squared distance from the site bounds its edges' from below
+    let below = |&[x_min, x_max, y_min, y_max]: &[f64; 4]| {
         let (dx, dy) = ((x_min - x).max(x - x_max), (y_min - y).max(y - y_max));
         let (dx, dy) = (dx.max(0.0), dy.max(0.0));
-        let may_cross = y >= y_min && y <= y_max && x <= x_max;
-        if !may_cross && dx * dx + dy * dy >= nearest2 {
-            continue;
-        }
-        for &[x1, y1, x2, y2, inv_len2] in edges {
-            if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
-                inside = !inside;
-            }
-            // the squared distance to the segment
-            let (dx, dy, px, py) = (x2 - x1, y2 - y1, x - x1, y - y1);
-            let t = ((px * dx + py * dy) * inv_len2).clamp(0.0, 1.0);
-            let (ex, ey) = (px - t * dx, py - t * dy);
-            nearest2 = nearest2.min(ex * ex + ey * ey);
+        dx * dx + dy * dy
+    };
+    let mut inside = false;
+    let mut nearest2 = f64::INFINITY;
+    // the nearest block first, so that the others are mostly skipped
+    let first = (0..outline.blocks.len())
+        .map(|b| (below(&outline.blocks[b]), b))
+        .fold((f64::INFINITY, 0), |a, b| if b.0 < a.0 { b } else { a })
+        .1;
+    let blocks = outline.edges.chunks(Outline::BLOCK);
+    if let Some(edges) = blocks.clone().nth(first) {
+        visit_edges(edges, (x, y), false, &mut inside, &mut nearest2);
+    }
+    for (b, (edges, bounds)) in blocks.zip(&outline.blocks).enumerate() {
+        // a block is visited when one of its edges may cross the ray from the site to the
+        // east (the point-in-polygon test) or come nearer than the nearest edge yet
+        let [_, x_max, y_min, y_max] = *bounds;
+        let may_cross = may_be_inside && y >= y_min && y <= y_max && x <= x_max;
+        if may_cross || (b != first && below(bounds) < nearest2) {
+            visit_edges(edges, (x, y), may_cross, &mut inside, &mut nearest2);
         }
     }
     if inside {
         0.0
     } else {
         (nearest2.sqrt() - DIST_TOLERANCE).max(0.0)
+    }
+}
+
+/// Takes `edges` into the squared distance `nearest2` from the point (x, y) and, when
+/// `count_crossings`, flips `inside` at each edge crossing the ray from it to the east.
+fn visit_edges(
+    edges: &[[f64; 5]],
+    (x, y): (f64, f64),
+    count_crossings: bool,
+    inside: &mut bool,
+    nearest2: &mut f64,
+) {
+    for &[x1, y1, x2, y2, inv_len2] in edges {
+        if count_crossings && (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
+            *inside = !*inside;
+        }
+        let (dx, dy, px, py) = (x2 - x1, y2 - y1, x - x1, y - y1);
+        let t = ((px * dx + py * dy) * inv_len2).clamp(0.0, 1.0);
+        let (ex, ey) = (px - t * dx, py - t * dy);
+        *nearest2 = nearest2.min(ex * ex + ey * ey);
     }
 }
 

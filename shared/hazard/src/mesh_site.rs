@@ -54,6 +54,9 @@ pub(crate) struct Outline {
     /// The bounding box (x min, x max, y min, y max) of every [`Outline::BLOCK`] edges in a
     /// row: a site's distance to it bounds its distance to them from below.
     pub(crate) blocks: Vec<[f64; 4]>,
+    /// The bounding box of all the edges, in the same order: a site outside it is outside
+    /// the outline.
+    pub(crate) bounds: [f64; 4],
 }
 
 impl Outline {
@@ -75,31 +78,30 @@ impl Outline {
                 [x1, y1, x2, y2, if len2 > 0.0 { 1.0 / len2 } else { 0.0 }]
             })
             .collect();
-        let blocks = edges
+        const EMPTY: [f64; 4] = [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let cover = |[x0, x1, y0, y1]: [f64; 4], [a0, a1, b0, b1]: [f64; 4]| {
+            [x0.min(a0), x1.max(a1), y0.min(b0), y1.max(b1)]
+        };
+        let blocks: Vec<[f64; 4]> = edges
             .chunks(Self::BLOCK)
             .map(|block| {
-                block.iter().fold(
-                    [
-                        f64::INFINITY,
-                        f64::NEG_INFINITY,
-                        f64::INFINITY,
-                        f64::NEG_INFINITY,
-                    ],
-                    |[x0, x1, y0, y1], e| {
-                        [
-                            x0.min(e[0]).min(e[2]),
-                            x1.max(e[0]).max(e[2]),
-                            y0.min(e[1]).min(e[3]),
-                            y1.max(e[1]).max(e[3]),
-                        ]
-                    },
-                )
+                block.iter().fold(EMPTY, |bounds, e| {
+                    let (x, y) = (e[0].min(e[2]), e[1].min(e[3]));
+                    cover(bounds, [x, e[0].max(e[2]), y, e[1].max(e[3])])
+                })
             })
             .collect();
+        let bounds = blocks.iter().copied().fold(EMPTY, cover);
         Outline {
             projection,
             edges,
             blocks,
+            bounds,
         }
     }
 

@@ -90,9 +90,10 @@ const NAME: &str = "BooreAtkinson2008";
 const SOURCE: [&str; 10] = ["c1", "c2", "c3", "h", "e2", "e3", "e4", "e5", "e6", "e7"];
 
 /// Magnitude, fault-style and distance terms (equations 3-5) for the source
-/// coefficients `[c1, c2, c3, h, e2, e3, e4, e5, e6, e7]` and hinge magnitude.
-fn source_path(c: &[f64; 10], mh: f64, mag: f64, rake: f64, rjb: f64) -> f64 {
-    let [c1, c2, c3, h, e2, e3, e4, e5, e6, e7] = *c;
+/// coefficients `[c1, c2, c3, h, e2, e3, e4, e5, e6, e7]` and hinge magnitude, at the
+/// distance `r` = √(rjb² + h²) whose logarithm is `ln_r`.
+fn source_path(c: &[f64; 10], mh: f64, mag: f64, rake: f64, r: f64, ln_r: f64) -> f64 {
+    let [c1, c2, c3, _, e2, e3, e4, e5, e6, e7] = *c;
     let (ss, ns, rs) = ba08_fault_style(rake);
     let dm = mag - mh;
     let fm = if mag <= mh {
@@ -100,8 +101,19 @@ fn source_path(c: &[f64; 10], mh: f64, mag: f64, rake: f64, rjb: f64) -> f64 {
     } else {
         e2 * ss + e3 * ns + e4 * rs + e7 * dm
     };
-    let r = (rjb * rjb + h * h).sqrt();
-    fm + (c1 + c2 * (mag - 4.5)) * r.ln() + c3 * (r - 1.0)
+    fm + (c1 + c2 * (mag - 4.5)) * ln_r + c3 * (r - 1.0)
+}
+
+/// √(rjb² + h²) of each context.
+fn distance(ctx: &Contexts, h: f64) -> impl Iterator<Item = f64> + '_ {
+    ctx.rjb.iter().map(move |rjb| (rjb * rjb + h * h).sqrt())
+}
+
+/// ln √(rjb² + h²) of each context, shared by the IMTs of the same `h`.
+fn ln_distance(ctx: &Contexts, h: f64) -> std::sync::Arc<[f64]> {
+    ctx.derived_for("BooreAtkinson2008: ln √(rjb² + h²)", h, |ctx| {
+        distance(ctx, h).map(f64::ln).collect()
+    })
 }
 
 /// The site term (ln of the amplification from 760 m/s to `vs30`, equations 6-13) for
@@ -181,20 +193,23 @@ fn compute(
     let soil = CoeffTable::get(&COEFFS_SOIL, NAME, imt, ["blin", "b1", "b2"])?;
     // the same for every IMT
     let ln_pga4nl = ctx.derived("BooreAtkinson2008: ln PGA on rock", |ctx| {
-        (0..ctx.mag.len())
-            .map(|i| source_path(&c_pga, mh_pga, ctx.mag[i], ctx.rake[i], ctx.rjb[i]))
+        let ln_r = ln_distance(ctx, c_pga[3]);
+        distance(ctx, c_pga[3])
+            .enumerate()
+            .map(|(i, r)| source_path(&c_pga, mh_pga, ctx.mag[i], ctx.rake[i], r, ln_r[i]))
             .collect()
     });
+    let ln_r = ln_distance(ctx, c[3]);
     let ln_vs30_ratio = ctx.derived("ln(vs30 / 760)", |ctx| {
         ctx.vs30.iter().map(|v| (v / VREF).ln()).collect()
     });
-    for i in 0..mean.len() {
-        let (mag, rake, rjb, vs30) = (ctx.mag[i], ctx.rake[i], ctx.rjb[i], ctx.vs30[i]);
+    for (i, r) in distance(ctx, c[3]).enumerate().take(mean.len()) {
+        let (mag, rake, vs30) = (ctx.mag[i], ctx.rake[i], ctx.vs30[i]);
         let site = site_term_ln(vs30, ln_vs30_ratio[i], ln_pga4nl[i], soil);
         mean[i] = if *imt == Imt::Pga {
             ln_pga4nl[i] + site
         } else {
-            source_path(&c, mh, mag, rake, rjb) + site
+            source_path(&c, mh, mag, rake, r, ln_r[i]) + site
         };
         sig[i] = s_total;
         tau[i] = s_inter;

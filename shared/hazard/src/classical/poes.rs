@@ -68,7 +68,7 @@ impl LnLevels {
 
     /// [`count_below`](Self::count_below) for evenly spaced levels: from the step alone,
     /// without a branch (which would mispredict half the time).
-    #[inline]
+    #[inline(always)]
     fn count_even(&self, bound: f64, or_at: bool) -> u32 {
         let first = self.values.first().copied().unwrap_or(0.0);
         let len = self.values.len() as f64;
@@ -88,7 +88,7 @@ impl LnLevels {
     /// The number of (increasing) levels below `bound`, or at or below it: for evenly
     /// spaced levels computed from the step alone, otherwise a guess from the mean step
     /// walked to the exact count.
-    #[inline]
+    #[inline(always)]
     fn count_below(&self, bound: f64, or_at: bool) -> usize {
         let ln = &self.values;
         let Some(&first) = ln.first() else {

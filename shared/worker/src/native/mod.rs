@@ -187,7 +187,8 @@ struct StoreRequest {
 }
 
 impl StoreRequest {
-    /// Writes the datastore, then exports every output it holds in every format.
+    /// Writes the datastore, then exports every output it holds in every format, the
+    /// exports in parallel.
     fn run(self, job: &PreparedJob, curves: &HazardCurves) -> Result<RunOutput, EngineError> {
         let failed =
             |what: &str, err: &dyn std::fmt::Display| EngineError::failed(format!("{what}: {err}"));
@@ -199,31 +200,57 @@ impl StoreRequest {
             .map_err(|e| failed("writing the datastore", &e))?;
         std::fs::create_dir_all(&self.export_dir)
             .map_err(|e| failed(&self.export_dir.display().to_string(), &e))?;
-        let mut outputs = Vec::new();
-        for spec in oqcloud_extract::available_outputs(&ds)
-            .map_err(|e| failed("listing the outputs", &e))?
-        {
-            let mut exports = Vec::new();
-            for format in &spec.formats {
-                let files = oqcloud_extract::export(
-                    &ds,
-                    self.calc_id,
-                    spec.kind.output_type,
-                    format,
-                    &self.export_dir,
-                )
-                .map_err(|e| failed(&format!("exporting {}", spec.kind.output_type), &e))?;
-                exports.extend(files.into_iter().map(|path| ExportedFile {
-                    format: (*format).to_owned(),
+        let specs = oqcloud_extract::available_outputs(&ds)
+            .map_err(|e| failed("listing the outputs", &e))?;
+        // every output in every format, each exported on a thread of its own
+        let export = |output_type: &str, format: &str| -> Result<Vec<ExportedFile>, EngineError> {
+            let files =
+                oqcloud_extract::export(&ds, self.calc_id, output_type, format, &self.export_dir)
+                    .map_err(|e| failed(&format!("exporting {output_type}"), &e))?;
+            Ok(files
+                .into_iter()
+                .map(|path| ExportedFile {
+                    format: format.to_owned(),
                     path,
-                }));
-            }
-            outputs.push(ProducedOutput {
+                })
+                .collect())
+        };
+        let export = &export;
+        let exported: Vec<(usize, Result<Vec<ExportedFile>, EngineError>)> =
+            std::thread::scope(|scope| {
+                let threads: Vec<_> = specs
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, spec)| spec.formats.iter().map(move |format| (i, spec, format)))
+                    .map(|(i, spec, format)| {
+                        (
+                            i,
+                            scope.spawn(move || export(spec.kind.output_type, format)),
+                        )
+                    })
+                    .collect();
+                threads
+                    .into_iter()
+                    .map(|(i, thread)| {
+                        let files = thread.join();
+                        (
+                            i,
+                            files.unwrap_or_else(|_| Err(failed("exporting", &"a panic"))),
+                        )
+                    })
+                    .collect()
+            });
+        let mut outputs: Vec<ProducedOutput> = specs
+            .iter()
+            .map(|spec| ProducedOutput {
                 output_type: spec.kind.output_type.to_owned(),
                 display_name: spec.kind.display_name.to_owned(),
                 size_mb: None,
-                exports,
-            });
+                exports: Vec::new(),
+            })
+            .collect();
+        for (i, files) in exported {
+            outputs[i].exports.extend(files?);
         }
         drop(ds);
         Ok(RunOutput {
