@@ -82,12 +82,17 @@ impl Engine for NativeEngine {
             calc_id: ctx.calc_id,
             started,
         };
+        let clock = Instant::now();
         let output = tokio::task::spawn_blocking(move || store.run(&job, &curves))
             .await
             .map_err(|e| EngineError::failed(format!("storing the results panicked: {e}")))??;
         log(
             LogLevel::Info,
-            format!("Stored {}", output.datastore.display()),
+            format!(
+                "Stored {} and exported its outputs in {:.2} s",
+                output.datastore.display(),
+                clock.elapsed().as_secs_f64()
+            ),
         );
         Ok(output)
     }
