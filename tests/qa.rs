@@ -57,3 +57,5 @@ qa_case!(case_87);
 // two realizations, quantiles, maps and spectra (area and fault sources): every export of the
 // reference engine's run of the same job
 qa_case!(area_quantiles, oqcloud_case);
+// the same sources and realizations with the std, median and max statistics
+qa_case!(area_std_max, oqcloud_case);

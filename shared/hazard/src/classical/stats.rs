@@ -1,8 +1,11 @@
-//! Statistics over realizations: OpenQuake's weighted quantile (`quantile_curve`).
+//! Statistics over realizations, as OpenQuake's `hazardlib.stats` computes them: the weighted
+//! quantile (`quantile_curve`), standard deviation (`std_curve`) and maximum (`max_curve`).
 //!
-//! For each value (site and level), the realizations' values are sorted (ties by weight), the
-//! cumulative weights are the abscissae of an empirical CDF, and the quantile is read off it
-//! by linear interpolation, clamped at both ends (numpy's `interp`).
+//! For a quantile, at each value (site and level) the realizations' values are sorted (ties
+//! by weight), the cumulative weights are the abscissae of an empirical CDF, and the quantile
+//! is read off it by linear interpolation, clamped at both ends (numpy's `interp`). The
+//! standard deviation is `√(Σ wᵢ (m − xᵢ)²)` about the weighted mean `m`, with the weights as
+//! they are (they sum to 1); the maximum ignores the weights.
 
 use super::HazardCurves;
 
@@ -17,6 +20,34 @@ impl HazardCurves {
                 pairs.clear();
                 pairs.extend(self.poes.iter().map(|p| p[i]).zip(weights.iter().copied()));
                 quantile_of(q, &mut pairs)
+            })
+            .collect()
+    }
+
+    /// The weighted standard deviation over realizations, in the layout of
+    /// [`HazardCurves::mean`].
+    pub fn std(&self) -> Vec<f64> {
+        (0..self.mean.len())
+            .map(|i| {
+                let m = self.mean[i];
+                self.realizations
+                    .iter()
+                    .zip(&self.poes)
+                    .map(|(r, p)| r.weight * (m - p[i]) * (m - p[i]))
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .collect()
+    }
+
+    /// The largest value over realizations, in the layout of [`HazardCurves::mean`].
+    pub fn max(&self) -> Vec<f64> {
+        (0..self.mean.len())
+            .map(|i| {
+                self.poes
+                    .iter()
+                    .map(|p| p[i])
+                    .fold(f64::NEG_INFINITY, f64::max)
             })
             .collect()
     }

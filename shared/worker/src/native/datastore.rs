@@ -271,8 +271,8 @@ fn check_realizations(ds: &Datastore, engine: &[Realization]) -> Result<(), Stri
     }
 }
 
-/// `hcurves-rlzs` (one realization, or `individual_rlzs`), `hcurves-stats` (the mean and
-/// quantiles asked for) and, with `poes`, the hazard maps of each (as OpenQuake's
+/// `hcurves-rlzs` (one realization, or `individual_rlzs`), `hcurves-stats` (the mean, std,
+/// quantiles and max asked for) and, with `poes`, the hazard maps of each (as OpenQuake's
 /// post-classical step writes them).
 fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, HazardDataset)> {
     let (n, r, m) = (
@@ -287,13 +287,22 @@ fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, H
     let rlz_sets: Vec<&[f64]> = curves.poes.iter().map(Vec::as_slice).collect();
     let mut stat_names: Vec<String> = Vec::new();
     let mut stat_values: Vec<Vec<f64>> = Vec::new();
+    // in OpenQuake's order (`OqParam.hazard_stats`)
     if job.mean {
         stat_names.push("mean".into());
         stat_values.push(curves.mean.clone());
     }
+    if job.std {
+        stat_names.push("std".into());
+        stat_values.push(curves.std());
+    }
     for &q in &job.quantiles {
         stat_names.push(format!("quantile-{}", float_repr(q)));
         stat_values.push(curves.quantile(q));
+    }
+    if job.max {
+        stat_names.push("max".into());
+        stat_values.push(curves.max());
     }
     let stat_sets: Vec<&[f64]> = stat_values.iter().map(Vec::as_slice).collect();
     let offset = |site: usize, imt: usize| (site * m + imt) * l;

@@ -19,13 +19,10 @@ use oqcloud_model::{LogLevel, LogRecord};
 
 use crate::engine::{Engine, EngineError, ExportedFile, ProducedOutput, RunContext, RunOutput};
 
-/// Statistics and output options the native engine does not compute yet, with the value
-/// OpenQuake takes by default (the only one accepted). The mean and quantiles are computed.
-const UNSUPPORTED_OPTIONS: &[(&str, &str)] = &[
-    ("std", "false"),
-    ("max", "false"),
-    ("hazard_curves", "true"),
-];
+/// Output options the native engine does not implement yet, with the value OpenQuake takes
+/// by default (the only one accepted). The statistics (mean, std, quantiles, max) are
+/// computed.
+const UNSUPPORTED_OPTIONS: &[(&str, &str)] = &[("hazard_curves", "true")];
 
 /// oqcloud's native engine.
 #[derive(Debug, Default, Clone, Copy)]
@@ -105,6 +102,10 @@ struct PreparedJob {
     poes: Vec<f64>,
     /// Whether the mean curves are stored and exported (`mean`, true by default).
     mean: bool,
+    /// Whether the weighted standard deviation is (`std`, false by default).
+    std: bool,
+    /// Whether the maximum over realizations is (`max`, false by default).
+    max: bool,
     /// Whether every realization's curves are stored when there are several
     /// (`individual_rlzs`).
     individual_rlzs: bool,
@@ -153,6 +154,8 @@ fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
     };
     Ok(PreparedJob {
         mean: flag("mean", true),
+        std: flag("std", false),
+        max: flag("max", false),
         individual_rlzs: flag("individual_rlzs", false),
         quantiles,
         ini,
