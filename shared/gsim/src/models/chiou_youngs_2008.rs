@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{clip, gsim_model};
+use super::{Memo, clip, gsim_model};
 use crate::coeffs::{CoeffTable, table};
 use crate::{Contexts, GsimError, Imt};
 
@@ -132,24 +132,60 @@ impl Shared {
     }
 }
 
-/// Reference-rock (vs30 = 1130 m/s) ln-motion, equation 13a.
-fn ln_y_ref(c: &[f64; 19], ctx: &Contexts, shared: &Shared, i: usize) -> f64 {
+/// The terms of equation 13a that depend on the magnitude alone: the magnitude scaling's
+/// curvature and the near-source saturation added to rrup.
+fn magnitude_terms(c: &[f64; 19], mag: f64) -> (f64, f64) {
+    let [
+        _,
+        _,
+        _,
+        c2,
+        c3,
+        _,
+        _,
+        c5,
+        c6,
+        _,
+        _,
+        _,
+        cn,
+        cm,
+        chm,
+        _,
+        _,
+        _,
+        _,
+    ] = *c;
+    (
+        (c2 - c3) / cn * (1.0 + (cn * (cm - mag)).exp()).ln(),
+        c5 * (c6 * (mag - chm).max(0.0)).cosh(),
+    )
+}
+
+/// Reference-rock (vs30 = 1130 m/s) ln-motion, equation 13a, given the [`magnitude_terms`].
+fn ln_y_ref(
+    c: &[f64; 19],
+    ctx: &Contexts,
+    shared: &Shared,
+    i: usize,
+    (curvature, saturation): (f64, f64),
+) -> f64 {
     let [
         c1,
         c1a,
         c1b,
         c2,
-        c3,
+        _c3,
         c4,
         _c4a,
-        c5,
-        c6,
+        _c5,
+        _c6,
         c7,
         c9,
         c9a,
-        cn,
-        cm,
-        chm,
+        _cn,
+        _cm,
+        _chm,
         _crb,
         cg1,
         cg2,
@@ -160,8 +196,8 @@ fn ln_y_ref(c: &[f64; 19], ctx: &Contexts, shared: &Shared, i: usize) -> f64 {
     let fnm = (-120.0..=-60.0).contains(&rake) as u8 as f64;
     c1 + (c1a * frv + c1b * fnm + c7 * (ztor - 4.0))
         + c2 * (mag - 6.0)
-        + (c2 - c3) / cn * (1.0 + (cn * (cm - mag)).exp()).ln()
-        + c4 * (rrup + c5 * (c6 * (mag - chm).max(0.0)).cosh()).ln()
+        + curvature
+        + c4 * (rrup + saturation).ln()
         + shared.far[i]
         + (cg1 + cg2 * shared.decay[i]) * rrup
         + c9 * (shared.hanging_rx[i] / c9a).tanh() * shared.hanging_factor[i]
@@ -188,12 +224,18 @@ fn compute(
             .collect()
     });
     let exp2 = (phi3 * (1130.0 - 360.0)).exp();
+    let (mut by_mag, mut by_vs30, mut by_z1) = (Memo::new(), Memo::new(), Memo::new());
     for i in 0..mean.len() {
         let (mag, vs30, z1) = (ctx.mag[i], ctx.vs30[i], shared.z1[i]);
-        let ln_ref = ln_y_ref(&c, ctx, &shared, i);
+        let magnitude = by_mag.get(mag, |mag| magnitude_terms(&c, mag));
+        let ln_ref = ln_y_ref(&c, ctx, &shared, i, magnitude);
         let y_ref = ln_ref.exp();
-        let exp1 = (phi3 * (clip(vs30, f64::NEG_INFINITY, 1130.0) - 360.0)).exp();
-        let deep = phi5 * (1.0 - 1.0 / (phi6 * clip(z1 - phi7, 0.0, f64::INFINITY)).cosh());
+        let exp1 = by_vs30.get(vs30, |vs30| {
+            (phi3 * (clip(vs30, f64::NEG_INFINITY, 1130.0) - 360.0)).exp()
+        });
+        let deep = by_z1.get(z1, |z1| {
+            phi5 * (1.0 - 1.0 / (phi6 * clip(z1 - phi7, 0.0, f64::INFINITY)).cosh())
+        });
         mean[i] = ln_ref
             + phi1 * shared.ln_vs30[i]
             + phi2 * (exp1 - exp2) * ((y_ref + phi4) / phi4).ln()

@@ -231,6 +231,33 @@ pub(crate) fn ba08_fault_style(rake: f64) -> (f64, f64, f64) {
 }
 
 /// `x` limited to `[lo, hi]`; NaN stays NaN (like `numpy.clip`).
+/// The value last computed from one input, recomputed only when the input changes (bit for
+/// bit): contexts come rupture by rupture, so that a term of the magnitude alone is the same
+/// for a run of sites, and one of a site parameter often the same for every site.
+pub(crate) struct Memo<T> {
+    input: Option<u64>,
+    output: T,
+}
+
+impl<T: Copy + Default> Memo<T> {
+    pub(crate) fn new() -> Self {
+        Memo {
+            input: None,
+            output: T::default(),
+        }
+    }
+
+    /// `compute(input)`, or the value it gave the last time `input` was the same.
+    #[inline]
+    pub(crate) fn get(&mut self, input: f64, compute: impl FnOnce(f64) -> T) -> T {
+        if self.input != Some(input.to_bits()) {
+            self.input = Some(input.to_bits());
+            self.output = compute(input);
+        }
+        self.output
+    }
+}
+
 pub(crate) fn clip(x: f64, lo: f64, hi: f64) -> f64 {
     if x < lo {
         lo
