@@ -4,7 +4,7 @@
 //! California region, hanging-wall term on, no directivity, no Boore et al.
 //! (2022) adjustments.
 
-use super::{clip, gsim_model};
+use super::{Memo, clip, gsim_model};
 use crate::coeffs::{CoeffTable, table};
 use crate::{Contexts, GsimError, Imt};
 
@@ -195,14 +195,58 @@ fn centered_ztor(mag: f64, rake: f64, ztor: f64) -> f64 {
     ztor - mean * mean
 }
 
-/// ln of the motion on reference rock (vs30 = 1130 m/s), equation 11.
-fn ln_y_ref(c: &Coeffs, ctx: &Contexts, i: usize) -> f64 {
+/// The terms of equation 11 that depend on the magnitude alone.
+#[derive(Clone, Copy, Default)]
+struct MagnitudeTerms {
+    /// cosh(2 max(M − 4.5, 0)), which scales the style-of-faulting, depth and dip terms.
+    coshm: f64,
+    /// Magnitude scaling.
+    f_mag: f64,
+    /// The near-source saturation added to rrup.
+    saturation: f64,
+    /// The magnitude's part of the anelastic attenuation's slope.
+    decay: f64,
+}
+
+impl MagnitudeTerms {
+    fn of(c: &Coeffs, mag: f64) -> Self {
+        MagnitudeTerms {
+            coshm: (2.0 * pos(mag - 4.5)).cosh(),
+            f_mag: C2 * (mag - 6.0) + (C2 - c.c3) / c.cn * (1.0 + (c.cn * (c.cm - mag)).exp()).ln(),
+            saturation: c.c5 * (c.c6 * pos(mag - c.chm)).cosh(),
+            decay: c.cg2 / pos(mag - c.cg3).cosh(),
+        }
+    }
+}
+
+/// The site terms of equation 12 that depend on vs30 alone.
+#[derive(Clone, Copy, Default)]
+struct Vs30Terms {
+    f_lin: f64,
+    /// The nonlinear term's scale, φ2 (e^(φ3 (min(vs30, 1130) − 360)) − e^(φ3 770)).
+    nl_scale: f64,
+    /// The mean z1.0 for vs30 (m).
+    z1_mean: f64,
+}
+
+impl Vs30Terms {
+    fn of(c: &Coeffs, vs30: f64) -> Self {
+        let vs = clip(vs30, f64::NEG_INFINITY, VS_REF);
+        Vs30Terms {
+            f_lin: c.phi1 * clip((vs30 / VS_REF).ln(), f64::NEG_INFINITY, 0.0),
+            nl_scale: c.phi2 * ((c.phi3 * (vs - 360.0)).exp() - (c.phi3 * (VS_REF - 360.0)).exp()),
+            z1_mean: ln_mean_z1(vs30).exp(),
+        }
+    }
+}
+
+/// ln of the motion on reference rock (vs30 = 1130 m/s), equation 11, given the
+/// magnitude's terms.
+fn ln_y_ref(c: &Coeffs, ctx: &Contexts, i: usize, m: &MagnitudeTerms) -> f64 {
     let (mag, rake, dip, ztor) = (ctx.mag[i], ctx.rake[i], ctx.dip[i], ctx.ztor[i]);
     let (rrup, rjb, rx) = (ctx.rrup[i], ctx.rjb[i], ctx.rx[i]);
-    let coshm = (2.0 * pos(mag - 4.5)).cosh();
+    let coshm = m.coshm;
     let cos_dip = dip.to_radians().cos();
-    // Magnitude scaling.
-    let f_mag = C2 * (mag - 6.0) + (C2 - c.c3) / c.cn * (1.0 + (c.cn * (c.cm - mag)).exp()).ln();
     // Style of faulting, top-of-rupture depth and dip.
     let mut f_src = 0.0;
     if (30.0..=150.0).contains(&rake) {
@@ -214,9 +258,8 @@ fn ln_y_ref(c: &Coeffs, ctx: &Contexts, i: usize) -> f64 {
     f_src += (c.c7 + c.c7b / coshm) * centered_ztor(mag, rake, ztor);
     f_src += (C11 + c.c11b / coshm) * (cos_dip * cos_dip);
     // Near-source geometric spreading and far-field attenuation.
-    let near = C4 * (rrup + c.c5 * (c.c6 * pos(mag - c.chm)).cosh()).ln();
-    let far = (C4A - C4) * (rrup * rrup + CRB * CRB).sqrt().ln()
-        + (c.cg1 + c.cg2 / pos(mag - c.cg3).cosh()) * rrup;
+    let near = C4 * (rrup + m.saturation).ln();
+    let far = (C4A - C4) * (rrup * rrup + CRB * CRB).sqrt().ln() + (c.cg1 + m.decay) * rrup;
     // Hanging wall.
     let f_hw = if rx >= 0.0 {
         let fdist = (1.0 - (rjb * rjb + ztor * ztor).sqrt() / (rrup + 1.0))
@@ -225,37 +268,55 @@ fn ln_y_ref(c: &Coeffs, ctx: &Contexts, i: usize) -> f64 {
     } else {
         0.0
     };
-    c.c1 + f_mag + f_src + near + far + f_hw
+    c.c1 + m.f_mag + f_src + near + far + f_hw
 }
 
-/// ln-mean and (total, inter, intra) sigmas of one context, equations 12-13.
-fn mean_stddevs(c: &Coeffs, ctx: &Contexts, i: usize) -> [f64; 4] {
-    let (mag, vs30) = (ctx.mag[i], ctx.vs30[i]);
-    let ln_ref = ln_y_ref(c, ctx, i);
-    let y_ref = ln_ref.exp();
-    // Linear and nonlinear site response.
-    let f_lin = c.phi1 * clip((vs30 / VS_REF).ln(), f64::NEG_INFINITY, 0.0);
-    let vs = clip(vs30, f64::NEG_INFINITY, VS_REF);
-    let nl_scale = c.phi2 * ((c.phi3 * (vs - 360.0)).exp() - (c.phi3 * (VS_REF - 360.0)).exp());
-    let f_nl = ((y_ref + c.phi4) / c.phi4).ln() * nl_scale;
-    // Basin depth, centred on the vs30-based mean.
-    let z1_mean = ln_mean_z1(vs30).exp();
-    let z1 = if ctx.z1pt0[i] == -999.0 {
-        z1_mean
-    } else {
-        ctx.z1pt0[i]
-    };
-    let dz1 = if z1 <= 0.0 { 0.0 } else { z1 - z1_mean };
-    let f_z1 = c.phi5 * (1.0 - (-dz1 / PHI6).exp());
-    let mean = ln_ref + f_lin + f_nl + f_z1;
-    // Standard deviations, with the nonlinear site term propagated.
-    let nl0 = nl_scale * (y_ref / (y_ref + c.phi4));
-    let m = clip(mag - 5.0, 0.0, 1.5);
-    let tau = c.tau1 + (c.tau2 - c.tau1) / 1.5 * m;
-    let f_site = if ctx.vs30measured[i] { 0.7 } else { c.sig3 };
-    let phi = (c.sig1 + (c.sig2 - c.sig1) * m / 1.5) * (f_site + (1.0 + nl0) * (1.0 + nl0)).sqrt();
-    let sig = ((1.0 + nl0) * (1.0 + nl0) * (tau * tau) + phi * phi).sqrt();
-    [mean, sig, ((1.0 + nl0) * tau).abs(), phi]
+/// One IMT's coefficients, with the magnitude's and vs30's terms of the last context kept
+/// for the next (contexts come rupture by rupture).
+struct Model<'a> {
+    c: &'a Coeffs,
+    by_mag: Memo<MagnitudeTerms>,
+    by_vs30: Memo<Vs30Terms>,
+}
+
+impl<'a> Model<'a> {
+    fn new(c: &'a Coeffs) -> Self {
+        Model {
+            c,
+            by_mag: Memo::new(),
+            by_vs30: Memo::new(),
+        }
+    }
+
+    /// ln-mean and (total, inter, intra) sigmas of one context, equations 12-13.
+    fn mean_stddevs(&mut self, ctx: &Contexts, i: usize) -> [f64; 4] {
+        let c = self.c;
+        let (mag, vs30) = (ctx.mag[i], ctx.vs30[i]);
+        let magnitude = self.by_mag.get(mag, |mag| MagnitudeTerms::of(c, mag));
+        let site = self.by_vs30.get(vs30, |vs30| Vs30Terms::of(c, vs30));
+        let ln_ref = ln_y_ref(c, ctx, i, &magnitude);
+        let y_ref = ln_ref.exp();
+        // Linear and nonlinear site response.
+        let f_nl = ((y_ref + c.phi4) / c.phi4).ln() * site.nl_scale;
+        // Basin depth, centred on the vs30-based mean.
+        let z1 = if ctx.z1pt0[i] == -999.0 {
+            site.z1_mean
+        } else {
+            ctx.z1pt0[i]
+        };
+        let dz1 = if z1 <= 0.0 { 0.0 } else { z1 - site.z1_mean };
+        let f_z1 = c.phi5 * (1.0 - (-dz1 / PHI6).exp());
+        let mean = ln_ref + site.f_lin + f_nl + f_z1;
+        // Standard deviations, with the nonlinear site term propagated.
+        let nl0 = site.nl_scale * (y_ref / (y_ref + c.phi4));
+        let m = clip(mag - 5.0, 0.0, 1.5);
+        let tau = c.tau1 + (c.tau2 - c.tau1) / 1.5 * m;
+        let f_site = if ctx.vs30measured[i] { 0.7 } else { c.sig3 };
+        let phi =
+            (c.sig1 + (c.sig2 - c.sig1) * m / 1.5) * (f_site + (1.0 + nl0) * (1.0 + nl0)).sqrt();
+        let sig = ((1.0 + nl0) * (1.0 + nl0) * (tau * tau) + phi * phi).sqrt();
+        [mean, sig, ((1.0 + nl0) * tau).abs(), phi]
+    }
 }
 
 fn compute(
@@ -272,11 +333,13 @@ fn compute(
         Imt::Sa(p) if *p <= PGA_FLOOR_MAX_PERIOD => Some(Coeffs::of(&Imt::Pga)?),
         _ => None,
     };
+    let mut model = Model::new(&c);
+    let mut pga_model = floor.as_ref().map(Model::new);
     for i in 0..mean.len() {
-        let [m, s, t, p] = mean_stddevs(&c, ctx, i);
-        mean[i] = match &floor {
-            Some(c_pga) => {
-                let pga = mean_stddevs(c_pga, ctx, i)[0];
+        let [m, s, t, p] = model.mean_stddevs(ctx, i);
+        mean[i] = match &mut pga_model {
+            Some(pga_model) => {
+                let pga = pga_model.mean_stddevs(ctx, i)[0];
                 if m < pga { pga } else { m }
             }
             None => m,
