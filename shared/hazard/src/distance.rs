@@ -377,14 +377,10 @@ fn planar_ry0(plane: &PlanarFrame, unit: [f64; 3]) -> f64 {
 /// The horizontal distance at which OpenQuake switches from the distance to the nearest node
 /// to the distance to the projected outline (km).
 const RJB_NEAR: f64 = 40.0;
-/// `Mesh.DIST_TOLERANCE`: the outline is buffered by this much (km).
-const DIST_TOLERANCE: f64 = 0.005;
 
 /// Joyner-Boore distance to a mesh: the distance to the nearest node (at the surface),
 /// `nearest`, when it is 40 km or more, else the distance to the window's projected
-/// `outline`, less the 5 m buffer OpenQuake puts around it (0 inside). OpenQuake simplifies
-/// the buffered outline, cutting its rounded corners: beyond a corner its value is up to 5 m
-/// larger.
+/// polygon, `outline` (0 inside).
 fn mesh_rjb(outline: &Outline, unit: [f64; 3], nearest: f64) -> f64 {
     if nearest >= RJB_NEAR {
         return nearest;
@@ -422,7 +418,7 @@ fn mesh_rjb(outline: &Outline, unit: [f64; 3], nearest: f64) -> f64 {
     if inside {
         0.0
     } else {
-        (nearest2.sqrt() - DIST_TOLERANCE).max(0.0)
+        (nearest2.sqrt() - outline.buffer).max(0.0)
     }
 }
 

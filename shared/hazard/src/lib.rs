@@ -18,6 +18,7 @@
 
 pub mod classical;
 pub mod distance;
+mod enclosing_polygon;
 pub mod geo;
 mod mesh_site;
 pub mod mfd;

@@ -13,6 +13,7 @@
 use std::sync::Arc;
 
 use crate::distance::{Site, chord};
+use crate::enclosing_polygon::enclosing_polygon;
 use crate::geo::{Projection, to_cartesian, unit_vector};
 use crate::surface::{FaultMesh, MeshWindow};
 
@@ -43,9 +44,9 @@ pub(crate) struct MeshSiteCache {
     outlines_from: usize,
 }
 
-/// The outline of a mesh window in the orthographic projection centred on the window's
-/// bounding box (OpenQuake's `_get_proj_enclosing_polygon`): what Joyner-Boore distances
-/// measure against, the same for every site.
+/// The polygon around a mesh window in the orthographic projection centred on the window's
+/// bounding box (OpenQuake's `_get_proj_enclosing_polygon`, see [`enclosing_polygon`]): what
+/// Joyner-Boore distances measure against, the same for every site.
 pub(crate) struct Outline {
     pub(crate) projection: Projection,
     /// The perimeter's edges, projected (km): from (x1, y1) to (x2, y2), the last back to
@@ -57,23 +58,37 @@ pub(crate) struct Outline {
     /// The bounding box of all the edges, in the same order: a site outside it is outside
     /// the outline.
     pub(crate) bounds: [f64; 4],
+    /// What distances to the edges are less: 0 for OpenQuake's polygon (already buffered),
+    /// its 5 m buffer for a mesh of one row or column (measured to its nodes' outline).
+    pub(crate) buffer: f64,
 }
+
+/// `Mesh.DIST_TOLERANCE`: the buffer around a mesh's outline (km).
+const DIST_TOLERANCE: f64 = 0.005;
 
 impl Outline {
     fn of(m: &MeshWindow) -> Self {
         let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
         let projection = Projection::for_points(lonlat.iter().copied());
-        let ring: Vec<(f64, f64)> = m
-            .perimeter()
-            .map(|(r, c)| {
-                let p = m.at(r, c);
-                projection.project_unit(unit_vector(p[0], p[1]))
-            })
-            .collect();
-        let edges: Vec<[f64; 5]> = ring
-            .iter()
-            .zip(ring.iter().cycle().skip(1))
-            .map(|(&(x1, y1), &(x2, y2))| {
+        let project = |(r, c): (usize, usize)| {
+            let p = m.at(r, c);
+            projection.project_unit(unit_vector(p[0], p[1]))
+        };
+        let (polygon, buffer) = if m.rows >= 2 && m.cols >= 2 {
+            let rows: Vec<Vec<(f64, f64)>> = (0..m.rows)
+                .map(|r| (0..m.cols).map(|c| project((r, c))).collect())
+                .collect();
+            (enclosing_polygon(&rows), 0.0)
+        } else {
+            // a row or a column of nodes: the outline, closed, less the buffer
+            let mut ring: Vec<(f64, f64)> = m.perimeter().map(project).collect();
+            ring.extend(ring.first().copied());
+            (ring, DIST_TOLERANCE)
+        };
+        let edges: Vec<[f64; 5]> = polygon
+            .windows(2)
+            .map(|w| {
+                let [(x1, y1), (x2, y2)] = [w[0], w[1]];
                 let len2 = (x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1);
                 [x1, y1, x2, y2, if len2 > 0.0 { 1.0 / len2 } else { 0.0 }]
             })
@@ -102,6 +117,7 @@ impl Outline {
             edges,
             blocks,
             bounds,
+            buffer,
         }
     }
 
