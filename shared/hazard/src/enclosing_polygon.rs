@@ -19,7 +19,7 @@
 //! within 5 mm.
 
 /// OpenQuake's `Mesh.DIST_TOLERANCE` (km): the simplification tolerance and the buffer.
-const TOLERANCE: f64 = 0.005;
+pub(crate) const TOLERANCE: f64 = 0.005;
 
 /// A point of the projection (km).
 type Point = (f64, f64);
@@ -28,8 +28,9 @@ type Point = (f64, f64);
 /// rows (at least two, of at least two points each, all of the same length).
 pub(crate) fn enclosing_polygon(rows: &[Vec<Point>]) -> Vec<Point> {
     let (last, cols) = (rows.len() - 1, rows[0].len());
-    // the rows the first and last stripes' simplification keeps
-    let kept_of = |upper: &[Point], lower: &[Point], take_upper: bool| -> Vec<usize> {
+    // the nodes of the top and bottom rows that the first and last stripes' simplification
+    // keeps: a stripe's ring is its upper row backwards, its lower row, the upper row's end
+    let stripe_kept = |upper: &[Point], lower: &[Point]| {
         let ring: Vec<Point> = upper
             .iter()
             .rev()
@@ -37,19 +38,12 @@ pub(crate) fn enclosing_polygon(rows: &[Vec<Point>]) -> Vec<Point> {
             .chain(upper.last())
             .copied()
             .collect();
-        let keep = douglas_peucker(&ring);
-        (0..cols)
-            .filter(|&c| {
-                if take_upper {
-                    keep[cols - 1 - c]
-                } else {
-                    keep[cols + c]
-                }
-            })
-            .collect()
+        douglas_peucker(&ring)
     };
-    let top = kept_of(&rows[0], &rows[1], true);
-    let bottom = kept_of(&rows[last - 1], &rows[last], false);
+    let first_stripe = stripe_kept(&rows[0], &rows[1]);
+    let last_stripe = stripe_kept(&rows[last - 1], &rows[last]);
+    let top: Vec<usize> = (0..cols).filter(|&c| first_stripe[cols - 1 - c]).collect();
+    let bottom: Vec<usize> = (0..cols).filter(|&c| last_stripe[cols + c]).collect();
     // the outline: the bottom row from its last node, up the first column, along the top
     // row, down the last column
     let mut outline: Vec<Point> = bottom.iter().rev().map(|&c| rows[last][c]).collect();

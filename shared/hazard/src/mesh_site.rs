@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use crate::distance::{Site, chord};
-use crate::enclosing_polygon::enclosing_polygon;
+use crate::enclosing_polygon::{TOLERANCE, enclosing_polygon};
 use crate::geo::{Projection, to_cartesian, unit_vector};
 use crate::surface::{FaultMesh, MeshWindow};
 
@@ -63,9 +63,6 @@ pub(crate) struct Outline {
     pub(crate) buffer: f64,
 }
 
-/// `Mesh.DIST_TOLERANCE`: the buffer around a mesh's outline (km).
-const DIST_TOLERANCE: f64 = 0.005;
-
 impl Outline {
     fn of(m: &MeshWindow) -> Self {
         let lonlat: Vec<(f64, f64)> = m.points().map(|p| (p[0], p[1])).collect();
@@ -83,7 +80,7 @@ impl Outline {
             // a row or a column of nodes: the outline, closed, less the buffer
             let mut ring: Vec<(f64, f64)> = m.perimeter().map(project).collect();
             ring.extend(ring.first().copied());
-            (ring, DIST_TOLERANCE)
+            (ring, TOLERANCE)
         };
         let edges: Vec<[f64; 5]> = polygon
             .windows(2)

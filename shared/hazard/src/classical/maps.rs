@@ -58,25 +58,19 @@ fn interval(x: f64, xs: &[f64]) -> Option<usize> {
     if n <= 4 {
         // a linear search from the start
         let past = xs.iter().take_while(|&&v| x >= v).count();
-        return Some(past.max(1) - 1);
+        return Some(past - 1);
     }
-    let guess = 1; // the guess 0, moved into [1, n - 3]
-    let (mut low, mut high) = (0, n);
-    if x < xs[guess] {
-        if x >= xs[guess - 1] {
-            return Some(guess - 1);
-        }
-        high = guess - 1;
-    } else if x < xs[guess + 1] {
-        return Some(guess);
-    } else if x < xs[guess + 2] {
-        return Some(guess + 1);
+    // numpy's guess 0, moved to 1: the intervals from 0 to 2 are tried in turn, then the
+    // bisection starts after them, within the next points when `x` lies among them
+    if let Some(j) = (0..3).find(|&j| x < xs[j + 1]) {
+        return Some(j);
+    }
+    let mut low = 3;
+    let mut high = if n > NEAR + 2 && x < xs[NEAR + 1] {
+        NEAR + 1
     } else {
-        low = guess + 2;
-        if guess + NEAR < n - 1 && x < xs[guess + NEAR] {
-            high = guess + NEAR;
-        }
-    }
+        n
+    };
     while low < high {
         let middle = low + (high - low) / 2;
         if x >= xs[middle] {
@@ -85,7 +79,7 @@ fn interval(x: f64, xs: &[f64]) -> Option<usize> {
             high = middle;
         }
     }
-    Some(low.max(1) - 1)
+    Some(low - 1)
 }
 
 #[cfg(test)]
