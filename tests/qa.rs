@@ -59,3 +59,6 @@ qa_case!(case_87);
 qa_case!(area_quantiles, oqcloud_case);
 // the same sources and realizations with the std, median and max statistics
 qa_case!(area_std_max, oqcloud_case);
+// characteristic faults on several planes (rx and ry0 in GC2 coordinates) with
+// AbrahamsonEtAl2014 and ChiouYoungs2014 on a 239-site grid
+qa_case!(planes_gc2, oqcloud_case);

@@ -2,14 +2,15 @@
 """Writes the reference rupture tables that `shared/hazard/tests/` compare against.
 
 Run with the reference OpenQuake (3.26.2):
-    /work/.venv-oq/bin/python tools/rupture_tables.py
+    .venv-openquake/bin/python tools/rupture_tables.py [CASE ...]
+(all cases without arguments; `summary.csv` keeps the rows of the cases not rerun).
 
 For each case it reads the source model with the job.ini's `rupture_mesh_spacing`,
 `complex_fault_mesh_spacing`, `width_of_mfd_bin` and `area_source_discretization`, iterates `src.iter_ruptures()` and
 writes `tests/data/ruptures/<case>.csv`: one row per rupture (every `step`-th one when a case
 has too many, to keep the file under 500 KB) with its magnitude, rake, strike, dip, ztor, width,
 occurrence rate, hypocentre, four surface corners (planar surfaces: tl tr bl br; fault meshes:
-the corner nodes of the mesh) and, for each site, rrup rjb rx ry0 rhypo repi azimuth as the engine
+the corner nodes of the mesh; several planes: the first plane's) and, for each site, rrup rjb rx ry0 rhypo repi azimuth as the engine
 computes them (`openquake.hazardlib.calc.filters.get_distances`). `summary.csv` gives, per
 case, the total number of ruptures, the sum of their rates, the step and the sites."""
 import configparser
@@ -17,11 +18,13 @@ import csv
 import math
 import pathlib
 import shutil
+import sys
 
 import numpy
 from openquake.hazardlib import nrml, sourceconverter
 from openquake.hazardlib.calc.filters import get_distances
 from openquake.hazardlib.geo.mesh import Mesh
+from openquake.hazardlib.geo.surface.multi import MultiSurface
 from openquake.hazardlib.geo.surface.planar import PlanarSurface
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -30,6 +33,11 @@ QA = QA_DATA / 'classical'
 OUT = ROOT / 'tests/data/ruptures'
 MAX_ROWS = 400
 DISTANCES = ('rrup', 'rjb', 'rx', 'ry0', 'rhypo', 'repi', 'azimuth')
+CHAR_DEMO = ROOT / 'tests/data/qa/demos/CharacteristicFaultSourceCase1ClassicalPSHA'
+# a grid of sites around the faults of `multi_planar.xml` (ours: bent, westward and
+# northward faults on several planes, some planes described from their other end)
+MULTI_PLANAR_SITES = [(round(9.4 + 0.3 * i, 2), round(44.5 + 0.25 * j, 2))
+                      for j in range(5) for i in range(6)]
 
 # (case name, source model, job.ini, extra sites as (lon, lat))
 CASES = [
@@ -60,6 +68,13 @@ CASES = [
      QA / 'case_28/job.ini', [(1.1, -0.2)]),
     ('case_53', QA / 'case_53/source_model_char.xml', QA / 'case_53/job.ini',
      [(-64.9, 0.1), (-65.5, -0.3)]),
+    # characteristic faults on several planes (OpenQuake's MultiSurface, GC2 rx and ry0);
+    # (-0.6, -2.3) is on the demo's first top edge
+    ('char_fault_demo', CHAR_DEMO / 'source_model.xml', CHAR_DEMO / 'job_test.ini',
+     [(-1.0, -2.3), (-0.6, -2.0), (-0.3, -2.5), (0.0, -1.9), (-0.35, -2.2), (-0.6, -2.3),
+      (-0.2, -2.1)]),
+    ('multi_planar', OUT / 'multi_planar.xml', CHAR_DEMO / 'job_test.ini',
+     MULTI_PLANAR_SITES),
 ]
 
 
@@ -82,6 +97,8 @@ def job_params(ini):
 
 
 def corners(surface):
+    if isinstance(surface, MultiSurface):
+        surface = surface.surfaces[0]
     if isinstance(surface, PlanarSurface):
         lons, lats, deps = surface.corner_lons, surface.corner_lats, surface.corner_depths
         return [(lons[i], lats[i], deps[i]) for i in range(4)]
@@ -92,8 +109,18 @@ def corners(surface):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
+    wanted = set(sys.argv[1:])
+    summary_file = OUT / 'summary.csv'
+    kept = {}
+    if wanted and summary_file.exists():
+        with open(summary_file, newline='') as f:
+            kept = {row[0]: row for row in list(csv.reader(f))[1:]}
     summary = []
     for case, sm, ini, extra in CASES:
+        if wanted and case not in wanted:
+            if case in kept:
+                summary.append(kept[case])
+            continue
         params, sites = job_params(ini)
         sites += extra
         conv = sourceconverter.SourceConverter(
@@ -102,7 +129,8 @@ def main():
             width_of_mfd_bin=params['wmb'],
             area_source_discretization=params['asd'])
         model = nrml.to_python(str(sm), conv)
-        shutil.copyfile(sm, OUT / f'{case}.xml')
+        if sm != OUT / f'{case}.xml':
+            shutil.copyfile(sm, OUT / f'{case}.xml')
         rups = [(src.source_id, rup) for grp in model.src_groups
                 for src in grp for rup in src.iter_ruptures()]
         total_rate = math.fsum(rup.occurrence_rate for _, rup in rups)
@@ -136,7 +164,7 @@ def main():
                         params['wmb'], params['asd'] or '', params['cfms'] or '',
                         ' '.join(f'{lon} {lat}' for lon, lat in sites)])
         print(case, len(rups), total_rate, step)
-    with open(OUT / 'summary.csv', 'w', newline='') as f:
+    with open(summary_file, 'w', newline='') as f:
         out = csv.writer(f)
         out.writerow(['case', 'ruptures', 'total_rate', 'step', 'rupture_mesh_spacing',
                       'width_of_mfd_bin', 'area_source_discretization',

@@ -6,7 +6,9 @@
 //! (closest mesh node, straight-line), rjb (projected outline of the mesh), rx (piecewise, from
 //! the top edge's segments and the half great circles extending its ends), ry0 (great circles
 //! perpendicular to the mean strike through the ends of the top edge), azimuth (from the mesh
-//! middle point, relative to the mean strike), rhypo, repi and ztor.
+//! middle point, relative to the mean strike), rhypo, repi and ztor. Several planes
+//! (`MultiSurface`): rrup and rjb, the least of the planes'; rx and ry0 in GC2 coordinates
+//! ([`crate::gc2`]); azimuth from the middle point, relative to the mean strike.
 
 use crate::geo::{
     self, GreatCircle, arc_between, distance_to_arc, py_mod, sign, to_cartesian, unit_vector,
@@ -104,8 +106,9 @@ impl RuptureSet {
         }
         let (rrup, nearest) = match surface {
             RuptureSurface::Planar(p) => (planar_rrup(p, xyz), None),
-            RuptureSurface::MultiPlanar(planes) => (
-                planes
+            RuptureSurface::MultiPlanar(multi) => (
+                multi
+                    .planes
                     .iter()
                     .map(|p| planar_rrup(p, xyz))
                     .fold(f64::INFINITY, f64::min),
@@ -154,7 +157,7 @@ impl RuptureSet {
                     repi,
                     azimuth: when(wanted.azimuth, &|| {
                         py_mod(
-                            azimuth_from(hypo[0], hypo[1], site.lon, site.lat) - p.strike,
+                            geo::fast_azimuth(hypo[0], hypo[1], site.lon, site.lat) - p.strike,
                             360.0,
                         )
                     }),
@@ -162,20 +165,27 @@ impl RuptureSet {
                     closest: None,
                 }
             }
-            // rx and ry0 of several planes are OpenQuake's GC2 coordinates, not computed here
-            RuptureSurface::MultiPlanar(planes) => Distances {
+            RuptureSurface::MultiPlanar(multi) => Distances {
                 rrup,
                 rjb: when(wanted.rjb, &|| {
-                    planes
+                    multi
+                        .planes
                         .iter()
                         .map(|p| planar_rjb(&PlanarFrame::of(p), unit, xyz))
                         .fold(f64::INFINITY, f64::min)
                 }),
-                rx: None,
-                ry0: None,
+                rx: when(wanted.rx, &|| multi.gc2.rx(site.lon, site.lat)),
+                ry0: when(wanted.ry0, &|| multi.gc2.ry0(site.lon, site.lat)),
                 rhypo,
                 repi,
-                azimuth: None,
+                // `BaseSurface.get_azimuth`: from the middle point (the hypocentre here)
+                azimuth: when(wanted.azimuth, &|| {
+                    let strike = self.strike[index];
+                    py_mod(
+                        geo::azimuth(hypo[0], hypo[1], site.lon, site.lat) - strike,
+                        360.0,
+                    )
+                }),
                 ztor,
                 closest: None,
             },
@@ -216,7 +226,8 @@ pub(crate) fn bounding_sphere(surface: &RuptureSurface) -> ([f64; 3], f64) {
             .map(|c| to_cartesian(c[0], c[1], c[2]))
             .collect(),
         RuptureSurface::Mesh(m) => m.points_xyz().map(|(_, xyz)| xyz).collect(),
-        RuptureSurface::MultiPlanar(planes) => planes
+        RuptureSurface::MultiPlanar(multi) => multi
+            .planes
             .iter()
             .flat_map(|p| p.corners.iter().map(|c| to_cartesian(c[0], c[1], c[2])))
             .collect(),
@@ -237,20 +248,6 @@ pub(crate) fn bounding_sphere(surface: &RuptureSurface) -> ([f64; 3], f64) {
 /// Straight-line distance between two Earth-centred Cartesian points (km).
 pub(crate) fn chord(a: [f64; 3], b: [f64; 3]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
-}
-
-/// `geodetic.fast_azimuth`: azimuth (degrees, not wrapped) of a point from (lon, lat).
-fn azimuth_from(lon: f64, lat: f64, plon: f64, plat: f64) -> f64 {
-    let (lon, lat, plon, plat) = (
-        lon.to_radians(),
-        lat.to_radians(),
-        plon.to_radians(),
-        plat.to_radians(),
-    );
-    let cos_plat = plat.cos();
-    -((lon - plon).sin() * cos_plat)
-        .atan2(lat.cos() * plat.sin() - lat.sin() * cos_plat * (lon - plon).cos())
-        .to_degrees()
 }
 
 /// Distance to the rectangle: to its plane, combined with the in-plane distance from the

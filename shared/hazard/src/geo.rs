@@ -74,6 +74,20 @@ pub fn azimuth(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
     py_mod(360.0 - true_course, 360.0)
 }
 
+/// `geodetic.fast_azimuth`: azimuth (degrees, not wrapped) of a point from (lon, lat).
+pub(crate) fn fast_azimuth(lon: f64, lat: f64, plon: f64, plat: f64) -> f64 {
+    let (lon, lat, plon, plat) = (
+        lon.to_radians(),
+        lat.to_radians(),
+        plon.to_radians(),
+        plat.to_radians(),
+    );
+    let cos_plat = plat.cos();
+    -((lon - plon).sin() * cos_plat)
+        .atan2(lat.cos() * plat.sin() - lat.sin() * cos_plat * (lon - plon).cos())
+        .to_degrees()
+}
+
 /// The point (lon, lat) at `distance` km from (lon, lat) along the great circle leaving it
 /// with `azimuth` degrees (`geodetic.point_at`).
 pub fn point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
@@ -227,7 +241,7 @@ fn round_to(x: f64, digits: i32) -> f64 {
 }
 
 /// Orthographic projection centred on the middle of a spherical bounding box.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Projection {
     lam0: f64,
     phi0: f64,

@@ -19,6 +19,7 @@
 pub mod classical;
 pub mod distance;
 mod enclosing_polygon;
+mod gc2;
 pub mod geo;
 mod mesh_site;
 pub mod mfd;

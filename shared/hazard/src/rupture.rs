@@ -24,6 +24,7 @@ use oqcloud_nrml::source::{
 use rayon::prelude::*;
 
 use crate::HazardError;
+use crate::gc2::Gc2;
 use crate::geo::{self, round_half_away};
 use crate::mfd::BinnedMfd;
 use crate::msr::Msr;
@@ -57,7 +58,23 @@ pub enum RuptureSurface {
     Mesh(MeshWindow),
     /// Several planar surfaces (a characteristic fault of several planes): OpenQuake's
     /// `MultiSurface`.
-    MultiPlanar(Vec<PlanarSurface>),
+    MultiPlanar(MultiPlanarSurface),
+}
+
+/// The planes of a rupture on several planes, with the GC2 frame of their top edges (which
+/// gives its rx and ry0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultiPlanarSurface {
+    pub planes: Vec<PlanarSurface>,
+    pub(crate) gc2: Gc2,
+}
+
+impl MultiPlanarSurface {
+    /// The surface of `planes` (at least one).
+    pub fn new(planes: Vec<PlanarSurface>) -> Self {
+        let gc2 = Gc2::of(&planes);
+        MultiPlanarSurface { planes, gc2 }
+    }
 }
 
 impl RuptureSurface {
@@ -674,11 +691,13 @@ impl MultiPlanarParams {
         let weighted = |values: Vec<f32>| -> f64 {
             f64::from(weights.iter().zip(&values).map(|(w, v)| w * v).sum::<f32>())
         };
+        // `angular_mean_weighted` compiled for float32: each term in single precision,
+        // summed in double
         let (sin, cos) = f32s(&|p| p.strike).iter().zip(&weights).fold(
             (0.0, 0.0),
             |(sin, cos), (&strike, &w)| {
-                let r = f64::from(strike).to_radians();
-                (sin + r.sin() * f64::from(w), cos + r.cos() * f64::from(w))
+                let r = strike * (std::f64::consts::PI / 180.0) as f32;
+                (sin + f64::from(r.sin() * w), cos + f64::from(r.cos() * w))
             },
         );
         let strike = geo::py_mod(sin.atan2(cos).to_degrees(), 360.0) as f32;
@@ -752,6 +771,7 @@ fn characteristic_ruptures(
                 })
                 .collect();
             let multi = MultiPlanarParams::of(&planars);
+            let surface = MultiPlanarSurface::new(planars);
             Box::new(move |mag, rate| Rupture {
                 mag,
                 rake: fault.rake,
@@ -761,7 +781,7 @@ fn characteristic_ruptures(
                 width: multi.width,
                 hypo: multi.hypo,
                 rate,
-                surface: RuptureSurface::MultiPlanar(planars.clone()),
+                surface: RuptureSurface::MultiPlanar(surface.clone()),
                 point: None,
             })
         }

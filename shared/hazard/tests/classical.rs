@@ -430,28 +430,3 @@ fn unknown_gsims_are_named_where_they_are_written() {
         "{err}"
     );
 }
-
-/// Rx of a rupture on several planes (OpenQuake's GC2 coordinates) is not computed: a GSIM
-/// reading it makes the job unsupported (the worker then runs the reference engine), named.
-#[test]
-fn rx_of_ruptures_on_several_planes_is_refused() {
-    let demo = demo_dir("CharacteristicFaultSourceCase1ClassicalPSHA");
-    let dir = std::env::temp_dir().join(format!("oqcloud-multi-planar-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    for file in [
-        "job_test.ini",
-        "source_model.xml",
-        "source_model_logic_tree.xml",
-    ] {
-        std::fs::copy(demo.join(file), dir.join(file)).unwrap();
-    }
-    let gsim_tree = std::fs::read_to_string(demo.join("gmpe_logic_tree.xml"))
-        .unwrap()
-        .replace("BooreAtkinson2008", "ChiouYoungs2014");
-    std::fs::write(dir.join("gmpe_logic_tree.xml"), gsim_tree).unwrap();
-    let err = compute_hazard_curves(&dir.join("job_test.ini"))
-        .unwrap_err()
-        .to_string();
-    std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(err, "not supported yet: rx of ruptures on several planes");
-}

@@ -143,8 +143,13 @@ fn compare(name: &str) {
         max.check("hypo_lat", row, set.hypo_lat[i], v("hypo_lat"));
         max.check("hypo_depth", row, set.hypo_depth[i], v("hypo_depth"));
         max.check("ztor", row, set.ztor[i], v("ztor"));
-        let planar = matches!(set.surface[i], RuptureSurface::Planar(_));
-        let strike = if planar { "strike" } else { "strike (mesh)" };
+        let kind = match set.surface[i] {
+            RuptureSurface::Planar(_) => "",
+            RuptureSurface::MultiPlanar(_) => " (planes)",
+            RuptureSurface::Mesh(_) => " (mesh)",
+        };
+        let mesh = kind == " (mesh)";
+        let strike = if mesh { "strike (mesh)" } else { "strike" };
         max.check(strike, row, set.strike[i], v("strike"));
         let strike_diff = (set.strike[i] - v("strike")).abs();
         let strike_matches = strike_diff.min(360.0 - strike_diff) <= TOLERANCE * 360.0;
@@ -153,7 +158,11 @@ fn compare(name: &str) {
         }
         max.check("dip", row, set.dip[i], v("dip"));
         max.check("width", row, set.width[i], v("width"));
-        let corners = set.surface[i].corners().expect("one surface");
+        // several planes: the table gives the first plane's corners
+        let corners = match &set.surface[i] {
+            RuptureSurface::MultiPlanar(multi) => multi.planes[0].corners,
+            surface => surface.corners().expect("one surface"),
+        };
         for (k, corner) in ["tl", "tr", "bl", "br"].iter().enumerate() {
             max.check(
                 "corner lon",
@@ -176,10 +185,18 @@ fn compare(name: &str) {
         }
         for (s, site) in case.sites.iter().enumerate() {
             let d = set.distances(i, site).unwrap();
-            let [rrup, rjb, rx, ry0, rhypo, repi, azimuth] = if planar {
-                ["rrup", "rjb", "rx", "ry0", "rhypo", "repi", ""]
-            } else {
-                [
+            let [rrup, rjb, rx, ry0, rhypo, repi, azimuth] = match kind {
+                "" => ["rrup", "rjb", "rx", "ry0", "rhypo", "repi", ""],
+                " (planes)" => [
+                    "rrup (planes)",
+                    "rjb (planes)",
+                    "rx (planes)",
+                    "ry0 (planes)",
+                    "rhypo (planes)",
+                    "repi (planes)",
+                    "azimuth (planes)",
+                ],
+                _ => [
                     "rrup (mesh)",
                     "rjb (mesh)",
                     "rx (mesh)",
@@ -187,7 +204,7 @@ fn compare(name: &str) {
                     "rhypo (mesh)",
                     "repi (mesh)",
                     "azimuth (mesh)",
-                ]
+                ],
             };
             max.check(rrup, row, d.rrup, v(&format!("rrup_{s}")));
             let missing = |what: &str| format!("{what} missing for rupture {row}");
@@ -205,10 +222,10 @@ fn compare(name: &str) {
             if strike_matches {
                 max.check(ry0, row, value(d.ry0, "ry0"), v(&format!("ry0_{s}")));
             }
-            // the table's azimuth to planar surfaces is `BaseSurface.get_azimuth` (from the
+            // the table's azimuth to a planar surface is `BaseSurface.get_azimuth` (from the
             // middle of the corners); the engine's contexts, as ours, measure it from the
-            // hypocentre (`planar.get_azimuth`)
-            if !planar && strike_matches {
+            // hypocentre (`planar.get_azimuth`); several planes: both from the hypocentre
+            if !kind.is_empty() && strike_matches {
                 let az = value(d.azimuth, "azimuth");
                 max.check(azimuth, row, az, v(&format!("azimuth_{s}")));
             }
@@ -295,4 +312,18 @@ fn qa_case_35_characteristic_simple_surfaces() {
 #[test]
 fn qa_case_53_characteristic_planar_surface() {
     compare("case_53");
+}
+
+/// OpenQuake's demo of a characteristic fault on two planes (rx and ry0 in GC2 coordinates),
+/// with a site on a top edge.
+#[test]
+fn characteristic_fault_demo_on_two_planes() {
+    compare("char_fault_demo");
+}
+
+/// Ours: faults on two and three planes bending, running west and north, some planes given
+/// from their other end (reversed in the GC2 frame), on a grid of 30 sites.
+#[test]
+fn characteristic_faults_on_several_planes() {
+    compare("multi_planar");
 }

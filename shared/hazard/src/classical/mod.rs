@@ -882,9 +882,7 @@ fn trt_pnes(
     };
     let mut chunk = Chunk::default();
     let mut shared = DistanceCache::default();
-    // the only distances not computed: those of ruptures on several planes
-    let not_multi = |what: &str| unsupported(format!("{what} of ruptures on several planes"));
-    // (`wanted` asks for rhypo and repi whenever a GSIM needs them)
+    // every surface gives every distance `wanted` asks for: a missing one is a bug
     let wanted_but = |what: &str| invalid(format!("{what} was needed but not computed"));
     // The contexts of rupture `r` (prepared) and site `s`, if any, into `chunk`.
     let add = |chunk: &mut Chunk,
@@ -940,14 +938,14 @@ fn trt_pnes(
         for p in &needs.distance {
             let (column, value) = match p {
                 DistanceParam::Rrup => (&mut c.rrup, d.rrup),
-                DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| not_multi("rjb"))?),
-                DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| not_multi("rx"))?),
-                DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| not_multi("ry0"))?),
+                DistanceParam::Rjb => (&mut c.rjb, d.rjb.ok_or_else(|| wanted_but("rjb"))?),
+                DistanceParam::Rx => (&mut c.rx, d.rx.ok_or_else(|| wanted_but("rx"))?),
+                DistanceParam::Ry0 => (&mut c.ry0, d.ry0.ok_or_else(|| wanted_but("ry0"))?),
                 DistanceParam::Rhypo => (&mut c.rhypo, d.rhypo.ok_or_else(|| wanted_but("rhypo"))?),
                 DistanceParam::Repi => (&mut c.repi, d.repi.ok_or_else(|| wanted_but("repi"))?),
                 DistanceParam::Azimuth => (
                     &mut c.azimuth,
-                    d.azimuth.ok_or_else(|| not_multi("azimuth"))?,
+                    d.azimuth.ok_or_else(|| wanted_but("azimuth"))?,
                 ),
                 DistanceParam::Rvolc => (
                     &mut c.rvolc,
