@@ -25,6 +25,9 @@ macro_rules! qa_case {
 qa_case!(case_01);
 // two tectonic region types, minimum_distance and ModifiableGMPE with nrcan15_site_term
 qa_case!(case_12);
+// GMPETable from HDF5 tables (rhypo), a logic tree of three, uniform hazard spectra and a
+// realization's spectrum (`expected-files.txt` leaves out realizations.csv, not per site)
+qa_case!(case_18);
 qa_case!(case_03);
 qa_case!(case_04);
 qa_case!(case_24);
@@ -42,6 +45,8 @@ qa_case!(case_44);
 qa_case!(case_48);
 // ModifiableGMPE (set_between_epsilon) and pointsource_distance on a region grid
 qa_case!(case_51);
+// a characteristic fault on one plane, ModifiableGMPE scaling the median: every realization
+qa_case!(case_53);
 // CampbellBozorgnia2003NSHMP2007 and pointsource_distance
 qa_case!(case_60);
 // YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)

@@ -3,8 +3,10 @@
 expected outputs) from the reference engine's wheel into tests/data/qa/, so a fresh clone
 runs them without Python. usage: tools/copy_qa_cases.py [PYTHON_OF_THE_REFERENCE_ENGINE]
 
-A case's `expected-files.txt` (ours, kept across copies) names the expected files of its
-job.ini where `expected/` also holds the outputs of other jobs (case_28, case_51)."""
+Files of ours in a case's directory stay: `expected-files.txt` names the expected files of its
+job.ini where `expected/` also holds the outputs of other jobs (case_28, case_51), and some
+cases hold the reference's own exports of their job.ini (`expected-3.26/`, or added files in
+`expected/`)."""
 import pathlib
 import shutil
 import subprocess
@@ -12,7 +14,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CASES = {
-    "classical": "01 03 04 12 24 25 26 28 36 43 44 48 51 60 69 77 83 87".split(),
+    "classical": "01 03 04 12 18 24 25 26 28 36 43 44 48 51 53 60 69 77 83 87".split(),
 }
 
 
@@ -25,13 +27,10 @@ def main():
         for number in numbers:
             source = qa / mode / f"case_{number}"
             dest = ROOT / "tests/data/qa" / mode / f"case_{number}"
-            listed = dest / "expected-files.txt"
-            keep = listed.read_text() if listed.exists() else None
-            if dest.exists():
-                shutil.rmtree(dest)
-            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "__init__.py", "*.pyc"))
-            if keep is not None:
-                listed.write_text(keep)
+            # copied over what is there: our own files (expected-files.txt, the reference's
+            # exports in expected-3.26/, ...) stay
+            shutil.copytree(source, dest, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "__init__.py", "*.pyc"))
             print(f"copied {mode}/case_{number}")
 
 

@@ -430,3 +430,68 @@ fn unknown_gsims_are_named_where_they_are_written() {
         "{err}"
     );
 }
+
+/// case_03 in a scratch directory, its source model edited by `edit`.
+fn case_03_with_source_model(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(case_dir("case_03")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let model = dir.path().join("source_model.xml");
+    let text = std::fs::read_to_string(&model).unwrap();
+    std::fs::write(&model, edit(&text)).unwrap();
+    dir
+}
+
+/// What a source model says that the native engine does not model is refused, named, never
+/// dropped: a group of sources rupturing as a cluster, another temporal occurrence model, a
+/// source's element it does not read.
+#[test]
+fn source_model_features_not_modelled_are_refused_not_dropped() {
+    let cases = [
+        (
+            r#"name="group 1""#,
+            r#"name="group 1" cluster="true""#,
+            "not supported yet: cluster source groups",
+        ),
+        (
+            r#"name="group 1""#,
+            r#"name="group 1" tom="NegativeBinomialTOM""#,
+            "not supported yet: the temporal occurrence model NegativeBinomialTOM",
+        ),
+        (
+            "</areaSource>",
+            r#"<hypoList><hypo alongStrike="0.5" downDip="0.5" weight="1.0"/></hypoList></areaSource>"#,
+            "source 1: not supported yet: <hypoList>",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let dir = case_03_with_source_model(|text| text.replacen(from, to, 1));
+        let err = compute_hazard_curves(&dir.path().join("job.ini"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, expected);
+    }
+    // a Poisson group, said so, is fine
+    let dir = case_03_with_source_model(|text| {
+        text.replacen(r#"name="group 1""#, r#"name="group 1" tom="PoissonTOM""#, 1)
+    });
+    compute_hazard_curves(&dir.path().join("job.ini")).unwrap();
+}
+
+/// `source_nodes` keeps the sources of the kinds it names (case_01 names its only kind).
+#[test]
+fn source_nodes_discards_the_other_kinds_of_source() {
+    let dir = case_03_with_source_model(|text| text.to_owned());
+    let ini = dir.path().join("job.ini");
+    let text = std::fs::read_to_string(&ini).unwrap();
+    std::fs::write(&ini, format!("{text}\nsource_nodes = pointSource\n")).unwrap();
+    let curves = compute_hazard_curves(&ini).unwrap();
+    assert!(curves.mean.iter().all(|&p| p == 0.0), "{:?}", curves.mean);
+    std::fs::write(&ini, format!("{text}\nsource_nodes = areaSource\n")).unwrap();
+    let curves = compute_hazard_curves(&ini).unwrap();
+    assert!(curves.mean.iter().any(|&p| p > 0.0));
+}

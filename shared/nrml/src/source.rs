@@ -45,6 +45,11 @@ pub struct SourceGroup {
     pub srcs_weights: Option<Vec<f64>>,
     /// `grp_probability`: probability that the group produces an event (cluster groups).
     pub grp_probability: Option<f64>,
+    /// `cluster`: the group's sources rupture together, as a cluster.
+    pub cluster: bool,
+    /// `tom`: the temporal occurrence model's name, when the group gives one
+    /// (`PoissonTOM`, `NegativeBinomialTOM`, ...).
+    pub tom: Option<String>,
     pub sources: Vec<Source>,
     pub origin: Origin,
 }
@@ -66,6 +71,9 @@ pub struct Source {
     /// The source's own `tectonicRegion`, if it gives one.
     pub tectonic_region: Option<String>,
     pub kind: SourceKind,
+    /// The tags of the source's child elements this reader does not interpret (`hypoList`,
+    /// `slipList`, ...), in document order.
+    pub unread: Vec<String>,
     pub origin: Origin,
 }
 

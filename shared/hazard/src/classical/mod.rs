@@ -160,6 +160,9 @@ pub struct ClassicalParams {
     pub minimum_distance: f64,
     /// `horiz_comp_to_geom_mean`: GSIM outputs converted to the geometric mean.
     pub horiz_comp_to_geom_mean: bool,
+    /// `source_nodes`: the kinds of source read (their NRML tags, e.g. `pointSource`); the
+    /// others are discarded, as OpenQuake's source converter does. Empty: every kind.
+    pub source_nodes: Vec<String>,
     pub erf: ErfParams,
 }
 
@@ -551,6 +554,10 @@ impl ClassicalParams {
             max_sites_disagg,
             minimum_distance,
             horiz_comp_to_geom_mean: boolean(ini, "horiz_comp_to_geom_mean"),
+            source_nodes: ini
+                .raw("source_nodes")
+                .map(|nodes| nodes.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default(),
             erf,
         })
     }
@@ -641,6 +648,10 @@ fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptu
     let mut sources: Vec<Vec<&oqcloud_nrml::source::Source>> = Vec::new();
     let model: SourceModel = match read_nrml(file)? {
         Model::SourceModel(m) => m,
+        // e.g. the fault sections of multi-fault sources (a `geometryModel`)
+        Model::NotRead { tag } => {
+            return Err(unsupported(format!("{}: a {tag}", file.display())));
+        }
         _ => return Err(invalid(format!("{}: not a source model", file.display()))),
     };
     for group in &model.groups {
@@ -649,6 +660,24 @@ fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptu
             || group.grp_probability.is_some()
         {
             return Err(unsupported("mutually exclusive or cluster source groups"));
+        }
+        if group.cluster {
+            return Err(unsupported("cluster source groups"));
+        }
+        if let Some(tom) = group.tom.as_deref().filter(|t| *t != "PoissonTOM") {
+            return Err(unsupported(format!("the temporal occurrence model {tom}")));
+        }
+        let kept: Vec<&oqcloud_nrml::source::Source> = group
+            .sources
+            .iter()
+            .filter(|source| {
+                params.source_nodes.is_empty()
+                    || params.source_nodes.iter().any(|n| n == source.origin.tag)
+            })
+            .collect();
+        if let Some(source) = kept.iter().find(|s| !s.unread.is_empty()) {
+            let tag = &source.unread[0];
+            return Err(unsupported(format!("<{tag}>")).in_source(&source.id));
         }
         let trt = &group.tectonic_region;
         let index = match out.iter().position(|t| &t.trt == trt) {
@@ -662,7 +691,7 @@ fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptu
                 out.len() - 1
             }
         };
-        sources[index].extend(group.sources.iter());
+        sources[index].extend(kept);
     }
     for (trt, sources) in out.iter_mut().zip(&sources) {
         trt.ruptures.add_group(sources, &params.erf)?;

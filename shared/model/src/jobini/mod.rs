@@ -298,6 +298,16 @@ impl JobIni {
     }
 }
 
+/// Whether OpenQuake reads `key`: one of its parameters (or an old name of one), an input
+/// file of a kind it knows, or oqcloud's `engine`. It ignores other keys, with a warning.
+pub fn is_openquake_key(key: &str) -> bool {
+    lookup(key).is_some()
+        || ALIASES.iter().any(|(old, _)| *old == key)
+        || (inputs::is_file_key(key) && inputs::known_input(key).is_some())
+        || key == ENGINE.name
+        || key == "region_constraint"
+}
+
 /// The integration distance of one tectonic region type, as `maximum_distance` gives it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IntegrationDistance {

@@ -1,9 +1,9 @@
 //! `sourceModel` -> [`SourceModel`].
 
 use super::value::{
-    Conv, DIP, FLOAT, FLOATS, ID, INTERDEPENDENCE, LATITUDE, LON_LAT, LONGITUDE, MAG_SCALE_REL,
-    NON_NEGATIVE, NON_NEGATIVES, POINTS, POINTS_3D, POSITIVE, POSITIVE_INT, POSITIVE_INTS,
-    PROBABILITY, RAKE, STRIKE,
+    BOOLEAN, Conv, DIP, FLOAT, FLOATS, ID, INTERDEPENDENCE, LATITUDE, LON_LAT, LONGITUDE,
+    MAG_SCALE_REL, NON_NEGATIVE, NON_NEGATIVES, POINTS, POINTS_3D, POSITIVE, POSITIVE_INT,
+    POSITIVE_INTS, PROBABILITY, RAKE, STRIKE,
 };
 use super::xml::Elem;
 use crate::NrmlVersion;
@@ -58,6 +58,8 @@ fn groups_by_region(elem: Elem) -> NodeResult<Vec<SourceGroup>> {
                 rup_interdep: Interdependence::Independent,
                 srcs_weights: None,
                 grp_probability: None,
+                cluster: false,
+                tom: None,
                 sources: vec![source],
                 origin: elem.origin("sourceModel"),
             }),
@@ -78,6 +80,8 @@ fn source_group(elem: Elem) -> NodeResult<SourceGroup> {
         rup_interdep: interdep("rup_interdep")?,
         srcs_weights: elem.opt_attr_as("srcs_weights", NON_NEGATIVES)?,
         grp_probability: elem.opt_attr_as("grp_probability", PROBABILITY)?,
+        cluster: elem.opt_attr_as("cluster", BOOLEAN)?.unwrap_or(false),
+        tom: elem.attr("tom").map(|t| t.trim().to_owned()),
         sources: elem.children().map(source).collect::<NodeResult<_>>()?,
         origin: elem.origin("sourceGroup"),
     })
@@ -108,13 +112,69 @@ fn source(elem: Elem) -> NodeResult<Source> {
         "multiFaultSource" => ("multiFaultSource", SourceKind::NotRead),
         other => return Err(elem.error(format!("{other} is not a known kind of source"))),
     };
+    let read = read_children(&kind);
+    let unread = elem
+        .children()
+        .map(|child| child.tag())
+        .filter(|tag| !read.contains(tag) && !MFD_TAGS.contains(tag))
+        .map(str::to_owned)
+        .collect();
     Ok(Source {
         id: elem.attr_as("id", ID)?,
         name: elem.required_attr("name")?.to_owned(),
         tectonic_region: elem.attr("tectonicRegion").map(str::to_owned),
         kind,
+        unread,
         origin: elem.origin(tag),
     })
+}
+
+/// The child elements of a kind of source that this reader interprets, besides its MFD
+/// (none for the kinds whose content is not read).
+fn read_children(kind: &SourceKind) -> &'static [&'static str] {
+    match kind {
+        SourceKind::Point(_) => &[
+            "pointGeometry",
+            "magScaleRel",
+            "ruptAspectRatio",
+            "aspectRatioFunction",
+            "nodalPlaneDist",
+            "hypoDepthDist",
+        ],
+        SourceKind::Area(_) => &[
+            "areaGeometry",
+            "magScaleRel",
+            "ruptAspectRatio",
+            "aspectRatioFunction",
+            "nodalPlaneDist",
+            "hypoDepthDist",
+        ],
+        SourceKind::MultiPoint(_) => &[
+            "multiPointGeometry",
+            "magScaleRel",
+            "ruptAspectRatio",
+            "aspectRatioFunction",
+            "nodalPlaneDist",
+            "hypoDepthDist",
+        ],
+        SourceKind::SimpleFault(_) => &[
+            "simpleFaultGeometry",
+            "magScaleRel",
+            "ruptAspectRatio",
+            "aspectRatioFunction",
+            "rake",
+            "hypoDepthDist",
+        ],
+        SourceKind::ComplexFault(_) => &[
+            "complexFaultGeometry",
+            "magScaleRel",
+            "ruptAspectRatio",
+            "aspectRatioFunction",
+            "rake",
+        ],
+        SourceKind::CharacteristicFault(_) => &["rake", "surface"],
+        SourceKind::NotRead => &[],
+    }
 }
 
 fn point_source(elem: Elem) -> NodeResult<PointSource> {

@@ -37,6 +37,17 @@ pub(crate) const POSITIVE: Conv<f64> = Conv {
     },
 };
 
+/// A boolean as OpenQuake's `valid.boolean` reads it: 1, yes, true or on, 0, no, false or
+/// off, in any case.
+pub(crate) const BOOLEAN: Conv<bool> = Conv {
+    name: "boolean",
+    convert: |s| match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "yes" | "true" | "on" => Ok(true),
+        "0" | "no" | "false" | "off" => Ok(false),
+        other => Err(format!("{other} is not a boolean")),
+    },
+};
+
 /// A number in [0, 1].
 pub(crate) const PROBABILITY: Conv<f64> = Conv {
     name: "probability",

@@ -22,6 +22,8 @@ fn every_source_kind_is_read() {
     assert_eq!(group.tectonic_region, "Active Shallow Crust");
     let ids: Vec<&str> = group.sources.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["P1", "A1", "M1", "S1", "C1", "CH1"]);
+    assert!(group.sources.iter().all(|s| s.unread.is_empty()));
+    assert!(!group.cluster && group.tom.is_none());
 
     let SourceKind::Point(point) = &group.sources[0].kind else {
         panic!("P1 is a point source");
@@ -79,6 +81,42 @@ fn every_source_kind_is_read() {
         panic!("CH1 has a planar surface");
     };
     assert_eq!(planes[0].bottom_right.depth, 12.0);
+}
+
+/// What the reader does not interpret is kept in sight: a source's other child elements by
+/// tag, and the group's `cluster` and `tom`, for the engine to refuse.
+#[test]
+fn what_is_not_interpreted_is_named() {
+    let xml = replace(
+        ALL_SOURCES,
+        "<rake>90.0</rake>\n      </simpleFaultSource>",
+        "<rake>90.0</rake><hypoList/><slipList/></simpleFaultSource>",
+    );
+    let xml = replace(
+        &xml,
+        r#"<sourceGroup name="crust""#,
+        r#"<sourceGroup cluster="TRUE" tom="NegativeBinomialTOM" name="crust""#,
+    );
+    let Model::SourceModel(model) = read(&xml, FILE).unwrap().model else {
+        panic!("not a source model");
+    };
+    let group = &model.groups[0];
+    assert_eq!(group.sources[3].unread, ["hypoList", "slipList"]);
+    assert!(
+        group
+            .sources
+            .iter()
+            .filter(|s| s.id != "S1")
+            .all(|s| s.unread.is_empty())
+    );
+    assert!(group.cluster);
+    assert_eq!(group.tom.as_deref(), Some("NegativeBinomialTOM"));
+    let xml = replace(
+        ALL_SOURCES,
+        r#"<sourceGroup name="crust""#,
+        r#"<sourceGroup cluster="maybe" name="crust""#,
+    );
+    assert_invalid(&xml, 4, "maybe is not a boolean");
 }
 
 #[test]

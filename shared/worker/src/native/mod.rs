@@ -14,7 +14,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 use oqcloud_hazard::HazardError;
 use oqcloud_hazard::classical::{ClassicalParams, HazardCurves, compute};
-use oqcloud_model::jobini::JobIni;
+use oqcloud_model::jobini::{JobIni, is_openquake_key};
 use oqcloud_model::{LogLevel, LogRecord};
 
 use crate::engine::{Engine, EngineError, ExportedFile, ProducedOutput, RunContext, RunOutput};
@@ -23,6 +23,77 @@ use crate::engine::{Engine, EngineError, ExportedFile, ProducedOutput, RunContex
 /// by default (the only one accepted). The statistics (mean, std, quantiles, max) are
 /// computed.
 const UNSUPPORTED_OPTIONS: &[(&str, &str)] = &[("hazard_curves", "true")];
+
+/// The job.ini parameters known to OpenQuake that the native engine reads, or that do not
+/// change what a classical calculation computes (its description, where exports go, seeds
+/// of sampling it refuses, the parallelism). A job setting any other parameter OpenQuake
+/// reads (`tile_spec`, `amplification_csv`, `exposure_file`, ...) is refused, so that no
+/// input is silently dropped; keys OpenQuake does not know it ignores, and so do we.
+const NATIVE_PARAMS: &[&str] = &[
+    // the calculation
+    "calculation_mode",
+    "engine",
+    "number_of_logic_tree_samples",
+    "source_model_logic_tree_file",
+    "gsim_logic_tree_file",
+    "gsim",
+    "intensity_measure_types_and_levels",
+    "investigation_time",
+    "truncation_level",
+    "maximum_distance",
+    "minimum_distance",
+    "minimum_magnitude",
+    "pointsource_distance",
+    "ps_grid_spacing",
+    "max_sites_disagg",
+    "rupture_mesh_spacing",
+    "complex_fault_mesh_spacing",
+    "width_of_mfd_bin",
+    "area_source_discretization",
+    "shift_hypo",
+    "horiz_comp_to_geom_mean",
+    "source_nodes",
+    // only replaces a first level 0 (checked below)
+    "minimum_intensity",
+    // read but not used by OpenQuake 3.26
+    "collapse_level",
+    // sites and their parameters
+    "sites",
+    "sites_csv",
+    "region",
+    "region_constraint",
+    "region_grid_spacing",
+    "site_model_file",
+    "reference_vs30_type",
+    "reference_vs30_value",
+    "reference_depth_to_1pt0km_per_sec",
+    "reference_depth_to_2pt5km_per_sec",
+    // outputs
+    "hazard_curves",
+    "hazard_curves_file",
+    "hazard_maps",
+    "uniform_hazard_spectra",
+    "poes",
+    "mean",
+    "mean_hazard_curves",
+    "std",
+    "max",
+    "max_hazard_curves",
+    "quantiles",
+    "quantile_hazard_curves",
+    "individual_rlzs",
+    "individual_curves",
+    "export_dir",
+    "exports",
+    // no effect on the numbers
+    "description",
+    "random_seed",
+    "master_seed",
+    "ses_seed",
+    "concurrent_tasks",
+    "minimum_engine_version",
+    "split_sources",
+];
 
 /// oqcloud's native engine.
 #[derive(Debug, Default, Clone, Copy)]
@@ -116,6 +187,14 @@ struct PreparedJob {
 /// Reads the job and refuses what is not implemented natively.
 fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
     let ini = JobIni::from_file(job_ini).map_err(|e| EngineError::Unsupported(e.to_string()))?;
+    if let Some((key, _)) = ini
+        .params()
+        .find(|(key, _)| is_openquake_key(key) && !NATIVE_PARAMS.contains(key))
+    {
+        return Err(EngineError::Unsupported(format!(
+            "the job.ini parameter {key}"
+        )));
+    }
     for (key, default) in UNSUPPORTED_OPTIONS {
         if let Some(value) = ini.raw(key)
             && !value.trim().eq_ignore_ascii_case(default)
@@ -125,6 +204,13 @@ fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
     }
     let base_dir = job_ini.parent().unwrap_or(Path::new("."));
     let params = ClassicalParams::from_ini(&ini, base_dir).map_err(refusal)?;
+    // OpenQuake reads a first level 0 as the IMT's minimum intensity (1e-10 when not set,
+    // which is how the levels come)
+    if ini.raw("minimum_intensity").is_some() && params.imts.iter().any(|i| i.levels[0] == 1e-10) {
+        return Err(EngineError::Unsupported(
+            "minimum_intensity with a first intensity level 0".into(),
+        ));
+    }
     if let Some(first) = params.imts.first()
         && params
             .imts
@@ -148,15 +234,24 @@ fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
     let poes = numbers("poes")?;
     let mut quantiles = numbers("quantiles")?;
     quantiles.extend(numbers("quantile_hazard_curves")?);
-    let flag = |key: &str, default: bool| {
-        ini.raw(key)
-            .map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
+    // a boolean as OpenQuake reads it, under its name or its old one (JobIni refuses both
+    // at once)
+    let flag = |names: &[&str], default: bool| {
+        names
+            .iter()
+            .find_map(|key| ini.raw(key))
+            .map_or(default, |v| {
+                matches!(
+                    v.trim().to_ascii_lowercase().as_str(),
+                    "1" | "yes" | "true" | "on"
+                )
+            })
     };
     Ok(PreparedJob {
-        mean: flag("mean", true),
-        std: flag("std", false),
-        max: flag("max", false),
-        individual_rlzs: flag("individual_rlzs", false),
+        mean: flag(&["mean", "mean_hazard_curves"], true),
+        std: flag(&["std"], false),
+        max: flag(&["max", "max_hazard_curves"], false),
+        individual_rlzs: flag(&["individual_rlzs", "individual_curves"], false),
         quantiles,
         ini,
         params,

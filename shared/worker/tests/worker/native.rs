@@ -128,3 +128,37 @@ async fn the_engine_parameter_of_the_job_limits_the_engines() {
     .unwrap();
     assert_eq!(fallback.runs(), 0);
 }
+
+/// A job.ini parameter OpenQuake reads and the native engine does not is refused, named,
+/// rather than dropped (`tile_spec` computes a part of the sites); a key OpenQuake does not
+/// know it ignores, and so does the native engine.
+#[tokio::test]
+async fn job_parameters_the_native_engine_does_not_read_are_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
+    let job = case_03_with("tile_spec = [1, 2]");
+    let err = run_local(
+        &engines,
+        &job.path().join("job.ini"),
+        Some(EngineChoice::Native),
+        &[],
+        out.path(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "The native engine cannot run this job: the job.ini parameter tile_spec"
+    );
+
+    let job = case_03_with("a_note_of_ours = not read by OpenQuake");
+    run_local(
+        &engines,
+        &job.path().join("job.ini"),
+        Some(EngineChoice::Native),
+        &[],
+        out.path(),
+    )
+    .await
+    .unwrap();
+}
