@@ -35,6 +35,9 @@ qa_case!(case_25);
 qa_case!(case_26);
 // a simple fault with a hypocentral depth distribution
 qa_case!(case_28);
+// a simple fault's hypoList and slipList: each floating rupture at three hypocentres
+// (TusaLanger2016Rhypo)
+qa_case!(case_33);
 // magnitude-dependent aspect ratios (point, area, simple and complex fault sources)
 qa_case!(case_36);
 // ps_grid_spacing: the points of an area source collapsed on a 50 km grid

@@ -402,9 +402,29 @@ fn fault_ruptures(
         let (along_length, along_width) = (mesh.cols - cols + 1, mesh.rows - rows + 1);
         let rate = mag_rate / (along_length * along_width) as f64;
         for first_row in 0..along_width {
-            let hypocentres = match &fault.hypo_depth_dist {
-                None => None,
-                Some(dist) => Some(dip_fractions(fault, dist, spacing, first_row, rows)?),
+            // the hypocentres of each floating rupture: (along strike, down dip, weight)
+            let hypocentres = match (&fault.hypo_depth_dist, &fault.hypo_list, &fault.slip_list) {
+                (Some(dist), _, _) => Some(
+                    dip_fractions(fault, dist, spacing, first_row, rows)?
+                        .into_iter()
+                        .map(|(down, weight)| (0.5, down, weight))
+                        .collect(),
+                ),
+                // one rupture per (hypocentre, slip): the slip direction matters to
+                // directivity models only, which the native engine does not have
+                (None, Some(hypos), Some(slips)) => Some(
+                    hypos
+                        .hypos
+                        .iter()
+                        .flat_map(|h| {
+                            slips
+                                .slips
+                                .iter()
+                                .map(move |s| (h.along_strike, h.down_dip, h.weight * s.weight))
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
             };
             for first_col in 0..along_length {
                 let window = mesh.sub(first_row, first_col, rows, cols);
@@ -412,10 +432,10 @@ fn fault_ruptures(
                     out.push(mesh_rupture(window, true, mag, fault.rake, rate));
                     continue;
                 };
-                for &(fraction, weight) in hypocentres {
+                for &(along, down, weight) in hypocentres {
                     let mut rupture =
                         mesh_rupture(window.clone(), true, mag, fault.rake, rate * weight);
-                    rupture.hypo = hypocentre_at(&window, spacing, fraction);
+                    rupture.hypo = hypocentre_at(&window, spacing, along, down);
                     out.push(rupture);
                 }
             }
@@ -463,12 +483,12 @@ fn dip_fractions(
         .collect())
 }
 
-/// The mesh node of `window` half way along strike and `fraction` down dip
-/// (`BaseSurface.get_hypo_location`, indices rounded half to even).
-fn hypocentre_at(window: &MeshWindow, spacing: f64, fraction: f64) -> [f64; 3] {
-    let down = fraction * ((window.rows - 1) as f64 * spacing);
+/// The mesh node of `window` the fractions `along` strike and `down` dip of the way from
+/// its top left node (`BaseSurface.get_hypo_location`, indices rounded half to even).
+fn hypocentre_at(window: &MeshWindow, spacing: f64, along: f64, down: f64) -> [f64; 3] {
+    let down = down * ((window.rows - 1) as f64 * spacing);
     let row = ((down / spacing).round_ties_even() as usize).min(window.rows - 1);
-    let along = 0.5 * ((window.cols - 1) as f64 * spacing);
+    let along = along * ((window.cols - 1) as f64 * spacing);
     let col = ((along / spacing).round_ties_even() as usize).min(window.cols - 1);
     window.at(row, col)
 }

@@ -188,6 +188,41 @@ pub struct SimpleFaultSource {
     pub rake: f64,
     /// Optional hypocentral depths of the ruptures.
     pub hypo_depth_dist: Option<HypoDepthDist>,
+    /// Optional hypocentres of each floating rupture (`hypoList`), given with `slipList`.
+    pub hypo_list: Option<HypoList>,
+    /// Optional slip directions of each floating rupture (`slipList`), given with `hypoList`.
+    pub slip_list: Option<SlipList>,
+}
+
+/// `hypoList`: hypocentres as fractions of a rupture's length and width, weighted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HypoList {
+    pub hypos: Vec<HypoPosition>,
+    pub origin: Origin,
+}
+
+/// `hypo`: where on a rupture its hypocentre lies, from its top left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HypoPosition {
+    /// `alongStrike`: 0 at the rupture's start, 1 at its end.
+    pub along_strike: f64,
+    /// `downDip`: 0 at the top, 1 at the bottom.
+    pub down_dip: f64,
+    pub weight: f64,
+}
+
+/// `slipList`: slip directions, weighted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlipList {
+    pub slips: Vec<Slip>,
+    pub origin: Origin,
+}
+
+/// `slip`: the rupture's slip direction in degrees, within [0, 360].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slip {
+    pub angle: f64,
+    pub weight: f64,
 }
 
 /// `simpleFaultGeometry`.
@@ -409,6 +444,7 @@ impl Source {
                         geometry.lower_seismogenic_depth,
                     )?;
                 }
+                fault.check_hypo_slip_lists()?;
                 fault.mfd.check()
             }
             SourceKind::ComplexFault(fault) => {
@@ -487,6 +523,33 @@ fn check_pmf(origin: &Origin, probabilities: impl Iterator<Item = f64> + Clone) 
     }
     sum_is_one(probabilities)
         .map_err(|sum| origin.error(format!("the probabilities sum up to {sum}, not 1")))
+}
+
+impl SimpleFaultSource {
+    /// `hypoList` and `slipList` come together, each with weights summing to 1, and not
+    /// with `hypoDepthDist`.
+    fn check_hypo_slip_lists(&self) -> NodeResult<()> {
+        match (&self.hypo_list, &self.slip_list) {
+            (Some(hypos), Some(slips)) => {
+                if let Some(depths) = &self.hypo_depth_dist {
+                    return Err(depths
+                        .origin
+                        .error("hypoDepthDist and hypoList/slipList cannot be combined"));
+                }
+                check_weights(&hypos.origin, hypos.hypos.iter().map(|h| h.weight))?;
+                check_weights(&slips.origin, slips.slips.iter().map(|s| s.weight))
+            }
+            (Some(HypoList { origin, .. }), None) | (None, Some(SlipList { origin, .. })) => {
+                Err(origin.error("hypoList and slipList have to be both given or neither"))
+            }
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// Weights that sum up to 1.
+fn check_weights(origin: &Origin, weights: impl Iterator<Item = f64>) -> NodeResult<()> {
+    sum_is_one(weights).map_err(|sum| origin.error(format!("the weights sum up to {sum}, not 1")))
 }
 
 impl SimpleFaultGeometry {

@@ -3,7 +3,7 @@
 use super::value::{
     BOOLEAN, Conv, DIP, FLOAT, FLOATS, ID, INTERDEPENDENCE, LATITUDE, LON_LAT, LONGITUDE,
     MAG_SCALE_REL, NON_NEGATIVE, NON_NEGATIVES, POINTS, POINTS_3D, POSITIVE, POSITIVE_INT,
-    POSITIVE_INTS, PROBABILITY, RAKE, STRIKE,
+    POSITIVE_INTS, PROBABILITY, RAKE, SLIP, STRIKE,
 };
 use super::xml::Elem;
 use crate::NrmlVersion;
@@ -14,9 +14,10 @@ use crate::mfd::{
 };
 use crate::source::{
     AreaSource, AspectRatio, CharacteristicFaultSource, ComplexFaultGeometry, ComplexFaultSource,
-    HypoDepth, HypoDepthDist, Interdependence, MultiPointSource, NodalPlane, NodalPlaneDist,
-    PlanarSurface, Point3, PointParameters, PointSource, SimpleFaultGeometry, SimpleFaultSource,
-    Source, SourceGroup, SourceKind, SourceModel, Surface,
+    HypoDepth, HypoDepthDist, HypoList, HypoPosition, Interdependence, MultiPointSource,
+    NodalPlane, NodalPlaneDist, PlanarSurface, Point3, PointParameters, PointSource,
+    SimpleFaultGeometry, SimpleFaultSource, Slip, SlipList, Source, SourceGroup, SourceKind,
+    SourceModel, Surface,
 };
 
 pub(crate) fn source_model(elem: Elem, version: NrmlVersion) -> NodeResult<SourceModel> {
@@ -164,6 +165,8 @@ fn read_children(kind: &SourceKind) -> &'static [&'static str] {
             "aspectRatioFunction",
             "rake",
             "hypoDepthDist",
+            "hypoList",
+            "slipList",
         ],
         SourceKind::ComplexFault(_) => &[
             "complexFaultGeometry",
@@ -305,6 +308,41 @@ fn simple_fault_source(elem: Elem) -> NodeResult<SimpleFaultSource> {
             .child("hypoDepthDist")
             .map(hypo_depth_dist)
             .transpose()?,
+        hypo_list: elem.child("hypoList").map(hypo_list).transpose()?,
+        slip_list: elem.child("slipList").map(slip_list).transpose()?,
+    })
+}
+
+fn hypo_list(elem: Elem) -> NodeResult<HypoList> {
+    let hypos = elem
+        .children_named("hypo")
+        .map(|hypo| {
+            Ok(HypoPosition {
+                along_strike: hypo.attr_as("alongStrike", PROBABILITY)?,
+                down_dip: hypo.attr_as("downDip", PROBABILITY)?,
+                weight: hypo.attr_as("weight", PROBABILITY)?,
+            })
+        })
+        .collect::<NodeResult<_>>()?;
+    Ok(HypoList {
+        hypos,
+        origin: elem.origin("hypoList"),
+    })
+}
+
+fn slip_list(elem: Elem) -> NodeResult<SlipList> {
+    let slips = elem
+        .children_named("slip")
+        .map(|slip| {
+            Ok(Slip {
+                angle: slip.text_as(SLIP)?,
+                weight: slip.attr_as("weight", PROBABILITY)?,
+            })
+        })
+        .collect::<NodeResult<_>>()?;
+    Ok(SlipList {
+        slips,
+        origin: elem.origin("slipList"),
     })
 }
 

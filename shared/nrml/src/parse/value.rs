@@ -48,6 +48,19 @@ pub(crate) const BOOLEAN: Conv<bool> = Conv {
     },
 };
 
+/// A slip direction: degrees within [0, 360].
+pub(crate) const SLIP: Conv<f64> = Conv {
+    name: "slip",
+    convert: |s| {
+        let value = float(s)?;
+        if (0.0..=360.0).contains(&value) {
+            Ok(value)
+        } else {
+            Err(format!("slip {value} is not in the range [0, 360]"))
+        }
+    },
+};
+
 /// A number in [0, 1].
 pub(crate) const PROBABILITY: Conv<f64> = Conv {
     name: "probability",

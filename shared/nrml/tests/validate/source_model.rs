@@ -89,8 +89,8 @@ fn every_source_kind_is_read() {
 fn what_is_not_interpreted_is_named() {
     let xml = replace(
         ALL_SOURCES,
-        "<rake>90.0</rake>\n      </simpleFaultSource>",
-        "<rake>90.0</rake><hypoList/><slipList/></simpleFaultSource>",
+        "<rake>30.0</rake>\n      </complexFaultSource>",
+        "<rake>30.0</rake><hypoList/><slipList/></complexFaultSource>",
     );
     let xml = replace(
         &xml,
@@ -101,12 +101,12 @@ fn what_is_not_interpreted_is_named() {
         panic!("not a source model");
     };
     let group = &model.groups[0];
-    assert_eq!(group.sources[3].unread, ["hypoList", "slipList"]);
+    assert_eq!(group.sources[4].unread, ["hypoList", "slipList"]);
     assert!(
         group
             .sources
             .iter()
-            .filter(|s| s.id != "S1")
+            .filter(|s| s.id != "C1")
             .all(|s| s.unread.is_empty())
     );
     assert!(group.cluster);
@@ -117,6 +117,50 @@ fn what_is_not_interpreted_is_named() {
         r#"<sourceGroup cluster="maybe" name="crust""#,
     );
     assert_invalid(&xml, 4, "maybe is not a boolean");
+}
+
+/// A simple fault's `hypoList` and `slipList`: read, and checked as OpenQuake checks them.
+#[test]
+fn simple_fault_hypocentre_and_slip_lists() {
+    const LISTS: &str = r#"<rake>90.0</rake>
+        <hypoList>
+          <hypo alongStrike="0.25" downDip="0.5" weight="0.4"/>
+          <hypo alongStrike="0.75" downDip="1.0" weight="0.6"/>
+        </hypoList>
+        <slipList><slip weight="1.0">90.0</slip></slipList>
+      </simpleFaultSource>"#;
+    const END: &str = "<rake>90.0</rake>\n      </simpleFaultSource>";
+    let xml = replace(ALL_SOURCES, END, LISTS);
+    let Model::SourceModel(model) = read(&xml, FILE).unwrap().model else {
+        panic!("not a source model");
+    };
+    let SourceKind::SimpleFault(fault) = &model.groups[0].sources[3].kind else {
+        panic!("S1 is a simple fault");
+    };
+    let hypos = &fault.hypo_list.as_ref().unwrap().hypos;
+    assert_eq!(
+        (hypos[1].along_strike, hypos[1].down_dip, hypos[1].weight),
+        (0.75, 1.0, 0.6)
+    );
+    assert_eq!(fault.slip_list.as_ref().unwrap().slips[0].angle, 90.0);
+    assert!(model.groups[0].sources[3].unread.is_empty());
+
+    let xml = replace(ALL_SOURCES, END, &LISTS.replace("0.6", "0.5"));
+    assert_invalid(&xml, 86, "the weights sum up to 0.9, not 1");
+    let xml = replace(
+        ALL_SOURCES,
+        END,
+        &LISTS.replace("90.0</slip>", "361</slip>"),
+    );
+    assert_invalid(&xml, 90, "slip 361 is not in the range [0, 360]");
+    let slip_list = LISTS.find("<slipList>").unwrap();
+    let hypos_only = format!("{}</simpleFaultSource>", &LISTS[..slip_list]);
+    let xml = replace(ALL_SOURCES, END, &hypos_only);
+    assert_invalid(
+        &xml,
+        86,
+        "hypoList and slipList have to be both given or neither",
+    );
 }
 
 #[test]
