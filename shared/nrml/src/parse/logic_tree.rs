@@ -118,7 +118,12 @@ fn branch(elem: Elem, uncertainty_type: &str) -> NodeResult<Branch> {
                     true => format!("{key} = '{value}'"),
                 })
                 .collect();
-            format!("[{name}]\n{}", params.join("\n"))
+            if name.starts_with('[') {
+                // already the TOML form: the attributes join its parameters
+                format!("{name}\n{}", params.join("\n"))
+            } else {
+                format!("[{name}]\n{}", params.join("\n"))
+            }
         } else if is_gsim || uncertainty_type == "sourceModel" {
             model.text_as(REQUIRED_MODEL)?
         } else {

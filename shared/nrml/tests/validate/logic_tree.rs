@@ -282,6 +282,38 @@ fn variants_openquake_accepts() {
     assert_valid(&GSIM_TREE.replace(r#" branchID="g1""#, ""));
 }
 
+/// GSIM parameters given as attributes of the model (the older form) join its TOML form.
+#[test]
+fn gsim_parameters_as_attributes() {
+    let models = |xml: &str| -> Vec<String> {
+        let Model::LogicTree(tree) = read(xml, FILE).unwrap().model else {
+            panic!("not a logic tree");
+        };
+        tree.branch_sets[0]
+            .branches
+            .iter()
+            .map(|b| b.model.clone())
+            .collect()
+    };
+    let xml = replace(
+        GSIM_TREE,
+        "<uncertaintyModel>BooreAtkinson2008</uncertaintyModel>",
+        r#"<uncertaintyModel gmpe_table="t.hdf5">GMPETable</uncertaintyModel>"#,
+    );
+    let xml = replace(
+        &xml,
+        "<uncertaintyModel>[ChiouYoungs2014]",
+        r#"<uncertaintyModel ordinal="1">[ChiouYoungs2014]"#,
+    );
+    assert_eq!(
+        models(&xml),
+        [
+            "[GMPETable]\ngmpe_table = \"t.hdf5\"",
+            "[ChiouYoungs2014]\nsigma_mu_epsilon = 1.0\nordinal = \"1\"",
+        ]
+    );
+}
+
 /// Many IMT weights, in one branch or one in each branch, are checked in linear time
 /// (checking each IMT against every branch took seconds for a megabyte).
 #[test]
