@@ -463,6 +463,11 @@ fn source_model_features_not_modelled_are_refused_not_dropped() {
             "not supported yet: the temporal occurrence model NegativeBinomialTOM",
         ),
         (
+            r#"id="1""#,
+            r#"id="1" tom="NegativeBinomialTOM" mu="0.1" alpha="2.0""#,
+            "source 1: not supported yet: the temporal occurrence model NegativeBinomialTOM",
+        ),
+        (
             "</areaSource>",
             r#"<hypoList><hypo alongStrike="0.5" downDip="0.5" weight="1.0"/></hypoList></areaSource>"#,
             "source 1: not supported yet: <hypoList>",

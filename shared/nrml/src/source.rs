@@ -47,8 +47,9 @@ pub struct SourceGroup {
     pub grp_probability: Option<f64>,
     /// `cluster`: the group's sources rupture together, as a cluster.
     pub cluster: bool,
-    /// `tom`: the temporal occurrence model's name, when the group gives one
-    /// (`PoissonTOM`, `NegativeBinomialTOM`, ...).
+    /// The temporal occurrence model the group names, as OpenQuake's converter reads it:
+    /// `ClusterPoissonTOM` when it gives an `occurrence_rate`, else its `tom` attribute
+    /// (`PoissonTOM`, `NegativeBinomialTOM`, ...); `None` is Poisson.
     pub tom: Option<String>,
     pub sources: Vec<Source>,
     pub origin: Origin,
@@ -71,6 +72,8 @@ pub struct Source {
     /// The source's own `tectonicRegion`, if it gives one.
     pub tectonic_region: Option<String>,
     pub kind: SourceKind,
+    /// The temporal occurrence model the source names, read as the group's.
+    pub tom: Option<String>,
     /// The tags of the source's child elements this reader does not interpret (`hypoList`,
     /// `slipList`, ...), in document order.
     pub unread: Vec<String>,

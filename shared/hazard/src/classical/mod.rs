@@ -675,9 +675,14 @@ fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptu
                     || params.source_nodes.iter().any(|n| n == source.origin.tag)
             })
             .collect();
-        if let Some(source) = kept.iter().find(|s| !s.unread.is_empty()) {
-            let tag = &source.unread[0];
-            return Err(unsupported(format!("<{tag}>")).in_source(&source.id));
+        for source in &kept {
+            if let Some(tag) = source.unread.first() {
+                return Err(unsupported(format!("<{tag}>")).in_source(&source.id));
+            }
+            if let Some(tom) = source.tom.as_deref().filter(|t| *t != "PoissonTOM") {
+                let what = format!("the temporal occurrence model {tom}");
+                return Err(unsupported(what).in_source(&source.id));
+            }
         }
         let trt = &group.tectonic_region;
         let index = match out.iter().position(|t| &t.trt == trt) {

@@ -82,7 +82,7 @@ fn source_group(elem: Elem) -> NodeResult<SourceGroup> {
         srcs_weights: elem.opt_attr_as("srcs_weights", NON_NEGATIVES)?,
         grp_probability: elem.opt_attr_as("grp_probability", PROBABILITY)?,
         cluster: elem.opt_attr_as("cluster", BOOLEAN)?.unwrap_or(false),
-        tom: elem.attr("tom").map(|t| t.trim().to_owned()),
+        tom: temporal_occurrence_model(elem),
         sources: elem.children().map(source).collect::<NodeResult<_>>()?,
         origin: elem.origin("sourceGroup"),
     })
@@ -125,9 +125,20 @@ fn source(elem: Elem) -> NodeResult<Source> {
         name: elem.required_attr("name")?.to_owned(),
         tectonic_region: elem.attr("tectonicRegion").map(str::to_owned),
         kind,
+        tom: temporal_occurrence_model(elem),
         unread,
         origin: elem.origin(tag),
     })
+}
+
+/// The temporal occurrence model a source or group names, as OpenQuake's converter reads it:
+/// `ClusterPoissonTOM` when it gives an `occurrence_rate`, else its `tom` (`PoissonTOM`,
+/// `NegativeBinomialTOM`, ...), else none (Poisson).
+fn temporal_occurrence_model(elem: Elem) -> Option<String> {
+    if elem.attr("occurrence_rate").is_some() {
+        return Some("ClusterPoissonTOM".to_owned());
+    }
+    elem.attr("tom").map(|t| t.trim().to_owned())
 }
 
 /// The child elements of a kind of source that this reader interprets, besides its MFD
