@@ -57,6 +57,9 @@ qa_case!(case_69);
 // NBCC2015_AA13 (a GMPE table with a site term), converted from RotD50 to the geometric
 // mean (horiz_comp_to_geom_mean); the expected file is the mean UHS
 qa_case!(case_77);
+// point sources with a negative binomial temporal occurrence model (`expected-files.txt`:
+// the curves, not the disaggregation)
+qa_case!(case_78);
 // ZhaoEtAl2016SSlabPErg: rvolc measured in the volcanic zones of its volc_arc_file
 qa_case!(case_83);
 // NGAEastUSGSGMPE with the Chapman and Guo (2021) coastal plains term: vs30 and z_sed from

@@ -308,17 +308,16 @@ pub(crate) fn point_ruptures(
     out
 }
 
-/// OpenQuake's `ps_grid_spacing` (km): `points` (those of one source group) binned on a grid
-/// of that spacing (`grid_point_sources`); a cell with one point gives that point's ruptures,
-/// a cell with several one collapsed point's. Fewer than two points, or points all on one
-/// meridian or parallel, are not gridded.
+/// OpenQuake's `ps_grid_spacing` (km): `points` (those of one source group) binned in the
+/// `cells` of [`grid_cells`]; a cell with one point gives that point's ruptures, a cell with
+/// several one collapsed point's.
 pub(crate) fn gridded_ruptures(
     points: &[SourcePoint],
+    cells: &[Vec<usize>],
     spacing: f64,
     erf: &ErfParams,
     locations: &mut Vec<PointLocation>,
 ) -> Vec<Vec<Rupture>> {
-    let cells = grid_cells(points, spacing);
     cells
         .iter()
         .map(|cell| match cell[..] {
@@ -331,11 +330,12 @@ pub(crate) fn gridded_ruptures(
         .collect()
 }
 
-/// The indices of `points` by grid cell, cells in order of their first point
-/// (`groupby_grid`: `numpy.searchsorted` of each coordinate into `numpy.arange(min, max,
+/// The indices of `points` by cell of a grid of `spacing` km (`grid_point_sources`), cells
+/// in order of their first point; each point on its own for fewer than two points, or
+/// points all on one meridian or parallel (`groupby_grid`: `numpy.searchsorted` of each coordinate into `numpy.arange(min, max,
 /// (max - min) / ceil((max - min) / delta))`, delta the spacing in degrees at the mean
 /// latitude for longitudes).
-fn grid_cells(points: &[SourcePoint], spacing: f64) -> Vec<Vec<usize>> {
+pub(crate) fn grid_cells(points: &[SourcePoint], spacing: f64) -> Vec<Vec<usize>> {
     let single = || (0..points.len()).map(|i| vec![i]).collect();
     if points.len() < 2 {
         return single();

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use oqcloud_nrml::source::{
     AspectRatio, CharacteristicFaultSource, ComplexFaultGeometry, ComplexFaultSource,
     HypoDepthDist, Point, Point3, SimpleFaultGeometry, SimpleFaultSource, Source, SourceKind,
-    SourceModel, Surface,
+    SourceModel, Surface, Tom,
 };
 use rayon::prelude::*;
 
@@ -99,6 +99,9 @@ pub struct RuptureSet {
     pub source_ids: Vec<String>,
     /// Index of each rupture's source in `source_ids`.
     pub source: Vec<u32>,
+    /// For each source in `source_ids`, the dispersion α of its negative binomial temporal
+    /// occurrence model; `None`: Poisson.
+    pub dispersion: Vec<Option<f64>>,
     /// Moment magnitude.
     pub mag: Vec<f64>,
     /// Rake, strike and dip, degrees. For fault ruptures: the source's rake, and the mean
@@ -210,13 +213,14 @@ impl RuptureSet {
     /// Appends the ruptures of `source`; on error nothing is appended.
     pub fn add_source(&mut self, source: &Source, params: &ErfParams) -> Result<(), HazardError> {
         let in_source = |e: HazardError| e.in_source(&source.id);
+        let dispersion = dispersion(source).map_err(in_source)?;
         if let Some(split) = point::split_source(source, params).map_err(in_source)? {
             let mut locations = Vec::new();
             let ruptures = split
                 .points()
                 .flat_map(|p| point::point_ruptures(&p, params, &mut locations))
                 .collect();
-            self.push(&source.id, ruptures, locations);
+            self.push(&source.id, dispersion, ruptures, locations);
             return Ok(());
         }
         let ruptures = match &source.kind {
@@ -226,7 +230,7 @@ impl RuptureSet {
             _ => Err(HazardError::Unsupported("this source kind".into())),
         }
         .map_err(in_source)?;
-        self.push(&source.id, ruptures, Vec::new());
+        self.push(&source.id, dispersion, ruptures, Vec::new());
         Ok(())
     }
 
@@ -247,21 +251,44 @@ impl RuptureSet {
         let mut splits = Vec::new();
         for source in sources {
             match point::split_source(source, params).map_err(|e| e.in_source(&source.id))? {
-                Some(split) => splits.push(split),
+                Some(split) => splits.push((*source, split)),
                 None => self.add_source(source, params)?,
             }
         }
-        let points: Vec<point::SourcePoint> = splits.iter().flat_map(|s| s.points()).collect();
+        let points: Vec<point::SourcePoint> = splits.iter().flat_map(|(_, s)| s.points()).collect();
+        let cells = point::grid_cells(&points, spacing);
+        // a source of another temporal occurrence model keeps its own ruptures when nothing
+        // is collapsed, as OpenQuake keeps its sources then; collapsed with others, it is
+        // not modelled
+        let not_poisson = splits.iter().find(|(s, _)| s.tom != Tom::Poisson);
+        if let Some((source, _)) = not_poisson {
+            if cells.iter().any(|cell| cell.len() > 1) {
+                let what = "a non-Poisson source collapsed by ps_grid_spacing";
+                return Err(HazardError::Unsupported(what.into()).in_source(&source.id));
+            }
+            for (source, _) in &splits {
+                self.add_source(source, params)?;
+            }
+            return Ok(());
+        }
         let mut locations = Vec::new();
-        let ruptures = point::gridded_ruptures(&points, spacing, params, &mut locations);
-        self.push("cps", ruptures.into_iter().flatten().collect(), locations);
+        let ruptures = point::gridded_ruptures(&points, &cells, spacing, params, &mut locations);
+        let ruptures = ruptures.into_iter().flatten().collect();
+        self.push("cps", None, ruptures, locations);
         Ok(())
     }
 
     /// Appends `ruptures` of source `id`, with the point `locations` they refer to.
-    fn push(&mut self, id: &str, ruptures: Vec<Rupture>, locations: Vec<PointLocation>) {
+    fn push(
+        &mut self,
+        id: &str,
+        dispersion: Option<f64>,
+        ruptures: Vec<Rupture>,
+        locations: Vec<PointLocation>,
+    ) {
         let index = self.source_ids.len() as u32;
         self.source_ids.push(id.to_owned());
+        self.dispersion.push(dispersion);
         let first_point = self.points.len() as u32;
         self.points.extend(locations);
         for r in ruptures {
@@ -284,6 +311,18 @@ impl RuptureSet {
                 ..p
             }));
         }
+    }
+}
+
+/// The dispersion of a source's negative binomial temporal occurrence model, `None` for a
+/// Poisson one; other models are not supported.
+fn dispersion(source: &Source) -> Result<Option<f64>, HazardError> {
+    match &source.tom {
+        Tom::Poisson => Ok(None),
+        Tom::NegativeBinomial { alpha, .. } => Ok(Some(*alpha)),
+        Tom::Other(name) => Err(HazardError::Unsupported(format!(
+            "the temporal occurrence model {name}"
+        ))),
     }
 }
 

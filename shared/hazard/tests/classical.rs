@@ -447,8 +447,8 @@ fn case_03_with_source_model(edit: impl Fn(&str) -> String) -> tempfile::TempDir
 }
 
 /// What a source model says that the native engine does not model is refused, named, never
-/// dropped: a group of sources rupturing as a cluster, another temporal occurrence model, a
-/// source's element it does not read.
+/// dropped: a group of sources rupturing as a cluster, a group's temporal occurrence model, a
+/// source's other than Poisson or negative binomial, a source's element it does not read.
 #[test]
 fn source_model_features_not_modelled_are_refused_not_dropped() {
     let cases = [
@@ -459,13 +459,13 @@ fn source_model_features_not_modelled_are_refused_not_dropped() {
         ),
         (
             r#"name="group 1""#,
-            r#"name="group 1" tom="NegativeBinomialTOM""#,
-            "not supported yet: the temporal occurrence model NegativeBinomialTOM",
+            r#"name="group 1" tom="NegativeBinomialTOM" mu="0.1" alpha="2.0""#,
+            "not supported yet: a source group's NegativeBinomialTOM",
         ),
         (
             r#"id="1""#,
-            r#"id="1" tom="NegativeBinomialTOM" mu="0.1" alpha="2.0""#,
-            "source 1: not supported yet: the temporal occurrence model NegativeBinomialTOM",
+            r#"id="1" tom="FatedTOM""#,
+            "source 1: not supported yet: the temporal occurrence model FatedTOM",
         ),
         (
             "</areaSource>",

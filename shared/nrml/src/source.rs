@@ -47,12 +47,33 @@ pub struct SourceGroup {
     pub grp_probability: Option<f64>,
     /// `cluster`: the group's sources rupture together, as a cluster.
     pub cluster: bool,
-    /// The temporal occurrence model the group names, as OpenQuake's converter reads it:
-    /// `ClusterPoissonTOM` when it gives an `occurrence_rate`, else its `tom` attribute
-    /// (`PoissonTOM`, `NegativeBinomialTOM`, ...); `None` is Poisson.
-    pub tom: Option<String>,
+    /// The temporal occurrence model the group names.
+    pub tom: Tom,
     pub sources: Vec<Source>,
     pub origin: Origin,
+}
+
+/// A temporal occurrence model, as OpenQuake's converter reads a source's or group's: a
+/// `ClusterPoissonTOM` when it gives an `occurrence_rate`, else the one its `tom` names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tom {
+    /// `PoissonTOM`, or no `tom`.
+    Poisson,
+    /// `NegativeBinomialTOM`: its mean rate `mu` and dispersion `alpha`, both positive.
+    NegativeBinomial { mu: f64, alpha: f64 },
+    /// Another model, by name.
+    Other(String),
+}
+
+impl Tom {
+    /// OpenQuake's name of the model.
+    pub fn name(&self) -> &str {
+        match self {
+            Tom::Poisson => "PoissonTOM",
+            Tom::NegativeBinomial { .. } => "NegativeBinomialTOM",
+            Tom::Other(name) => name,
+        }
+    }
 }
 
 /// How the sources (or ruptures) of a group relate.
@@ -72,8 +93,8 @@ pub struct Source {
     /// The source's own `tectonicRegion`, if it gives one.
     pub tectonic_region: Option<String>,
     pub kind: SourceKind,
-    /// The temporal occurrence model the source names, read as the group's.
-    pub tom: Option<String>,
+    /// The temporal occurrence model the source names.
+    pub tom: Tom,
     /// The tags of the source's child elements this reader does not interpret (`hypoList`,
     /// `slipList`, ...), in document order.
     pub unread: Vec<String>,

@@ -52,6 +52,7 @@ mod normal;
 mod poes;
 pub mod sites;
 mod stats;
+mod tom;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -59,7 +60,7 @@ use std::sync::Arc;
 use oqcloud_gsim::{Contexts, DistanceParam, Gsim, Imt, RuptureParam, SiteParam, gsim_by_name};
 use oqcloud_model::jobini::{IntegrationDistance, JobIni, Py};
 use oqcloud_nrml::logic_tree::LogicTree;
-use oqcloud_nrml::source::SourceModel;
+use oqcloud_nrml::source::{SourceModel, Tom};
 use oqcloud_nrml::{Model, read};
 use rayon::prelude::*;
 
@@ -664,8 +665,9 @@ fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptu
         if group.cluster {
             return Err(unsupported("cluster source groups"));
         }
-        if let Some(tom) = group.tom.as_deref().filter(|t| *t != "PoissonTOM") {
-            return Err(unsupported(format!("the temporal occurrence model {tom}")));
+        if group.tom != Tom::Poisson {
+            let name = group.tom.name();
+            return Err(unsupported(format!("a source group's {name}")));
         }
         let kept: Vec<&oqcloud_nrml::source::Source> = group
             .sources
@@ -678,10 +680,6 @@ fn ruptures_by_trt(file: &Path, params: &ClassicalParams) -> Result<Vec<TrtRuptu
         for source in &kept {
             if let Some(tag) = source.unread.first() {
                 return Err(unsupported(format!("<{tag}>")).in_source(&source.id));
-            }
-            if let Some(tom) = source.tom.as_deref().filter(|t| *t != "PoissonTOM") {
-                let what = format!("the temporal occurrence model {tom}");
-                return Err(unsupported(what).in_source(&source.id));
             }
         }
         let trt = &group.tectonic_region;
@@ -743,6 +741,8 @@ struct Chunk {
     ctx: Contexts,
     site: Vec<usize>,
     rate: Vec<f64>,
+    /// The dispersion of each context's negative binomial source (`None`: Poisson).
+    dispersion: Vec<Option<f64>>,
     mean: Vec<f64>,
     sig: Vec<f64>,
     tau: Vec<f64>,
@@ -754,11 +754,13 @@ impl Chunk {
         self.ctx.clear();
         self.site.clear();
         self.rate.clear();
+        self.dispersion.clear();
     }
 }
 
-/// Adds into `exponent[g][site * L + k]` the exponents of the Poisson probabilities of no
-/// exceedance of the contexts in `chunk` (`rate × T × PoE`), for every GSIM `g`: the
+/// Adds into `exponent[g][site * L + k]` the exponents of the probabilities of no
+/// exceedance of the contexts in `chunk` (`rate × T × PoE` for Poisson ruptures, the
+/// negative logarithm of `Σ_k P(k) (1 − PoE)^k` for the others), for every GSIM `g`: the
 /// probability of no exceedance of them all is `exp(−sum)`, one `exp` per value instead
 /// of one per context.
 fn accumulate(
@@ -807,8 +809,23 @@ fn accumulate(
                     }
                 }
             }
-            let place = |i: usize| (chunk.site[i] * num_levels + offset, chunk.rate[i] * t);
+            // the contexts of Poisson ruptures; the others weigh nothing here
+            let place = |i: usize| {
+                let weight = match chunk.dispersion[i] {
+                    None => chunk.rate[i] * t,
+                    Some(_) => 0.0,
+                };
+                (chunk.site[i] * num_levels + offset, weight)
+            };
             adder.add(levels, out, &chunk.mean, &chunk.sig, place);
+            for (i, alpha) in chunk.dispersion.iter().enumerate() {
+                if let Some(alpha) = alpha {
+                    let pmf = tom::negative_binomial_pmf(*alpha, chunk.rate[i] * t);
+                    let at = chunk.site[i] * num_levels + offset;
+                    let context = (chunk.mean[i], chunk.sig[i]);
+                    adder.add_non_poisson(levels, out, context, at, &pmf);
+                }
+            }
             offset += imt.levels.len();
         }
     }
@@ -998,6 +1015,9 @@ fn trt_pnes(
         }
         chunk.site.push(s);
         chunk.rate.push(rups.rate[index]);
+        chunk
+            .dispersion
+            .push(rups.dispersion[rups.source[index] as usize]);
         Ok(())
     };
     let prepare = |index: usize| {

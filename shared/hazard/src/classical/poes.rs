@@ -238,18 +238,46 @@ impl<'a> PoeAdder<'a> {
 
     /// One level at a time, in any order, for any `mean` and `sig` (NaN in, NaN out).
     fn add_each(&self, ln: &[f64], mean: f64, sig: f64, weight: f64, sums: &mut [f64]) {
-        let t = self.truncation;
         for (sum, &l) in sums.iter_mut().zip(ln) {
-            let x = (l - mean) / sig;
-            if x >= t {
-                continue;
+            if let Some(poe) = self.poe(l, mean, sig) {
+                *sum += weight * poe;
             }
-            let poe = if x <= -t {
-                1.0
-            } else {
-                f64::from(self.sf.at(x) as f32)
-            };
-            *sum += weight * poe;
+        }
+    }
+
+    /// The float32 PoE of the level `ln_level` (ln) for a median `mean` (ln) and standard
+    /// deviation `sig`; `None` when exactly 0 (at or beyond the truncation).
+    fn poe(&self, ln_level: f64, mean: f64, sig: f64) -> Option<f64> {
+        let t = self.truncation;
+        let x = (ln_level - mean) / sig;
+        if x >= t {
+            None
+        } else if x <= -t {
+            Some(1.0)
+        } else {
+            Some(f64::from(self.sf.at(x) as f32))
+        }
+    }
+
+    /// One context of a rupture that occurs `k` times in the time span with probability
+    /// `pmf[k]`: `out[at + k] += −ln Σ_j pmf[j] (1 − PoE(levels[k]))^j`, the exponent of its
+    /// probability of no exceedance (`tom.get_pnes`), one level at a time.
+    pub(crate) fn add_non_poisson(
+        &self,
+        levels: &LnLevels,
+        out: &mut [f64],
+        (mean, sig): (f64, f64),
+        at: usize,
+        pmf: &[f64],
+    ) {
+        for (sum, &l) in out[at..at + levels.len()].iter_mut().zip(&levels.values) {
+            let none = 1.0 - self.poe(l, mean, sig).unwrap_or(0.0);
+            let (mut power, mut pne) = (1.0, 0.0);
+            for &p in pmf {
+                pne += p * power;
+                power *= none;
+            }
+            *sum -= pne.ln();
         }
     }
 }

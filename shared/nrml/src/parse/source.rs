@@ -17,7 +17,7 @@ use crate::source::{
     HypoDepth, HypoDepthDist, HypoList, HypoPosition, Interdependence, MultiPointSource,
     NodalPlane, NodalPlaneDist, PlanarSurface, Point3, PointParameters, PointSource,
     SimpleFaultGeometry, SimpleFaultSource, Slip, SlipList, Source, SourceGroup, SourceKind,
-    SourceModel, Surface,
+    SourceModel, Surface, Tom,
 };
 
 pub(crate) fn source_model(elem: Elem, version: NrmlVersion) -> NodeResult<SourceModel> {
@@ -60,7 +60,7 @@ fn groups_by_region(elem: Elem) -> NodeResult<Vec<SourceGroup>> {
                 srcs_weights: None,
                 grp_probability: None,
                 cluster: false,
-                tom: None,
+                tom: Tom::Poisson,
                 sources: vec![source],
                 origin: elem.origin("sourceModel"),
             }),
@@ -82,7 +82,7 @@ fn source_group(elem: Elem) -> NodeResult<SourceGroup> {
         srcs_weights: elem.opt_attr_as("srcs_weights", NON_NEGATIVES)?,
         grp_probability: elem.opt_attr_as("grp_probability", PROBABILITY)?,
         cluster: elem.opt_attr_as("cluster", BOOLEAN)?.unwrap_or(false),
-        tom: temporal_occurrence_model(elem),
+        tom: temporal_occurrence_model(elem)?,
         sources: elem.children().map(source).collect::<NodeResult<_>>()?,
         origin: elem.origin("sourceGroup"),
     })
@@ -125,20 +125,26 @@ fn source(elem: Elem) -> NodeResult<Source> {
         name: elem.required_attr("name")?.to_owned(),
         tectonic_region: elem.attr("tectonicRegion").map(str::to_owned),
         kind,
-        tom: temporal_occurrence_model(elem),
+        tom: temporal_occurrence_model(elem)?,
         unread,
         origin: elem.origin(tag),
     })
 }
 
-/// The temporal occurrence model a source or group names, as OpenQuake's converter reads it:
-/// `ClusterPoissonTOM` when it gives an `occurrence_rate`, else its `tom` (`PoissonTOM`,
-/// `NegativeBinomialTOM`, ...), else none (Poisson).
-fn temporal_occurrence_model(elem: Elem) -> Option<String> {
+/// The temporal occurrence model a source or group names, as OpenQuake's converter reads
+/// it.
+fn temporal_occurrence_model(elem: Elem) -> NodeResult<Tom> {
     if elem.attr("occurrence_rate").is_some() {
-        return Some("ClusterPoissonTOM".to_owned());
+        return Ok(Tom::Other("ClusterPoissonTOM".to_owned()));
     }
-    elem.attr("tom").map(|t| t.trim().to_owned())
+    Ok(match elem.attr("tom").map(str::trim) {
+        None | Some("PoissonTOM") => Tom::Poisson,
+        Some("NegativeBinomialTOM") => Tom::NegativeBinomial {
+            mu: elem.attr_as("mu", POSITIVE)?,
+            alpha: elem.attr_as("alpha", POSITIVE)?,
+        },
+        Some(other) => Tom::Other(other.to_owned()),
+    })
 }
 
 /// The child elements of a kind of source that this reader interprets, besides its MFD

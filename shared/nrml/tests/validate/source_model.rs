@@ -1,7 +1,7 @@
 //! Source models: a document with every source kind read fully, and one error per check.
 
 use oqcloud_nrml::mfd::{MfdKind, YoungsCoppersmithRate};
-use oqcloud_nrml::source::{AspectRatio, SourceKind, Surface};
+use oqcloud_nrml::source::{AspectRatio, SourceKind, Surface, Tom};
 use oqcloud_nrml::{Model, NrmlVersion, read};
 
 use super::{FILE, assert_invalid, assert_valid, replace};
@@ -23,7 +23,7 @@ fn every_source_kind_is_read() {
     let ids: Vec<&str> = group.sources.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["P1", "A1", "M1", "S1", "C1", "CH1"]);
     assert!(group.sources.iter().all(|s| s.unread.is_empty()));
-    assert!(!group.cluster && group.tom.is_none());
+    assert!(!group.cluster && group.tom == Tom::Poisson);
 
     let SourceKind::Point(point) = &group.sources[0].kind else {
         panic!("P1 is a point source");
@@ -95,7 +95,7 @@ fn what_is_not_interpreted_is_named() {
     let xml = replace(
         &xml,
         r#"<sourceGroup name="crust""#,
-        r#"<sourceGroup cluster="TRUE" tom="NegativeBinomialTOM" name="crust""#,
+        r#"<sourceGroup cluster="TRUE" tom="NegativeBinomialTOM" mu="0.1" alpha="2" name="crust""#,
     );
     let Model::SourceModel(model) = read(&xml, FILE).unwrap().model else {
         panic!("not a source model");
@@ -110,7 +110,13 @@ fn what_is_not_interpreted_is_named() {
             .all(|s| s.unread.is_empty())
     );
     assert!(group.cluster);
-    assert_eq!(group.tom.as_deref(), Some("NegativeBinomialTOM"));
+    assert_eq!(
+        group.tom,
+        Tom::NegativeBinomial {
+            mu: 0.1,
+            alpha: 2.0
+        }
+    );
     let xml = replace(
         ALL_SOURCES,
         r#"<sourceGroup name="crust""#,
