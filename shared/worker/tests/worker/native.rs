@@ -136,29 +136,20 @@ async fn the_engine_parameter_of_the_job_limits_the_engines() {
 async fn job_parameters_the_native_engine_does_not_read_are_refused() {
     let out = tempfile::tempdir().unwrap();
     let engines: Vec<Arc<dyn Engine>> = vec![Arc::new(NativeEngine)];
-    let job = case_03_with("tile_spec = [1, 2]");
-    let err = run_local(
-        &engines,
-        &job.path().join("job.ini"),
-        Some(EngineChoice::Native),
-        &[],
-        out.path(),
-    )
-    .await
-    .unwrap_err();
+    let run_natively_with = |extra: &'static str| {
+        let (engines, out) = (engines.clone(), out.path().to_owned());
+        async move {
+            let job = case_03_with(extra);
+            let ini = job.path().join("job.ini");
+            run_local(&engines, &ini, Some(EngineChoice::Native), &[], &out).await
+        }
+    };
+    let err = run_natively_with("tile_spec = [1, 2]").await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "The native engine cannot run this job: the job.ini parameter tile_spec"
     );
-
-    let job = case_03_with("a_note_of_ours = not read by OpenQuake");
-    run_local(
-        &engines,
-        &job.path().join("job.ini"),
-        Some(EngineChoice::Native),
-        &[],
-        out.path(),
-    )
-    .await
-    .unwrap();
+    run_natively_with("a_note_of_ours = not read by OpenQuake")
+        .await
+        .unwrap();
 }
