@@ -32,6 +32,9 @@ qa_case!(case_25);
 qa_case!(case_26);
 // a simple fault with a hypocentral depth distribution
 qa_case!(case_28);
+// MorikawaFujiwara2013 NIED subduction variants: z1pt4, and the site's and hypocentre's
+// positions for the volcanic-front corrections
+qa_case!(case_30);
 // magnitude-dependent aspect ratios (point, area, simple and complex fault sources)
 qa_case!(case_36);
 // ps_grid_spacing: the points of an area source collapsed on a 50 km grid

@@ -12,7 +12,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CASES = {
-    "classical": "01 03 04 12 24 25 26 28 36 43 44 48 51 60 69 77 83 87".split(),
+    "classical": "01 03 04 12 24 25 26 28 30 36 43 44 48 51 60 69 77 83 87".split(),
 }
 
 
