@@ -35,6 +35,9 @@ qa_case!(case_25);
 qa_case!(case_26);
 // a simple fault with a hypocentral depth distribution
 qa_case!(case_28);
+// MorikawaFujiwara2013 NIED subduction variants: z1pt4, and the site's and hypocentre's
+// positions for the volcanic-front corrections
+qa_case!(case_30);
 // a simple fault's hypoList and slipList: each floating rupture at three hypocentres
 // (TusaLanger2016Rhypo)
 qa_case!(case_33);

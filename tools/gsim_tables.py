@@ -33,7 +33,9 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
              'ZhaoEtAl2016' + m for m in (
                  'Asc', 'AscSiteSigma', 'UpperMantle', 'UpperMantleSiteSigma',
                  'SInter', 'SInterSiteSigma', 'SSlab', 'SSlabSiteSigma',
-                 'SSlabPErg')]
+                 'SSlabPErg')] + [
+             'MorikawaFujiwara2013Sub%s%sNIED' % (t, r)
+             for t in ('Interface', 'Slab') for r in ('NE', 'SW')]
 #: ModifiableGMPEs, by table name: the `[ModifiableGMPE]` parameters of the logic tree
 #: (`shared/gsim/tests/reference.rs` builds the same from the same text)
 MODIFIED = {
@@ -68,6 +70,8 @@ PER_MAGNITUDE = {g for g in GSIMS if g.startswith('YuEtAl2013')}
 #: subduction models with depth-dependent terms: contexts with deeper ruptures
 DEEP = {'ZhaoEtAl2016' + m for m in ('SInter', 'SInterSiteSigma', 'SSlab',
                                      'SSlabSiteSigma', 'SSlabPErg')}
+#: Japanese models whose terms depend on where the site and the hypocentre are
+JAPAN = {g for g in GSIMS if g.startswith('MorikawaFujiwara2013')}
 #: vs30 open intervals a GSIM refuses (EC8 class C): replaced in its contexts
 VS30_EXCLUDED = {'TusaLanger2016Rhypo': (180.0, 360.0)}
 ROWS = 2200        # rows per file, shared by its IMTs
@@ -77,7 +81,8 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                    '..', 'tests', 'data', 'gsim')
 FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
-          'rhypo', 'repi', 'azimuth', 'rvolc', 'z_sed']
+          'rhypo', 'repi', 'azimuth', 'rvolc', 'z_sed', 'z1pt4', 'lon', 'lat',
+          'hypo_lon', 'hypo_lat']
 RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
          150, 180]
 VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
@@ -194,6 +199,54 @@ def nga_contexts(rng, n):
     z25[u < 0.3] = -999.0
     z25[(u >= 0.3) & (u < 0.33)] = 0.0
     c.z2pt5 = z25
+    return c
+
+
+def japan_contexts(rng, n):
+    """A recarray of n random contexts for the Japanese models: sites over Japan (some on
+    the latitudes where the NE correction tapers in and on the longitude 136.9 that bounds
+    the SW correction), hypocentres near them or in and around zones 4 and 5 of the
+    Philippine Sea plate (some on their vertices), depths across the 30, 60 and 80 km
+    thresholds, magnitudes across 8.2 and 8.3, z1pt4 (m) across the Dlmin values and vs30
+    across the Vsmax values."""
+    c = contexts(rng, n)
+    c.mag = np.round(rng.uniform(5.0, 9.3, n), 2)
+    c.mag[rng.random(n) < 0.03] = 8.2
+    c.mag[rng.random(n) < 0.03] = 8.3
+    depth = np.round(rng.uniform(0, 150, n), 2)
+    u = rng.random(n)
+    depth[u < 0.03] = 30.0
+    depth[(u >= 0.03) & (u < 0.06)] = 60.0
+    depth[(u >= 0.06) & (u < 0.09)] = 80.0
+    c.hypo_depth = depth
+    lon = np.round(rng.uniform(122, 148, n), 3)
+    lat = np.round(rng.uniform(24, 46, n), 3)
+    u = rng.random(n)
+    taper = u < 0.2
+    lat[taper] = np.round(rng.uniform(35.2, 36.8, taper.sum()), 3)
+    lat[(u >= 0.2) & (u < 0.23)] = 35.5
+    lat[(u >= 0.23) & (u < 0.26)] = 36.5
+    lon[(u >= 0.26) & (u < 0.3)] = 136.9
+    c.lon, c.lat = lon, lat
+    hlon = np.round(lon + rng.uniform(-1.5, 1.5, n), 3)
+    hlat = np.round(lat + rng.uniform(-1.5, 1.5, n), 3)
+    u = rng.random(n)
+    php = u < 0.3   # in and around zones 4 and 5
+    hlon[php] = np.round(rng.uniform(121.3, 133.2, php.sum()), 3)
+    hlat[php] = np.round(rng.uniform(24.3, 33.5, php.sum()), 3)
+    vertex = (u >= 0.3) & (u < 0.33)
+    hlon[vertex] = rng.choice([131.517, 130.3, 126.817, 121.5], vertex.sum())
+    hlat[vertex] = np.choose(
+        np.searchsorted([121.5, 126.817, 130.3, 131.517], hlon[vertex]),
+        [24.55, 26.1, 31.05, 32.017])
+    c.hypo_lon, c.hypo_lat = hlon, hlat
+    rrup = np.round(10 ** rng.uniform(0, math.log10(400), n), 3)
+    c.rrup = np.maximum(rrup, np.round(depth * rng.uniform(0.5, 1, n), 3))
+    c.z1pt4 = np.where(rng.random(n) < 0.2,
+                       rng.choice([0, 15, 15.3, 33.7, 81, 105, 155, 320], n),
+                       np.round(rng.uniform(0, 2500, n), 1))
+    hard = rng.random(n) < 0.2
+    c.vs30[hard] = rng.choice([650, 850, 1482.4, 1950, 2000, 2500], hard.sum())
     return c
 
 
@@ -319,6 +372,8 @@ def write(name):
     make, rows = ((nga_contexts, NGA_ROWS) if name in NGA_WEST2
                   else (contexts, ROWS))
     tabulated = name in TABLES or name in TABLE_VARIANTS
+    if name in JAPAN:
+        make = japan_contexts
     if tabulated:
         make = table_contexts(gsim)
     if {'azimuth', 'rvolc'} & set(cols):

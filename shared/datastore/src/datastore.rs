@@ -530,6 +530,7 @@ impl Datastore {
                 "vs30measured" => (sc.vs30measured, found[5]) = (col.to_bool(&path)?, true),
                 "z1pt0" => sc.z1pt0 = Some(f64s(&col)?),
                 "z2pt5" => sc.z2pt5 = Some(f64s(&col)?),
+                "z1pt4" => sc.z1pt4 = Some(f64s(&col)?),
                 _ => sc.extra.push((name, col)),
             }
         }

@@ -22,10 +22,11 @@
 //!   `__pyclass__ = "openquake.hazardlib.site.SiteCollection"` and `__pdcolumns__`, the
 //!   space-separated column names in order, e.g. `"sids lon lat depth vs30 vs30measured
 //!   z1pt0"`. Each column is a 1-D dataset of N sites: `sids` u4, `lon`, `lat`, `depth`,
-//!   `vs30`, `z1pt0`, `z2pt5` f8, `vs30measured` bool (HDF5 enum of i8 `FALSE`/`TRUE`), and
-//!   only the site parameters the GSIMs need (case_01 has no `z1pt0`). The reference engine
-//!   reorders the sites of the job (they are not in `sites` order). `extract/sitecol` turns
-//!   the group into one compound array with the same field names in `__pdcolumns__` order.
+//!   `vs30`, `z1pt0`, `z2pt5`, `z1pt4` f8, `vs30measured` bool (HDF5 enum of i8
+//!   `FALSE`/`TRUE`), and only the site parameters the GSIMs need (case_01 has no `z1pt0`).
+//!   The reference engine reorders the sites of the job (they are not in `sites` order).
+//!   `extract/sitecol` turns the group into one compound array with the same field names in
+//!   `__pdcolumns__` order.
 //! * **`full_lt`**: a group, attributes `__pyclass__` (`...logictree.FullLogicTree`),
 //!   `seed` i64, `num_samples` i64, `oversampling` str, `trts` 1-D vlen str. Datasets:
 //!   `gsim_lt` (trt, branch, uncertainty: str; weight f8 — extra f8 columns per IMT for

@@ -27,6 +27,8 @@ pub struct SiteCollection {
     pub z1pt0: Option<Vec<f64>>,
     /// Depth to Vs=2.5 km/s in km, when the GSIMs need it.
     pub z2pt5: Option<Vec<f64>>,
+    /// Depth to Vs=1.4 km/s in m, when the GSIMs need it.
+    pub z1pt4: Option<Vec<f64>>,
     /// Other columns, by name, as stored (1-D, one value per site).
     pub extra: Vec<(String, RawArray)>,
 }
@@ -70,6 +72,9 @@ impl SiteCollection {
         }
         if let Some(z) = &self.z2pt5 {
             rest.push(("z2pt5".into(), f64_column(z)));
+        }
+        if let Some(z) = &self.z1pt4 {
+            rest.push(("z1pt4".into(), f64_column(z)));
         }
         rest.extend(self.extra.iter().cloned());
         rest.sort_by(|a, b| a.0.cmp(&b.0));

@@ -511,6 +511,7 @@ fn write_and_read_back_without_reference() {
         vs30measured: vec![true, false],
         z1pt0: None,
         z2pt5: Some(vec![1.0, 2.0]),
+        z1pt4: Some(vec![81.0, 15.0]),
         extra: vec![],
     };
     ds.write_sitecol(&sc).unwrap();

@@ -19,6 +19,10 @@ pub enum RuptureParam {
     Width,
     /// Hypocentral depth, km.
     HypoDepth,
+    /// Hypocentral longitude, degrees.
+    HypoLon,
+    /// Hypocentral latitude, degrees.
+    HypoLat,
 }
 
 /// A site parameter a GSIM may require.
@@ -34,6 +38,12 @@ pub enum SiteParam {
     Z2pt5,
     /// Sediment depth of the Atlantic and Gulf coastal plains, km (-999: unknown).
     ZSed,
+    /// Depth to the 1.4 km/s shear-wave velocity horizon, m.
+    Z1pt4,
+    /// Site longitude, degrees.
+    Lon,
+    /// Site latitude, degrees.
+    Lat,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -69,6 +79,8 @@ impl RuptureParam {
             Self::Ztor => "ztor",
             Self::Width => "width",
             Self::HypoDepth => "hypo_depth",
+            Self::HypoLon => "hypo_lon",
+            Self::HypoLat => "hypo_lat",
         }
     }
 }
@@ -82,6 +94,9 @@ impl SiteParam {
             Self::Z1pt0 => "z1pt0",
             Self::Z2pt5 => "z2pt5",
             Self::ZSed => "z_sed",
+            Self::Z1pt4 => "z1pt4",
+            Self::Lon => "lon",
+            Self::Lat => "lat",
         }
     }
 }
@@ -130,6 +145,10 @@ pub struct Contexts {
     pub width: Vec<f64>,
     /// Hypocentral depth, km.
     pub hypo_depth: Vec<f64>,
+    /// Hypocentral longitude, degrees.
+    pub hypo_lon: Vec<f64>,
+    /// Hypocentral latitude, degrees.
+    pub hypo_lat: Vec<f64>,
     /// Vs30, m/s.
     pub vs30: Vec<f64>,
     /// Whether vs30 was measured.
@@ -140,6 +159,12 @@ pub struct Contexts {
     pub z2pt5: Vec<f64>,
     /// Coastal plains sediment depth, km.
     pub z_sed: Vec<f64>,
+    /// Z1.4, m.
+    pub z1pt4: Vec<f64>,
+    /// Site longitude, degrees.
+    pub lon: Vec<f64>,
+    /// Site latitude, degrees.
+    pub lat: Vec<f64>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -243,10 +268,15 @@ impl Contexts {
             &mut self.ztor,
             &mut self.width,
             &mut self.hypo_depth,
+            &mut self.hypo_lon,
+            &mut self.hypo_lat,
             &mut self.vs30,
             &mut self.z1pt0,
             &mut self.z2pt5,
             &mut self.z_sed,
+            &mut self.z1pt4,
+            &mut self.lon,
+            &mut self.lat,
             &mut self.rrup,
             &mut self.rjb,
             &mut self.rx,
@@ -275,11 +305,16 @@ impl Contexts {
             self.ztor.len(),
             self.width.len(),
             self.hypo_depth.len(),
+            self.hypo_lon.len(),
+            self.hypo_lat.len(),
             self.vs30.len(),
             self.vs30measured.len(),
             self.z1pt0.len(),
             self.z2pt5.len(),
             self.z_sed.len(),
+            self.z1pt4.len(),
+            self.lon.len(),
+            self.lat.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -308,6 +343,8 @@ impl Contexts {
             RuptureParam::Ztor => &self.ztor,
             RuptureParam::Width => &self.width,
             RuptureParam::HypoDepth => &self.hypo_depth,
+            RuptureParam::HypoLon => &self.hypo_lon,
+            RuptureParam::HypoLat => &self.hypo_lat,
         }
     }
 
@@ -332,6 +369,9 @@ impl Contexts {
             SiteParam::Z1pt0 => self.z1pt0.len(),
             SiteParam::Z2pt5 => self.z2pt5.len(),
             SiteParam::ZSed => self.z_sed.len(),
+            SiteParam::Z1pt4 => self.z1pt4.len(),
+            SiteParam::Lon => self.lon.len(),
+            SiteParam::Lat => self.lat.len(),
         }
     }
 

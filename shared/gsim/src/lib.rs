@@ -7,7 +7,7 @@
 //! - Inputs are [`Contexts`], one entry per (rupture, site) pair; every column a
 //!   model [requires](Gsim::requires) and every output slice must have
 //!   `ctx.len()` entries, otherwise [`GsimError::ColumnLength`] is returned.
-//! - Units: magnitudes Mw; distances and depths km (except `z1pt0`, in m);
+//! - Units: magnitudes Mw; distances and depths km (except `z1pt0` and `z1pt4`, in m);
 //!   angles degrees; vs30 m/s.
 //! - Outputs are the **natural log** of the median ground motion (g for PGA and
 //!   SA, cm/s for PGV, cm for PGD) and the total, inter-event (tau) and
@@ -19,6 +19,7 @@
 mod coeffs;
 mod component;
 mod context;
+mod geodesy;
 mod imt;
 pub mod models;
 pub mod table;

@@ -49,6 +49,8 @@ fn read_cases(name: &str) -> Cases {
                 "ztor" => &mut ctx.ztor,
                 "width" => &mut ctx.width,
                 "hypo_depth" => &mut ctx.hypo_depth,
+                "hypo_lon" => &mut ctx.hypo_lon,
+                "hypo_lat" => &mut ctx.hypo_lat,
                 "vs30" => &mut ctx.vs30,
                 "z1pt0" => &mut ctx.z1pt0,
                 "z2pt5" => &mut ctx.z2pt5,
@@ -61,6 +63,9 @@ fn read_cases(name: &str) -> Cases {
                 "azimuth" => &mut ctx.azimuth,
                 "rvolc" => &mut ctx.rvolc,
                 "z_sed" => &mut ctx.z_sed,
+                "z1pt4" => &mut ctx.z1pt4,
+                "lon" => &mut ctx.lon,
+                "lat" => &mut ctx.lat,
                 "mean" | "sig" | "tau" | "phi" => continue,
                 other => panic!("unknown column {other}"),
             };

@@ -309,6 +309,13 @@ fn case_83_simple_fault_sites_csv() {
     run_case("case_83", |_| "hazard_curve-mean.csv".into());
 }
 
+/// MorikawaFujiwara2013's NIED subduction variants: z1pt4 from the job, and the positions of
+/// the sites and of the characteristic faults' hypocentres.
+#[test]
+fn case_30_morikawa_fujiwara_2013() {
+    run_case("case_30", |imt| format!("hazard_curve-mean-{imt}.csv"));
+}
+
 #[test]
 fn case_87_site_model_csv() {
     run_case("case_87", |imt| format!("hazard_curve-mean-{imt}.csv"));

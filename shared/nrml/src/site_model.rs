@@ -24,6 +24,8 @@ pub struct Site {
     pub z1pt0: Option<f64>,
     /// Depth to Vs = 2.5 km/s, km: >= 0, or -999 for "let the GSIM estimate it".
     pub z2pt5: Option<f64>,
+    /// Depth to Vs = 1.4 km/s, m: >= 0, or -999.
+    pub z1pt4: Option<f64>,
     /// Other site parameters (one of [`OTHER_SITE_PARAMETERS`]), as written.
     pub other: Vec<(String, String)>,
     pub origin: Origin,
@@ -37,7 +39,8 @@ pub enum Vs30Type {
     Inferred,
 }
 
-/// Site parameters OpenQuake 3.26 accepts besides lon, lat, vs30, vs30Type, z1pt0 and z2pt5.
+/// Site parameters OpenQuake 3.26 accepts besides lon, lat, vs30, vs30Type, z1pt0, z2pt5 and
+/// z1pt4.
 pub const OTHER_SITE_PARAMETERS: &[&str] = &[
     "D50_15",
     "F_15",
@@ -98,7 +101,6 @@ pub const OTHER_SITE_PARAMETERS: &[&str] = &[
     "vs30measured",
     "xvf",
     "yield_acceleration",
-    "z1pt4",
     "z_sed",
     "zwb",
 ];

@@ -18,6 +18,7 @@ pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod gmpe_table;
 pub mod modifiable_gmpe;
+pub mod morikawa_fujiwara_2013;
 pub mod nbcc2015_aa13;
 pub mod nga_east_usgs;
 pub mod nrcan15_site_term;
@@ -73,6 +74,18 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("ChiouYoungs2014", |p| {
         plain(chiou_youngs_2014::ChiouYoungs2014, p)
+    }),
+    ("MorikawaFujiwara2013SubInterfaceNENIED", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceNENIED", p)
+    }),
+    ("MorikawaFujiwara2013SubInterfaceSWNIED", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceSWNIED", p)
+    }),
+    ("MorikawaFujiwara2013SubSlabNENIED", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlabNENIED", p)
+    }),
+    ("MorikawaFujiwara2013SubSlabSWNIED", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlabSWNIED", p)
     }),
     ("PezeshkEtAl2011", |p| {
         plain(pezeshk_2011::PezeshkEtAl2011::HARD_ROCK, p)
@@ -134,6 +147,14 @@ fn zhao_path_corrected(params: &[(String, String)]) -> Result<Box<dyn Gsim>, Gsi
 fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let model = zhao_2016::ZhaoEtAl2016::by_name(name)
         .ok_or_else(|| GsimError::Internal(format!("no Zhao et al. (2016) model {name}")))?;
+    plain(model, params)
+}
+
+/// A model of the Morikawa and Fujiwara (2013) family by name.
+fn morikawa_fujiwara(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = morikawa_fujiwara_2013::MorikawaFujiwara2013::by_name(name).ok_or_else(|| {
+        GsimError::Internal(format!("no Morikawa and Fujiwara (2013) model {name}"))
+    })?;
     plain(model, params)
 }
 

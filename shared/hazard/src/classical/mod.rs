@@ -902,6 +902,8 @@ fn trt_pnes(
             SiteParam::Z1pt0 => s.z1pt0.is_none(),
             SiteParam::Z2pt5 => s.z2pt5.is_none(),
             SiteParam::ZSed => s.z_sed.is_none(),
+            SiteParam::Z1pt4 => s.z1pt4.is_none(),
+            SiteParam::Lon | SiteParam::Lat => false,
         })
     };
     if let Some(p) = needs.site.iter().find(|p| missing(p)) {
@@ -968,6 +970,8 @@ fn trt_pnes(
                 RuptureParam::Ztor => c.ztor.push(rups.ztor[index]),
                 RuptureParam::Width => c.width.push(rups.width[index]),
                 RuptureParam::HypoDepth => c.hypo_depth.push(rups.hypo_depth[index]),
+                RuptureParam::HypoLon => c.hypo_lon.push(rups.hypo_lon[index]),
+                RuptureParam::HypoLat => c.hypo_lat.push(rups.hypo_lat[index]),
             }
         }
         let soil = &params.site_params[s];
@@ -978,6 +982,9 @@ fn trt_pnes(
                 SiteParam::Z1pt0 => c.z1pt0.push(soil.z1pt0.unwrap_or(f64::NAN)),
                 SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
                 SiteParam::ZSed => c.z_sed.push(soil.z_sed.unwrap_or(f64::NAN)),
+                SiteParam::Z1pt4 => c.z1pt4.push(soil.z1pt4.unwrap_or(f64::NAN)),
+                SiteParam::Lon => c.lon.push(site.lon),
+                SiteParam::Lat => c.lat.push(site.lat),
             }
         }
         // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx

@@ -44,6 +44,8 @@ pub struct SiteParams {
     pub z2pt5: Option<f64>,
     /// Coastal plains sediment depth, km (site models only).
     pub z_sed: Option<f64>,
+    /// m.
+    pub z1pt4: Option<f64>,
 }
 
 /// A site-model point.
@@ -65,6 +67,7 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         z1pt0: number(ini, "reference_depth_to_1pt0km_per_sec")?,
         z2pt5: number(ini, "reference_depth_to_2pt5km_per_sec")?,
         z_sed: None,
+        z1pt4: number(ini, "reference_depth_to_1pt4km_per_sec")?,
     })
 }
 
@@ -109,8 +112,8 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`, `z_sed`; other columns ignored) its rows in file order, or without one
-/// `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
+/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`; other columns ignored) its rows in file order, or
+/// without one `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
 fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
@@ -149,6 +152,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
     };
     let (depth, vs30, measured) = (column("depth"), column("vs30"), column("vs30measured"));
     let (z1pt0, z2pt5, z_sed) = (column("z1pt0"), column("z2pt5"), column("z_sed"));
+    let z1pt4 = column("z1pt4");
     lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
@@ -175,6 +179,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                     z1pt0: opt(z1pt0, reference.z1pt0)?,
                     z2pt5: opt(z2pt5, reference.z2pt5)?,
                     z_sed: opt(z_sed, reference.z_sed)?,
+                    z1pt4: opt(z1pt4, reference.z1pt4)?,
                 },
             })
         })
@@ -201,6 +206,7 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                 z1pt0: s.z1pt0.or(reference.z1pt0),
                 z2pt5: s.z2pt5.or(reference.z2pt5),
                 z_sed: reference.z_sed,
+                z1pt4: s.z1pt4.or(reference.z1pt4),
             },
         })
         .collect())

@@ -6,7 +6,7 @@ use crate::error::NodeResult;
 use crate::site_model::{OTHER_SITE_PARAMETERS, Site, SiteModel, Vs30Type};
 
 /// The site attributes read into fields of [`Site`].
-const SITE_FIELDS: &[&str] = &["lon", "lat", "vs30", "vs30Type", "z1pt0", "z2pt5"];
+const SITE_FIELDS: &[&str] = &["lon", "lat", "vs30", "vs30Type", "z1pt0", "z2pt5", "z1pt4"];
 
 pub(crate) fn site_model(elem: Elem) -> NodeResult<SiteModel> {
     let sites = elem
@@ -47,6 +47,7 @@ fn site(elem: Elem) -> NodeResult<Site> {
         }),
         z1pt0: elem.opt_attr_as("z1pt0", NON_NEGATIVE_OR_UNKNOWN)?,
         z2pt5: elem.opt_attr_as("z2pt5", NON_NEGATIVE_OR_UNKNOWN)?,
+        z1pt4: elem.opt_attr_as("z1pt4", NON_NEGATIVE_OR_UNKNOWN)?,
         other,
         origin: elem.origin("site"),
     })

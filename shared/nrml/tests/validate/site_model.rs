@@ -8,7 +8,8 @@ use super::{FILE, assert_invalid, assert_valid, replace};
 const SITES: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <nrml xmlns="http://openquake.org/xmlns/nrml/0.4">
   <siteModel>
-    <site lon="10.0" lat="45.0" vs30="760.0" vs30Type="measured" z1pt0="40.0" z2pt5="1.0"/>
+    <site lon="10.0" lat="45.0" vs30="760.0" vs30Type="measured" z1pt0="40.0" z2pt5="1.0"
+          z1pt4="81.0"/>
     <site lon="10.1" lat="45.0" vs30="300.0" vs30Type="inferred" z1pt0="-999" z2pt5="0"
           backarc="true"/>
   </siteModel>
@@ -26,6 +27,7 @@ fn sites_are_read() {
     assert_eq!((first.lon, first.lat, first.vs30), (10.0, 45.0, 760.0));
     assert_eq!(first.vs30_type, Some(Vs30Type::Measured));
     assert_eq!((first.z1pt0, first.z2pt5), (Some(40.0), Some(1.0)));
+    assert_eq!((first.z1pt4, second.z1pt4), (Some(81.0), None));
     assert_eq!(second.vs30_type, Some(Vs30Type::Inferred));
     assert_eq!(second.z1pt0, Some(-999.0));
     assert_eq!(second.other, [("backarc".to_owned(), "true".to_owned())]);
@@ -72,15 +74,21 @@ fn each_check_names_its_element_and_line() {
             "Could not convert z2pt5->non_negative_or_unknown: 'deep' is not a number",
         ),
         (
+            r#"z1pt4="81.0""#,
+            r#"z1pt4="-81""#,
+            4,
+            "Could not convert z1pt4->non_negative_or_unknown: -81 is neither >= 0 nor -999",
+        ),
+        (
             r#"backarc="true""#,
             r#"bakarc="true""#,
-            5,
+            6,
             "node site: bakarc is not a known site parameter",
         ),
         (
             r#"lon="10.1""#,
             r#"lon="10.0""#,
-            5,
+            6,
             "node site: duplicated site at lon=10 lat=45",
         ),
         (

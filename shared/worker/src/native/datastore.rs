@@ -123,6 +123,7 @@ fn site_collection(job: &PreparedJob, curves: &HazardCurves) -> SiteCollection {
         vs30measured: soil.iter().map(|p| p.vs30measured).collect(),
         z1pt0: column(|p| p.z1pt0),
         z2pt5: column(|p| p.z2pt5),
+        z1pt4: column(|p| p.z1pt4),
         extra: Vec::new(),
     }
 }

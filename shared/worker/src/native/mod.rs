@@ -68,6 +68,7 @@ const NATIVE_PARAMS: &[&str] = &[
     "reference_vs30_value",
     "reference_depth_to_1pt0km_per_sec",
     "reference_depth_to_2pt5km_per_sec",
+    "reference_depth_to_1pt4km_per_sec",
     // outputs
     "hazard_curves",
     "hazard_curves_file",
