@@ -19,7 +19,6 @@
 mod coeffs;
 mod component;
 mod context;
-mod geodesy;
 mod imt;
 pub mod models;
 pub mod table;

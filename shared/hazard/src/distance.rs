@@ -487,52 +487,14 @@ enum RxRole {
 fn segment_rx(a: [f64; 3], b: [f64; 3], role: RxRole, site: &Site) -> f64 {
     let semi_arc = |p1: [f64; 3], p2: [f64; 3]| {
         let az = geo::azimuth(p1[0], p1[1], p2[0], p2[1]);
-        distance_to_semi_arc(p1[0], p1[1], az, site.lon, site.lat)
+        geo::distance_to_semi_arc(p1[0], p1[1], az, site.lon, site.lat)
     };
     match role {
         RxRole::Start => -semi_arc(b, a),
-        RxRole::Inner => min_distance_to_segment(a, b, site.lon, site.lat),
+        RxRole::Inner => {
+            geo::min_distance_to_segment((a[0], a[1]), (b[0], b[1]), site.lon, site.lat)
+        }
         RxRole::End => semi_arc(a, b),
-    }
-}
-
-/// `geodetic.distance_to_semi_arc`: signed distance to the half great circle leaving
-/// (lon, lat) with `azimuth`; behind its origin, the distance to the origin (negative on the
-/// left).
-fn distance_to_semi_arc(lon: f64, lat: f64, azimuth: f64, plon: f64, plat: f64) -> f64 {
-    let to_target = geo::azimuth(lon, lat, plon, plat);
-    let delta = (azimuth - to_target).to_radians();
-    if delta.cos() > 0.0 {
-        let t_angle = py_mod(to_target - azimuth + 360.0, 360.0).to_radians();
-        let dist = geo::distance(lon, lat, plon, plat);
-        let angle = (t_angle.sin() * (dist / geo::EARTH_RADIUS).sin()).acos();
-        (std::f64::consts::FRAC_PI_2 - angle) * geo::EARTH_RADIUS
-    } else {
-        let dist = geo::distance(lon, lat, plon, plat);
-        if delta.sin() > 0.0 { -dist } else { dist }
-    }
-}
-
-/// `geodetic.min_distance_to_segment`: the distance to the great-circle arc between `a` and
-/// `b` when the point is between the perpendiculars through them, else the (chord) distance
-/// to the nearer end; negative on the segment's left.
-fn min_distance_to_segment(a: [f64; 3], b: [f64; 3], plon: f64, plat: f64) -> f64 {
-    let seg = geo::azimuth(a[0], a[1], b[0], b[1]);
-    let az1 = geo::azimuth(a[0], a[1], plon, plat);
-    let az2 = geo::azimuth(b[0], b[1], plon, plat);
-    let within = (seg - az1).to_radians().cos() >= 0.0 && (seg - az2).to_radians().cos() <= 0.0;
-    let dist = if within {
-        distance_to_arc(a[0], a[1], seg, plon, plat)
-    } else {
-        let target = to_cartesian(plon, plat, 0.0);
-        chord(to_cartesian(a[0], a[1], 0.0), target)
-            .min(chord(to_cartesian(b[0], b[1], 0.0), target))
-    }
-    .abs();
-    if (az1 - seg).to_radians().sin() < 0.0 {
-        -dist
-    } else {
-        dist
     }
 }
 

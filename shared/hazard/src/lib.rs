@@ -20,7 +20,6 @@ pub mod classical;
 pub mod distance;
 mod enclosing_polygon;
 mod gc2;
-pub mod geo;
 mod mesh_site;
 pub mod mfd;
 pub mod msr;
@@ -30,6 +29,8 @@ pub mod surface;
 pub mod volcanic;
 
 pub use distance::{Distances, Site};
+/// Geodesy, shared with the GSIMs (`oqcloud-geo`).
+pub use oqcloud_geo as geo;
 pub use rupture::{ErfParams, RuptureSet, RuptureSurface};
 
 /// Why a source gives no ruptures.

@@ -24,11 +24,11 @@
 use std::sync::{Arc, LazyLock};
 
 use crate::coeffs::{CoeffTable, table};
-use crate::geodesy::{Polygon, rx_to_trace};
 use crate::models::clip;
 use crate::{
     Contexts, DistanceParam, Gsim, GsimError, Imt, ImtKind, Requirements, RuptureParam, SiteParam,
 };
+use oqcloud_geo::{ProjectedPolygon, rx_to_trace};
 
 /// Magnitude above which the motion saturates (`Mw01`).
 const MW01: f64 = 8.2;
@@ -176,10 +176,10 @@ const PHILIPPINE_ZONE_5: [(f64, f64); 27] = [
 ];
 
 /// Zones 4 and 5 of the Philippine Sea plate, ready for containment tests.
-static PHILIPPINE_ZONES: LazyLock<[Polygon; 2]> = LazyLock::new(|| {
+static PHILIPPINE_ZONES: LazyLock<[ProjectedPolygon; 2]> = LazyLock::new(|| {
     [
-        Polygon::new(&PHILIPPINE_ZONE_4),
-        Polygon::new(&PHILIPPINE_ZONE_5),
+        ProjectedPolygon::new(&PHILIPPINE_ZONE_4),
+        ProjectedPolygon::new(&PHILIPPINE_ZONE_5),
     ]
 });
 
@@ -302,7 +302,7 @@ impl MorikawaFujiwara2013 {
                     .iter()
                     .zip(&ctx.hypo_lat)
                     .map(|(&lon, &lat)| {
-                        f64::from(u8::from(zones.iter().any(|z| z.contains(lon, lat))))
+                        f64::from(u8::from(zones.iter().any(|z| z.intersects(lon, lat))))
                     })
                     .collect()
             },

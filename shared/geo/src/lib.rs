@@ -11,7 +11,7 @@ pub const EARTH_RADIUS: f64 = 6371.0;
 const UPSAMPLING_STEP_KM: f64 = 100.0;
 
 /// Python's `%` for a positive divisor (the result takes the divisor's sign).
-pub(crate) fn py_mod(a: f64, b: f64) -> f64 {
+pub fn py_mod(a: f64, b: f64) -> f64 {
     let r = a % b;
     if r != 0.0 && (r < 0.0) != (b < 0.0) {
         r + b
@@ -21,7 +21,7 @@ pub(crate) fn py_mod(a: f64, b: f64) -> f64 {
 }
 
 /// OpenQuake's `baselib.general.round` (Python 2's): halves rounded away from zero.
-pub(crate) fn round_half_away(x: f64) -> f64 {
+pub fn round_half_away(x: f64) -> f64 {
     (x + 0.5f64.copysign(x)).floor()
 }
 
@@ -33,7 +33,7 @@ pub fn round_coordinate(degrees: f64) -> f64 {
 }
 
 /// numpy's `sign`: -1, 0 or 1.
-pub(crate) fn sign(x: f64) -> f64 {
+pub fn sign(x: f64) -> f64 {
     if x > 0.0 {
         1.0
     } else if x < 0.0 {
@@ -75,7 +75,7 @@ pub fn azimuth(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 }
 
 /// `geodetic.fast_azimuth`: azimuth (degrees, not wrapped) of a point from (lon, lat).
-pub(crate) fn fast_azimuth(lon: f64, lat: f64, plon: f64, plat: f64) -> f64 {
+pub fn fast_azimuth(lon: f64, lat: f64, plon: f64, plat: f64) -> f64 {
     let (lon, lat, plon, plat) = (
         lon.to_radians(),
         lat.to_radians(),
@@ -101,7 +101,7 @@ pub fn point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
 
 /// [`point_at`] as `geodetic.fast_point_at` computes it (the course angle rounded
 /// differently), used for the corners of point-source ruptures.
-pub(crate) fn fast_point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
+pub fn fast_point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
     destination(lon, lat, -azimuth.to_radians(), distance / EARTH_RADIUS)
 }
 
@@ -121,6 +121,77 @@ fn destination(lon: f64, lat: f64, tc: f64, angle: f64) -> (f64, f64) {
 /// degrees: positive on its right (east of a northward arc), as OpenQuake's `rx`.
 pub fn distance_to_arc(lon: f64, lat: f64, azimuth: f64, plon: f64, plat: f64) -> f64 {
     GreatCircle::new(lon, lat, azimuth).signed_distance(unit_vector(plon, plat))
+}
+
+/// `geodetic.distance_to_semi_arc`: signed distance (km) to the half great circle leaving
+/// (lon, lat) with `azimuth` degrees; behind its origin, the distance to the origin
+/// (negative on the left).
+pub fn distance_to_semi_arc(lon: f64, lat: f64, azimuth: f64, plon: f64, plat: f64) -> f64 {
+    let to_target = self::azimuth(lon, lat, plon, plat);
+    let delta = (azimuth - to_target).to_radians();
+    let dist = distance(lon, lat, plon, plat);
+    if delta.cos() > 0.0 {
+        let t_angle = py_mod(to_target - azimuth + 360.0, 360.0).to_radians();
+        let angle = (t_angle.sin() * (dist / EARTH_RADIUS).sin()).acos();
+        (FRAC_PI_2 - angle) * EARTH_RADIUS
+    } else if delta.sin() > 0.0 {
+        -dist
+    } else {
+        dist
+    }
+}
+
+/// `geodetic.min_distance_to_segment`: the distance (km) to the great-circle arc from `a`
+/// to `b` (lon, lat) when the point lies between the perpendiculars through them, else the
+/// straight-line (chord) distance to the nearer end; negative on the segment's left.
+pub fn min_distance_to_segment(a: (f64, f64), b: (f64, f64), plon: f64, plat: f64) -> f64 {
+    let seg = azimuth(a.0, a.1, b.0, b.1);
+    let az1 = azimuth(a.0, a.1, plon, plat);
+    let az2 = azimuth(b.0, b.1, plon, plat);
+    let within = (seg - az1).to_radians().cos() >= 0.0 && (seg - az2).to_radians().cos() <= 0.0;
+    let dist = if within {
+        distance_to_arc(a.0, a.1, seg, plon, plat)
+    } else {
+        let p = to_cartesian(plon, plat, 0.0);
+        let chord = |q: [f64; 3]| {
+            ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2) + (q[2] - p[2]).powi(2)).sqrt()
+        };
+        chord(to_cartesian(a.0, a.1, 0.0)).min(chord(to_cartesian(b.0, b.1, 0.0)))
+    }
+    .abs();
+    if (az1 - seg).to_radians().sin() < 0.0 {
+        -dist
+    } else {
+        dist
+    }
+}
+
+/// Rx (km) from (lon, lat) to a trace of at least three vertices, as OpenQuake's
+/// `BaseSurface.get_rx_distance` measures it for a fault whose top edge is the trace: the
+/// value of smallest magnitude among the distances to the half great circles extending the
+/// first and last segments beyond the ends and to the inner segments; positive on the right
+/// of the trace, NaN for a NaN point.
+pub fn rx_to_trace(trace: &[(f64, f64)], lon: f64, lat: f64) -> f64 {
+    let last = trace.len().saturating_sub(2);
+    let mut best = f64::INFINITY;
+    for (i, pair) in trace.windows(2).enumerate() {
+        let (a, b) = (pair[0], pair[1]);
+        let d = if i == 0 {
+            -distance_to_semi_arc(b.0, b.1, azimuth(b.0, b.1, a.0, a.1), lon, lat)
+        } else if i == last {
+            distance_to_semi_arc(a.0, a.1, azimuth(a.0, a.1, b.0, b.1), lon, lat)
+        } else {
+            min_distance_to_segment(a, b, lon, lat)
+        };
+        // the first of equal magnitudes, and NaN when any is NaN (numpy's argmin)
+        if d.is_nan() {
+            return d;
+        }
+        if d.abs() < best.abs() {
+            best = d;
+        }
+    }
+    best
 }
 
 /// The Earth-centred unit vector pointing at (lon, lat).
@@ -242,7 +313,7 @@ fn round_to(x: f64, digits: i32) -> f64 {
 
 /// Orthographic projection centred on the middle of a spherical bounding box.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Projection {
+pub struct Projection {
     lam0: f64,
     phi0: f64,
     /// The unit vectors east and north at the centre, times the Earth's radius: a point's
@@ -253,7 +324,7 @@ pub(crate) struct Projection {
 
 impl Projection {
     /// The projection for the bounding box of `points` (lon, lat).
-    pub(crate) fn for_points(points: impl Iterator<Item = (f64, f64)> + Clone) -> Self {
+    pub fn for_points(points: impl Iterator<Item = (f64, f64)> + Clone) -> Self {
         let (west, east, north, south) = bounding_box(points);
         let (lon0, lat0) = middle_point(west, north, east, south);
         let (lam0, phi0) = (lon0.to_radians(), lat0.to_radians());
@@ -270,13 +341,13 @@ impl Projection {
 
     /// (x, y) in km of the point of unit vector `u` ([`unit_vector`]): [`project`](Self::project)
     /// without trigonometry (the same to a few ulps).
-    pub(crate) fn project_unit(&self, u: [f64; 3]) -> (f64, f64) {
+    pub fn project_unit(&self, u: [f64; 3]) -> (f64, f64) {
         let dot = |a: [f64; 3]| a[0] * u[0] + a[1] * u[1] + a[2] * u[2];
         (dot(self.east), dot(self.north))
     }
 
     /// (x, y) in km of a point (lon, lat).
-    pub(crate) fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
+    pub fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
         let (lam, phi) = (lon.to_radians() - self.lam0, lat.to_radians());
         let x = phi.cos() * lam.sin() * EARTH_RADIUS;
         let y =
@@ -285,7 +356,7 @@ impl Projection {
     }
 
     /// (lon, lat) of a projected point.
-    pub(crate) fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
+    pub fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
         let (xx, yy) = (x / EARTH_RADIUS, y / EARTH_RADIUS);
         let cos_c = (1.0 - (xx * xx + yy * yy)).sqrt();
         let (sin0, cos0) = self.phi0.sin_cos();
@@ -302,14 +373,12 @@ impl Projection {
 }
 
 /// Signed longitudinal extent from `lon1` east to `lon2`, in degrees within (-180, 180].
-pub(crate) fn longitudinal_extent(lon1: f64, lon2: f64) -> f64 {
+pub fn longitudinal_extent(lon1: f64, lon2: f64) -> f64 {
     py_mod(lon2 - lon1 + 180.0, 360.0) - 180.0
 }
 
 /// (west, east, north, south) of points, across the antimeridian when they straddle it.
-pub(crate) fn bounding_box(
-    points: impl Iterator<Item = (f64, f64)> + Clone,
-) -> (f64, f64, f64, f64) {
+pub fn bounding_box(points: impl Iterator<Item = (f64, f64)> + Clone) -> (f64, f64, f64, f64) {
     let fold = |f: fn(f64, f64) -> f64, init: f64, lat: bool, keep: fn(f64) -> bool| {
         points
             .clone()
@@ -370,7 +439,7 @@ pub fn region_grid(vertices: &[(f64, f64)], spacing: f64) -> Option<Vec<(f64, f6
 
 /// A polygon as OpenQuake's `Polygon` tests containment: an orthographic projection, the
 /// projected ring and the spherical bounding box (west, east, north, south).
-pub(crate) struct ProjectedPolygon {
+pub struct ProjectedPolygon {
     projection: Projection,
     ring: Vec<(f64, f64)>,
     bbox: (f64, f64, f64, f64),
@@ -379,7 +448,7 @@ pub(crate) struct ProjectedPolygon {
 impl ProjectedPolygon {
     /// `vertices` with edges resampled every 100 km, projected from the middle of their
     /// bounding box.
-    pub(crate) fn new(vertices: &[(f64, f64)]) -> Self {
+    pub fn new(vertices: &[(f64, f64)]) -> Self {
         let resampled = resample_ring(vertices);
         let projection = Projection::for_points(resampled.iter().copied());
         ProjectedPolygon {
@@ -393,7 +462,7 @@ impl ProjectedPolygon {
     }
 
     /// Whether (lon, lat) is inside the polygon or on its boundary (`Polygon.intersects`).
-    pub(crate) fn intersects(&self, lon: f64, lat: f64) -> bool {
+    pub fn intersects(&self, lon: f64, lat: f64) -> bool {
         let (x, y) = self.projection.project(lon, lat);
         on_boundary(&self.ring, x, y) || strictly_inside(&self.ring, x, y)
     }
@@ -549,6 +618,34 @@ fn strictly_inside(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rx_is_signed_across_a_trace() {
+        // a trace going north along the meridian 0: east (its right) positive
+        let trace = [(0.0, 0.0), (0.0, 1.0), (0.0, 2.0)];
+        let east = rx_to_trace(&trace, 0.1, 1.0);
+        let west = rx_to_trace(&trace, -0.1, 1.0);
+        // the cross-track distance from the meridian at 1° north
+        let km = (0.1_f64.to_radians().sin() * 1_f64.to_radians().cos()).asin() * EARTH_RADIUS;
+        assert!(
+            (east - km).abs() < 1e-9 && (west + km).abs() < 1e-9,
+            "{east} {west}"
+        );
+        // beyond the ends, from the extended first and last segments
+        assert!((rx_to_trace(&trace, 0.1, 3.0) - 11.1).abs() < 0.1);
+        assert!((rx_to_trace(&trace, -0.1, -1.0) + 11.1).abs() < 0.1);
+        assert!(rx_to_trace(&trace, f64::NAN, 1.0).is_nan());
+    }
+
+    #[test]
+    fn polygons_hold_their_inside_and_boundary() {
+        let square = ProjectedPolygon::new(&[(0.0, 0.0), (0.0, 2.0), (2.0, 2.0), (2.0, 0.0)]);
+        assert!(square.intersects(1.0, 1.0));
+        assert!(square.intersects(0.0, 0.0));
+        assert!(!square.intersects(2.5, 1.0));
+        assert!(!square.intersects(-0.01, 1.0));
+        assert!(!square.intersects(f64::NAN, 1.0));
+    }
 
     #[test]
     fn coordinates_round_like_python() {
