@@ -24,7 +24,9 @@ from openquake.hazardlib.gsim import get_available_gsims
 GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'AkkarBommer2010', 'ToroEtAl2002', 'BooreEtAl2014',
          'AkkarEtAlRjb2014', 'ChiouYoungs2014', 'CampbellBozorgnia2014',
-         'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo', 'Atkinson2015',
+         'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo', 'TusaLanger2016RepiBA08SE',
+         'TusaLanger2016RepiBA08DE', 'TusaLanger2016RepiSP87SE',
+         'TusaLanger2016RepiSP87DE', 'Atkinson2015',
          'Atkinson2015AltDistSat', 'CampbellBozorgnia2003NSHMP2007',
          'Campbell2003', 'AtkinsonBoore2006', 'AtkinsonBoore2006Modified2011',
          'AtkinsonBoore2006SGS', 'PezeshkEtAl2011', 'PezeshkEtAl2011NEHRPBC'] + [
@@ -69,7 +71,7 @@ PER_MAGNITUDE = {g for g in GSIMS if g.startswith('YuEtAl2013')}
 DEEP = {'ZhaoEtAl2016' + m for m in ('SInter', 'SInterSiteSigma', 'SSlab',
                                      'SSlabSiteSigma', 'SSlabPErg')}
 #: vs30 open intervals a GSIM refuses (EC8 class C): replaced in its contexts
-VS30_EXCLUDED = {'TusaLanger2016Rhypo': (180.0, 360.0)}
+VS30_EXCLUDED = {g: (180.0, 360.0) for g in GSIMS if g.startswith('TusaLanger2016')}
 ROWS = 2200        # rows per file, shared by its IMTs
 NGA_ROWS = 2000    # fewer rows for the wider NGA-West2 files (size limit)
 MAX_SA = 16        # SA periods per file

@@ -82,8 +82,20 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("SadighEtAl1997", |p| plain(sadigh_1997::SadighEtAl1997, p)),
     ("ToroEtAl2002", |p| plain(toro_2002::ToroEtAl2002, p)),
+    ("TusaLanger2016RepiBA08DE", |p| {
+        tusa_langer("TusaLanger2016RepiBA08DE", p)
+    }),
+    ("TusaLanger2016RepiBA08SE", |p| {
+        tusa_langer("TusaLanger2016RepiBA08SE", p)
+    }),
+    ("TusaLanger2016RepiSP87DE", |p| {
+        tusa_langer("TusaLanger2016RepiSP87DE", p)
+    }),
+    ("TusaLanger2016RepiSP87SE", |p| {
+        tusa_langer("TusaLanger2016RepiSP87SE", p)
+    }),
     ("TusaLanger2016Rhypo", |p| {
-        plain(tusa_langer_2016::TusaLanger2016Rhypo, p)
+        tusa_langer("TusaLanger2016Rhypo", p)
     }),
     ("YuEtAl2013Ms", |p| yu("YuEtAl2013Ms", p)),
     ("YuEtAl2013MsEastern", |p| yu("YuEtAl2013MsEastern", p)),
@@ -134,6 +146,13 @@ fn zhao_path_corrected(params: &[(String, String)]) -> Result<Box<dyn Gsim>, Gsi
 fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let model = zhao_2016::ZhaoEtAl2016::by_name(name)
         .ok_or_else(|| GsimError::Internal(format!("no Zhao et al. (2016) model {name}")))?;
+    plain(model, params)
+}
+
+/// A model of the Tusa and Langer (2016) family by name.
+fn tusa_langer(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = tusa_langer_2016::TusaLanger2016::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Tusa and Langer (2016) model {name}")))?;
     plain(model, params)
 }
 
