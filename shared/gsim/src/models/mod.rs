@@ -17,6 +17,7 @@ pub mod chapman_guo_2021;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod gmpe_table;
+pub mod lanzano_2019;
 pub mod modifiable_gmpe;
 pub mod nbcc2015_aa13;
 pub mod nga_east_usgs;
@@ -73,6 +74,15 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("ChiouYoungs2014", |p| {
         plain(chiou_youngs_2014::ChiouYoungs2014, p)
+    }),
+    ("LanzanoEtAl2019_RJB_OMO", |p| {
+        lanzano_2019("LanzanoEtAl2019_RJB_OMO", p)
+    }),
+    ("LanzanoEtAl2019_RJB_OMOscaled", |p| {
+        lanzano_2019("LanzanoEtAl2019_RJB_OMOscaled", p)
+    }),
+    ("LanzanoEtAl2019_RUP_OMO", |p| {
+        lanzano_2019("LanzanoEtAl2019_RUP_OMO", p)
     }),
     ("PezeshkEtAl2011", |p| {
         plain(pezeshk_2011::PezeshkEtAl2011::HARD_ROCK, p)
@@ -146,6 +156,13 @@ fn zhao_path_corrected(params: &[(String, String)]) -> Result<Box<dyn Gsim>, Gsi
 fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let model = zhao_2016::ZhaoEtAl2016::by_name(name)
         .ok_or_else(|| GsimError::Internal(format!("no Zhao et al. (2016) model {name}")))?;
+    plain(model, params)
+}
+
+/// A model of the Lanzano et al. (2019) family by name.
+fn lanzano_2019(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = lanzano_2019::LanzanoEtAl2019::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Lanzano et al. (2019) model {name}")))?;
     plain(model, params)
 }
 

@@ -64,6 +64,7 @@ use oqcloud_nrml::{Model, read};
 use rayon::prelude::*;
 
 pub use sites::SiteParams;
+pub use stats::to_probs;
 
 use crate::distance::{DistanceCache, Wanted};
 use crate::rupture::{PointRole, PointRupture};
