@@ -54,6 +54,8 @@ qa_case!(case_51);
 qa_case!(case_53);
 // CampbellBozorgnia2003NSHMP2007 and pointsource_distance
 qa_case!(case_60);
+// LanzanoEtAl2016_RJB: site longitude, latitude and basin flag (bas) from the site model
+qa_case!(case_64);
 // YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)
 qa_case!(case_69);
 // NBCC2015_AA13 (a GMPE table with a site term), converted from RotD50 to the geometric

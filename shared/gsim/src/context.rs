@@ -34,6 +34,12 @@ pub enum SiteParam {
     Z2pt5,
     /// Sediment depth of the Atlantic and Gulf coastal plains, km (-999: unknown).
     ZSed,
+    /// Longitude of the site, degrees.
+    Lon,
+    /// Latitude of the site, degrees.
+    Lat,
+    /// Whether the site is in a basin (the Po Plain for Lanzano et al. 2016).
+    Bas,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -82,6 +88,9 @@ impl SiteParam {
             Self::Z1pt0 => "z1pt0",
             Self::Z2pt5 => "z2pt5",
             Self::ZSed => "z_sed",
+            Self::Lon => "lon",
+            Self::Lat => "lat",
+            Self::Bas => "bas",
         }
     }
 }
@@ -140,6 +149,12 @@ pub struct Contexts {
     pub z2pt5: Vec<f64>,
     /// Coastal plains sediment depth, km.
     pub z_sed: Vec<f64>,
+    /// Site longitude, degrees.
+    pub lon: Vec<f64>,
+    /// Site latitude, degrees.
+    pub lat: Vec<f64>,
+    /// Whether the site is in a basin.
+    pub bas: Vec<bool>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -247,6 +262,8 @@ impl Contexts {
             &mut self.z1pt0,
             &mut self.z2pt5,
             &mut self.z_sed,
+            &mut self.lon,
+            &mut self.lat,
             &mut self.rrup,
             &mut self.rjb,
             &mut self.rx,
@@ -259,6 +276,7 @@ impl Contexts {
             column.clear();
         }
         self.vs30measured.clear();
+        self.bas.clear();
         self.derived
             .0
             .get_mut()
@@ -280,6 +298,9 @@ impl Contexts {
             self.z1pt0.len(),
             self.z2pt5.len(),
             self.z_sed.len(),
+            self.lon.len(),
+            self.lat.len(),
+            self.bas.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -332,6 +353,9 @@ impl Contexts {
             SiteParam::Z1pt0 => self.z1pt0.len(),
             SiteParam::Z2pt5 => self.z2pt5.len(),
             SiteParam::ZSed => self.z_sed.len(),
+            SiteParam::Lon => self.lon.len(),
+            SiteParam::Lat => self.lat.len(),
+            SiteParam::Bas => self.bas.len(),
         }
     }
 

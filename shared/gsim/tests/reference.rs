@@ -43,6 +43,10 @@ fn read_cases(name: &str) -> Cases {
                     ctx.vs30measured.push(*v != 0.0);
                     continue;
                 }
+                "bas" => {
+                    ctx.bas.push(*v != 0.0);
+                    continue;
+                }
                 "mag" => &mut ctx.mag,
                 "rake" => &mut ctx.rake,
                 "dip" => &mut ctx.dip,
@@ -61,6 +65,8 @@ fn read_cases(name: &str) -> Cases {
                 "azimuth" => &mut ctx.azimuth,
                 "rvolc" => &mut ctx.rvolc,
                 "z_sed" => &mut ctx.z_sed,
+                "lon" => &mut ctx.lon,
+                "lat" => &mut ctx.lat,
                 "mean" | "sig" | "tau" | "phi" => continue,
                 other => panic!("unknown column {other}"),
             };

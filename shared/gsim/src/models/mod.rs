@@ -17,6 +17,7 @@ pub mod chapman_guo_2021;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod gmpe_table;
+pub mod lanzano_2016;
 pub mod lanzano_2019;
 pub mod modifiable_gmpe;
 pub mod nbcc2015_aa13;
@@ -74,6 +75,12 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("ChiouYoungs2014", |p| {
         plain(chiou_youngs_2014::ChiouYoungs2014, p)
+    }),
+    ("LanzanoEtAl2016_RJB", |p| {
+        lanzano_2016("LanzanoEtAl2016_RJB", p)
+    }),
+    ("LanzanoEtAl2016_Rhypo", |p| {
+        lanzano_2016("LanzanoEtAl2016_Rhypo", p)
     }),
     ("LanzanoEtAl2019_RJB_OMO", |p| {
         lanzano_2019("LanzanoEtAl2019_RJB_OMO", p)
@@ -156,6 +163,13 @@ fn zhao_path_corrected(params: &[(String, String)]) -> Result<Box<dyn Gsim>, Gsi
 fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let model = zhao_2016::ZhaoEtAl2016::by_name(name)
         .ok_or_else(|| GsimError::Internal(format!("no Zhao et al. (2016) model {name}")))?;
+    plain(model, params)
+}
+
+/// A model of the Lanzano et al. (2016) family by name.
+fn lanzano_2016(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = lanzano_2016::LanzanoEtAl2016::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Lanzano et al. (2016) model {name}")))?;
     plain(model, params)
 }
 

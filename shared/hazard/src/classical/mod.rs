@@ -881,6 +881,8 @@ fn trt_pnes(
             SiteParam::Z1pt0 => s.z1pt0.is_none(),
             SiteParam::Z2pt5 => s.z2pt5.is_none(),
             SiteParam::ZSed => s.z_sed.is_none(),
+            SiteParam::Bas => s.bas.is_none(),
+            SiteParam::Lon | SiteParam::Lat => false,
         })
     };
     if let Some(p) = needs.site.iter().find(|p| missing(p)) {
@@ -957,6 +959,9 @@ fn trt_pnes(
                 SiteParam::Z1pt0 => c.z1pt0.push(soil.z1pt0.unwrap_or(f64::NAN)),
                 SiteParam::Z2pt5 => c.z2pt5.push(soil.z2pt5.unwrap_or(f64::NAN)),
                 SiteParam::ZSed => c.z_sed.push(soil.z_sed.unwrap_or(f64::NAN)),
+                SiteParam::Lon => c.lon.push(site.lon),
+                SiteParam::Lat => c.lat.push(site.lat),
+                SiteParam::Bas => c.bas.push(soil.bas.unwrap_or(false)),
             }
         }
         // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx

@@ -44,6 +44,8 @@ pub struct SiteParams {
     pub z2pt5: Option<f64>,
     /// Coastal plains sediment depth, km (site models only).
     pub z_sed: Option<f64>,
+    /// Whether the site is in a basin (`bas`, site models only).
+    pub bas: Option<bool>,
 }
 
 /// A site-model point.
@@ -65,6 +67,7 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         z1pt0: number(ini, "reference_depth_to_1pt0km_per_sec")?,
         z2pt5: number(ini, "reference_depth_to_2pt5km_per_sec")?,
         z_sed: None,
+        bas: None,
     })
 }
 
@@ -109,7 +112,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`, `z_sed`; other columns ignored) its rows in file order, or without one
+/// `z1pt0`, `z2pt5`, `z_sed`, `bas`; other columns ignored) its rows in file order, or without one
 /// `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
 fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
     let text =
@@ -149,6 +152,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
     };
     let (depth, vs30, measured) = (column("depth"), column("vs30"), column("vs30measured"));
     let (z1pt0, z2pt5, z_sed) = (column("z1pt0"), column("z2pt5"), column("z_sed"));
+    let bas = column("bas");
     lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
@@ -175,6 +179,10 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                     z1pt0: opt(z1pt0, reference.z1pt0)?,
                     z2pt5: opt(z2pt5, reference.z2pt5)?,
                     z_sed: opt(z_sed, reference.z_sed)?,
+                    bas: match bas {
+                        Some(i) => Some(parse_bool(cells[i]).ok_or_else(|| bad(line))?),
+                        None => reference.bas,
+                    },
                 },
             })
         })
@@ -186,24 +194,37 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
     let Model::SiteModel(model) = read_nrml(path)? else {
         return Err(invalid(format!("{}: not a site model", path.display())));
     };
-    Ok(model
+    model
         .sites
         .iter()
-        .map(|s| ModelPoint {
-            site: Site {
-                lon: round5(s.lon),
-                lat: round5(s.lat),
-                depth: 0.0,
-            },
-            params: SiteParams {
-                vs30: Some(s.vs30),
-                vs30measured: s.vs30_type == Some(Vs30Type::Measured),
-                z1pt0: s.z1pt0.or(reference.z1pt0),
-                z2pt5: s.z2pt5.or(reference.z2pt5),
-                z_sed: reference.z_sed,
-            },
+        .map(|s| {
+            let bas = match s.other.iter().find(|(name, _)| name == "bas") {
+                Some((_, value)) => Some(parse_bool(value).ok_or_else(|| {
+                    invalid(format!(
+                        "{}, line {}: bas={value:?} is not a boolean",
+                        path.display(),
+                        s.origin.line
+                    ))
+                })?),
+                None => reference.bas,
+            };
+            Ok(ModelPoint {
+                site: Site {
+                    lon: round5(s.lon),
+                    lat: round5(s.lat),
+                    depth: 0.0,
+                },
+                params: SiteParams {
+                    vs30: Some(s.vs30),
+                    vs30measured: s.vs30_type == Some(Vs30Type::Measured),
+                    z1pt0: s.z1pt0.or(reference.z1pt0),
+                    z2pt5: s.z2pt5.or(reference.z2pt5),
+                    z_sed: reference.z_sed,
+                    bas,
+                },
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The points of every file of `site_model_file`.
