@@ -23,6 +23,8 @@ macro_rules! qa_case {
 
 // `minimun_magnitude` (misspelt): ignored with a warning, as OpenQuake does
 qa_case!(case_01);
+// LanzanoEtAl2019_RJB_OMO, with use_rates (statistics of the rates)
+qa_case!(case_02);
 // two tectonic region types, minimum_distance and ModifiableGMPE with nrcan15_site_term
 qa_case!(case_12);
 // GMPETable from HDF5 tables (rhypo), a logic tree of three, uniform hazard spectra and a
@@ -55,6 +57,8 @@ qa_case!(case_51);
 qa_case!(case_53);
 // CampbellBozorgnia2003NSHMP2007 and pointsource_distance
 qa_case!(case_60);
+// LanzanoEtAl2016_RJB: site longitude, latitude and basin flag (bas) from the site model
+qa_case!(case_64);
 // YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)
 qa_case!(case_69);
 // NBCC2015_AA13 (a GMPE table with a site term), converted from RotD50 to the geometric
@@ -73,6 +77,8 @@ qa_case!(case_87);
 qa_case!(area_quantiles, oqcloud_case);
 // the same sources and realizations with the std, median and max statistics
 qa_case!(area_std_max, oqcloud_case);
+// the same with use_rates: every statistic taken over the realizations' rates
+qa_case!(area_use_rates, oqcloud_case);
 // characteristic faults on several planes (rx and ry0 in GC2 coordinates) with
 // AbrahamsonEtAl2014 and ChiouYoungs2014 on a 239-site grid
 qa_case!(planes_gc2, oqcloud_case);

@@ -24,7 +24,11 @@ from openquake.hazardlib.gsim import get_available_gsims
 GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
          'AkkarBommer2010', 'ToroEtAl2002', 'BooreEtAl2014',
          'AkkarEtAlRjb2014', 'ChiouYoungs2014', 'CampbellBozorgnia2014',
-         'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo', 'Atkinson2015',
+         'AbrahamsonEtAl2014', 'TusaLanger2016Rhypo', 'TusaLanger2016RepiBA08SE',
+         'TusaLanger2016RepiBA08DE', 'TusaLanger2016RepiSP87SE',
+         'TusaLanger2016RepiSP87DE', 'LanzanoEtAl2019_RJB_OMO',
+         'LanzanoEtAl2019_RUP_OMO', 'LanzanoEtAl2019_RJB_OMOscaled',
+         'LanzanoEtAl2016_RJB', 'LanzanoEtAl2016_Rhypo', 'Atkinson2015',
          'Atkinson2015AltDistSat', 'CampbellBozorgnia2003NSHMP2007',
          'Campbell2003', 'AtkinsonBoore2006', 'AtkinsonBoore2006Modified2011',
          'AtkinsonBoore2006SGS', 'PezeshkEtAl2011', 'PezeshkEtAl2011NEHRPBC'] + [
@@ -73,7 +77,7 @@ DEEP = {'ZhaoEtAl2016' + m for m in ('SInter', 'SInterSiteSigma', 'SSlab',
 #: Japanese models whose terms depend on where the site and the hypocentre are
 JAPAN = {g for g in GSIMS if g.startswith('MorikawaFujiwara2013')}
 #: vs30 open intervals a GSIM refuses (EC8 class C): replaced in its contexts
-VS30_EXCLUDED = {'TusaLanger2016Rhypo': (180.0, 360.0)}
+VS30_EXCLUDED = {g: (180.0, 360.0) for g in GSIMS if g.startswith('TusaLanger2016')}
 ROWS = 2200        # rows per file, shared by its IMTs
 NGA_ROWS = 2000    # fewer rows for the wider NGA-West2 files (size limit)
 MAX_SA = 16        # SA periods per file
@@ -82,7 +86,9 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
           'rhypo', 'repi', 'azimuth', 'rvolc', 'z_sed', 'z1pt4', 'lon', 'lat',
-          'hypo_lon', 'hypo_lat']
+          'hypo_lon', 'hypo_lat', 'bas']
+#: boolean columns, written as 0 and 1
+BOOLEANS = ('vs30measured', 'bas')
 RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
          150, 180]
 VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
@@ -90,7 +96,7 @@ VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
 
 def contexts(rng, n):
     """A recarray of n random, roughly consistent contexts."""
-    c = np.zeros(n, [(f, bool if f == 'vs30measured' else float)
+    c = np.zeros(n, [(f, bool if f in BOOLEANS else float)
                      for f in FIELDS]).view(np.recarray)
     c.mag = np.round(rng.uniform(4.0, 8.7, n), 2)
     c.rake = np.where(rng.random(n) < 0.7, rng.choice(RAKES, n),
@@ -132,7 +138,7 @@ def nga_contexts(rng, n):
     with the unknown markers OpenQuake uses (z1pt0 -999 or another negative,
     z2pt5 -999) and some zeros.
     """
-    c = np.zeros(n, [(f, bool if f == 'vs30measured' else float)
+    c = np.zeros(n, [(f, bool if f in BOOLEANS else float)
                      for f in FIELDS]).view(np.recarray)
     mag = np.round(rng.uniform(3.5, 8.5, n), 2)
     c.mag = mag
@@ -299,6 +305,21 @@ def with_extra(make, seed):
     return make_with_extra
 
 
+def in_italy(make, seed):
+    """The context maker `make` with site coordinates across Italy (on both sides of
+    the line lat = 48.3 - 0.33 lon of Lanzano et al. 2016) and a basin flag for a
+    third of the sites, drawn from their own stream."""
+    extra = np.random.default_rng(seed)
+
+    def make_in_italy(rng, n):
+        c = make(rng, n)
+        c.lon = np.round(extra.uniform(6.5, 18.5, n), 5)
+        c.lat = np.round(extra.uniform(36.5, 47.0, n), 5)
+        c.bas = extra.random(n) < 1 / 3
+        return c
+    return make_in_italy
+
+
 def deeper(make):
     """The context maker `make` with half the ruptures' ztor between 20 and
     150 km (across the 25, 50 and 100 km thresholds of subduction models)."""
@@ -378,6 +399,8 @@ def write(name):
         make = table_contexts(gsim)
     if {'azimuth', 'rvolc'} & set(cols):
         make = with_extra(make, sum(map(ord, name)) + 1)
+    if {'lon', 'lat', 'bas'} & set(cols):
+        make = in_italy(make, sum(map(ord, name)) + 2)
     if name in DEEP:
         make = deeper(make)
     if name in VS30_EXCLUDED:
@@ -403,7 +426,7 @@ def write(name):
             mean, sig, tau, phi = compute(gsim, ctx, imt,
                                           name in PER_MAGNITUDE or tabulated)
             for i in range(per):
-                ins = [str(int(ctx[c][i])) if c == 'vs30measured'
+                ins = [str(int(ctx[c][i])) if c in BOOLEANS
                        else fmt(ctx[c][i]) for c in cols]
                 outs = ['%.15g' % v for v in (mean[i], sig[i], tau[i], phi[i])]
                 f.write(','.join([imt.string] + ins + outs) + '\n')

@@ -44,6 +44,8 @@ pub enum SiteParam {
     Lon,
     /// Site latitude, degrees.
     Lat,
+    /// Whether the site is in a basin (the Po Plain for Lanzano et al. 2016).
+    Bas,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -97,6 +99,7 @@ impl SiteParam {
             Self::Z1pt4 => "z1pt4",
             Self::Lon => "lon",
             Self::Lat => "lat",
+            Self::Bas => "bas",
         }
     }
 }
@@ -165,6 +168,8 @@ pub struct Contexts {
     pub lon: Vec<f64>,
     /// Site latitude, degrees.
     pub lat: Vec<f64>,
+    /// Whether the site is in a basin.
+    pub bas: Vec<bool>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -289,6 +294,7 @@ impl Contexts {
             column.clear();
         }
         self.vs30measured.clear();
+        self.bas.clear();
         self.derived
             .0
             .get_mut()
@@ -315,6 +321,7 @@ impl Contexts {
             self.z1pt4.len(),
             self.lon.len(),
             self.lat.len(),
+            self.bas.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -372,6 +379,7 @@ impl Contexts {
             SiteParam::Z1pt4 => self.z1pt4.len(),
             SiteParam::Lon => self.lon.len(),
             SiteParam::Lat => self.lat.len(),
+            SiteParam::Bas => self.bas.len(),
         }
     }
 

@@ -21,6 +21,7 @@ fn ctx_with(n: usize, value: f64) -> Contexts {
         z1pt4: col.clone(),
         lon: col.clone(),
         lat: col.clone(),
+        bas: vec![true; n],
         rrup: col.clone(),
         rjb: col.clone(),
         rx: col.clone(),

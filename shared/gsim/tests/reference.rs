@@ -43,6 +43,10 @@ fn read_cases(name: &str) -> Cases {
                     ctx.vs30measured.push(*v != 0.0);
                     continue;
                 }
+                "bas" => {
+                    ctx.bas.push(*v != 0.0);
+                    continue;
+                }
                 "mag" => &mut ctx.mag,
                 "rake" => &mut ctx.rake,
                 "dip" => &mut ctx.dip,

@@ -321,6 +321,34 @@ fn case_87_site_model_csv() {
     run_case("case_87", |imt| format!("hazard_curve-mean-{imt}.csv"));
 }
 
+/// LanzanoEtAl2016_RJB reads the site's coordinates and its basin flag `bas` from the site
+/// model: in the Po Plain (`bas = 1`) its PGA term (-0.060 in log10) lowers the hazard;
+/// without the column the job is refused, naming it.
+#[test]
+fn case_64_basin_flag_from_the_site_model() {
+    run_case("case_64", |_| "hcurve-mean.csv".into());
+    let total_poe = |site_model: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(case_dir("case_64")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("site_model.csv"), site_model).unwrap();
+        // levels where the motion is not certain to exceed them
+        let ini = dir.path().join("job.ini");
+        let text = std::fs::read_to_string(&ini).unwrap();
+        std::fs::write(&ini, text.replace("[0.005]", "[0.01, 0.02, 0.05]")).unwrap();
+        compute_hazard_curves(&ini).map(|c| c.mean.iter().sum::<f64>())
+    };
+    let plain = total_poe("lon,lat,vs30,vs30measured,bas\n12,44.3,800,0,0\n").unwrap();
+    let basin = total_poe("lon,lat,vs30,vs30measured,bas\n12,44.3,800,0,1\n").unwrap();
+    assert!(basin < plain, "{basin} vs {plain}");
+    let err = total_poe("lon,lat,vs30,vs30measured\n12,44.3,800,0\n").unwrap_err();
+    assert!(err.to_string().contains("site parameter bas"), "{err}");
+}
+
 fn demo_dir(demo: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/data/qa/demos")

@@ -17,6 +17,8 @@ pub mod chapman_guo_2021;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod gmpe_table;
+pub mod lanzano_2016;
+pub mod lanzano_2019;
 pub mod modifiable_gmpe;
 pub mod morikawa_fujiwara_2013;
 pub mod nbcc2015_aa13;
@@ -75,6 +77,21 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("ChiouYoungs2014", |p| {
         plain(chiou_youngs_2014::ChiouYoungs2014, p)
     }),
+    ("LanzanoEtAl2016_RJB", |p| {
+        lanzano_2016("LanzanoEtAl2016_RJB", p)
+    }),
+    ("LanzanoEtAl2016_Rhypo", |p| {
+        lanzano_2016("LanzanoEtAl2016_Rhypo", p)
+    }),
+    ("LanzanoEtAl2019_RJB_OMO", |p| {
+        lanzano_2019("LanzanoEtAl2019_RJB_OMO", p)
+    }),
+    ("LanzanoEtAl2019_RJB_OMOscaled", |p| {
+        lanzano_2019("LanzanoEtAl2019_RJB_OMOscaled", p)
+    }),
+    ("LanzanoEtAl2019_RUP_OMO", |p| {
+        lanzano_2019("LanzanoEtAl2019_RUP_OMO", p)
+    }),
     ("MorikawaFujiwara2013SubInterfaceNENIED", |p| {
         morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceNENIED", p)
     }),
@@ -95,8 +112,20 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("SadighEtAl1997", |p| plain(sadigh_1997::SadighEtAl1997, p)),
     ("ToroEtAl2002", |p| plain(toro_2002::ToroEtAl2002, p)),
+    ("TusaLanger2016RepiBA08DE", |p| {
+        tusa_langer("TusaLanger2016RepiBA08DE", p)
+    }),
+    ("TusaLanger2016RepiBA08SE", |p| {
+        tusa_langer("TusaLanger2016RepiBA08SE", p)
+    }),
+    ("TusaLanger2016RepiSP87DE", |p| {
+        tusa_langer("TusaLanger2016RepiSP87DE", p)
+    }),
+    ("TusaLanger2016RepiSP87SE", |p| {
+        tusa_langer("TusaLanger2016RepiSP87SE", p)
+    }),
     ("TusaLanger2016Rhypo", |p| {
-        plain(tusa_langer_2016::TusaLanger2016Rhypo, p)
+        tusa_langer("TusaLanger2016Rhypo", p)
     }),
     ("YuEtAl2013Ms", |p| yu("YuEtAl2013Ms", p)),
     ("YuEtAl2013MsEastern", |p| yu("YuEtAl2013MsEastern", p)),
@@ -155,6 +184,27 @@ fn morikawa_fujiwara(name: &str, params: &[(String, String)]) -> Result<Box<dyn 
     let model = morikawa_fujiwara_2013::MorikawaFujiwara2013::by_name(name).ok_or_else(|| {
         GsimError::Internal(format!("no Morikawa and Fujiwara (2013) model {name}"))
     })?;
+    plain(model, params)
+}
+
+/// A model of the Lanzano et al. (2016) family by name.
+fn lanzano_2016(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = lanzano_2016::LanzanoEtAl2016::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Lanzano et al. (2016) model {name}")))?;
+    plain(model, params)
+}
+
+/// A model of the Lanzano et al. (2019) family by name.
+fn lanzano_2019(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = lanzano_2019::LanzanoEtAl2019::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Lanzano et al. (2019) model {name}")))?;
+    plain(model, params)
+}
+
+/// A model of the Tusa and Langer (2016) family by name.
+fn tusa_langer(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let model = tusa_langer_2016::TusaLanger2016::by_name(name)
+        .ok_or_else(|| GsimError::Internal(format!("no Tusa and Langer (2016) model {name}")))?;
     plain(model, params)
 }
 

@@ -65,6 +65,7 @@ use oqcloud_nrml::{Model, read};
 use rayon::prelude::*;
 
 pub use sites::SiteParams;
+pub use stats::to_probs;
 
 use crate::distance::{DistanceCache, Wanted};
 use crate::rupture::{PointRole, PointRupture};
@@ -903,6 +904,7 @@ fn trt_pnes(
             SiteParam::Z2pt5 => s.z2pt5.is_none(),
             SiteParam::ZSed => s.z_sed.is_none(),
             SiteParam::Z1pt4 => s.z1pt4.is_none(),
+            SiteParam::Bas => s.bas.is_none(),
             SiteParam::Lon | SiteParam::Lat => false,
         })
     };
@@ -985,6 +987,7 @@ fn trt_pnes(
                 SiteParam::Z1pt4 => c.z1pt4.push(soil.z1pt4.unwrap_or(f64::NAN)),
                 SiteParam::Lon => c.lon.push(site.lon),
                 SiteParam::Lat => c.lat.push(site.lat),
+                SiteParam::Bas => c.bas.push(soil.bas.unwrap_or(false)),
             }
         }
         // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx

@@ -46,6 +46,8 @@ pub struct SiteParams {
     pub z_sed: Option<f64>,
     /// m.
     pub z1pt4: Option<f64>,
+    /// Whether the site is in a basin (`bas`, site models only).
+    pub bas: Option<bool>,
 }
 
 /// A site-model point.
@@ -68,6 +70,7 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         z2pt5: number(ini, "reference_depth_to_2pt5km_per_sec")?,
         z_sed: None,
         z1pt4: number(ini, "reference_depth_to_1pt4km_per_sec")?,
+        bas: None,
     })
 }
 
@@ -112,8 +115,8 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`; other columns ignored) its rows in file order, or
-/// without one `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
+/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`; other columns ignored) its rows in file order,
+/// or without one `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
 fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
@@ -153,6 +156,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
     let (depth, vs30, measured) = (column("depth"), column("vs30"), column("vs30measured"));
     let (z1pt0, z2pt5, z_sed) = (column("z1pt0"), column("z2pt5"), column("z_sed"));
     let z1pt4 = column("z1pt4");
+    let bas = column("bas");
     lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
@@ -180,6 +184,10 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                     z2pt5: opt(z2pt5, reference.z2pt5)?,
                     z_sed: opt(z_sed, reference.z_sed)?,
                     z1pt4: opt(z1pt4, reference.z1pt4)?,
+                    bas: match bas {
+                        Some(i) => Some(parse_bool(cells[i]).ok_or_else(|| bad(line))?),
+                        None => reference.bas,
+                    },
                 },
             })
         })
@@ -191,25 +199,38 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
     let Model::SiteModel(model) = read_nrml(path)? else {
         return Err(invalid(format!("{}: not a site model", path.display())));
     };
-    Ok(model
+    model
         .sites
         .iter()
-        .map(|s| ModelPoint {
-            site: Site {
-                lon: round5(s.lon),
-                lat: round5(s.lat),
-                depth: 0.0,
-            },
-            params: SiteParams {
-                vs30: Some(s.vs30),
-                vs30measured: s.vs30_type == Some(Vs30Type::Measured),
-                z1pt0: s.z1pt0.or(reference.z1pt0),
-                z2pt5: s.z2pt5.or(reference.z2pt5),
-                z_sed: reference.z_sed,
-                z1pt4: s.z1pt4.or(reference.z1pt4),
-            },
+        .map(|s| {
+            let bas = match s.other.iter().find(|(name, _)| name == "bas") {
+                Some((_, value)) => Some(parse_bool(value).ok_or_else(|| {
+                    invalid(format!(
+                        "{}, line {}: bas={value:?} is not a boolean",
+                        path.display(),
+                        s.origin.line
+                    ))
+                })?),
+                None => reference.bas,
+            };
+            Ok(ModelPoint {
+                site: Site {
+                    lon: round5(s.lon),
+                    lat: round5(s.lat),
+                    depth: 0.0,
+                },
+                params: SiteParams {
+                    vs30: Some(s.vs30),
+                    vs30measured: s.vs30_type == Some(Vs30Type::Measured),
+                    z1pt0: s.z1pt0.or(reference.z1pt0),
+                    z2pt5: s.z2pt5.or(reference.z2pt5),
+                    z_sed: reference.z_sed,
+                    z1pt4: s.z1pt4.or(reference.z1pt4),
+                    bas,
+                },
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The points of every file of `site_model_file`.

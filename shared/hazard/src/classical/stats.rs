@@ -6,10 +6,67 @@
 //! is read off it by linear interpolation, clamped at both ends (numpy's `interp`). The
 //! standard deviation is `√(Σ wᵢ (m − xᵢ)²)` about the weighted mean `m`, with the weights as
 //! they are (they sum to 1); the maximum ignores the weights.
+//!
+//! With `use_rates`, OpenQuake takes every statistic over the realizations' annual rates
+//! instead of their PoEs and converts it back ([`HazardCurves::to_rates`], [`to_probs`]).
 
 use super::HazardCurves;
 
+/// Rates below this are 0 (OpenQuake's `mean_rates.CUTOFF`).
+const RATE_CUTOFF: f64 = 1e-12;
+/// The largest rate (OpenQuake's clip in `to_rates`).
+const MAX_RATE: f64 = 100.0;
+/// The probability of no exceedance a PoE of 1 is taken as (the smallest `float32`).
+const MIN_PNE: f64 = 1e-45;
+
+/// The rate of a probability of exceedance `poe` over one investigation time, as
+/// OpenQuake's `to_rates`: `−ln(1 − poe)`, with a PoE of 1 a rate of about 103, rates
+/// below 1e-12 zero and above 100 clipped to 100.
+fn to_rate(poe: f64) -> f64 {
+    let pne = 1.0 - poe;
+    let rate = -(if pne == 0.0 { MIN_PNE } else { pne }).ln();
+    if rate < RATE_CUTOFF {
+        0.0
+    } else {
+        rate.min(MAX_RATE)
+    }
+}
+
+/// Rates over one investigation time back to probabilities of exceedance,
+/// `1 − exp(−rate)` (OpenQuake's `to_probs`).
+pub fn to_probs(mut rates: Vec<f64>) -> Vec<f64> {
+    for r in &mut rates {
+        *r = 1.0 - (-*r).exp();
+    }
+    rates
+}
+
 impl HazardCurves {
+    /// The same curves as rates over the investigation time (see [`to_rate`]), their mean
+    /// the weighted mean of the rates: the statistics of the result are those OpenQuake
+    /// computes with `use_rates`, once converted back by [`to_probs`].
+    pub fn to_rates(&self) -> HazardCurves {
+        let poes: Vec<Vec<f64>> = self
+            .poes
+            .iter()
+            .map(|p| p.iter().map(|&x| to_rate(x)).collect())
+            .collect();
+        let mut mean = vec![0.0; self.mean.len()];
+        for (rlz, rates) in self.realizations.iter().zip(&poes) {
+            for (m, r) in mean.iter_mut().zip(rates) {
+                *m += rlz.weight * r;
+            }
+        }
+        HazardCurves {
+            sites: self.sites.clone(),
+            imts: self.imts.clone(),
+            investigation_time: self.investigation_time,
+            realizations: self.realizations.clone(),
+            poes,
+            mean,
+        }
+    }
+
     /// The weighted `q`-quantile over realizations, in the layout of [`HazardCurves::mean`].
     pub fn quantile(&self, q: f64) -> Vec<f64> {
         let weights: Vec<f64> = self.realizations.iter().map(|r| r.weight).collect();
@@ -75,7 +132,18 @@ fn quantile_of(q: f64, pairs: &mut [(f64, f64)]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::quantile_of;
+    use super::{quantile_of, to_probs, to_rate};
+
+    #[test]
+    fn rates_as_openquake_to_rates() {
+        // OpenQuake's doctests: to_rates([.8]) == 1.609438, to_probs([1.609438]) == 0.8
+        assert!((to_rate(0.8) - 1.609438).abs() < 1e-6);
+        assert!((to_probs(vec![1.609438])[0] - 0.8).abs() < 1e-6);
+        // a PoE of 1 is the largest rate, tiny rates are 0
+        assert_eq!(to_rate(1.0), 100.0);
+        assert_eq!(to_rate(1e-13), 0.0);
+        assert_eq!(to_rate(0.0), 0.0);
+    }
 
     fn equal_weights(values: &[f64]) -> Vec<(f64, f64)> {
         let w = 1.0 / values.len() as f64;

@@ -13,7 +13,7 @@ use oqcloud_datastore::{
     OqParam, SiteCollection, SmRealization, SmltAttrs, SmltBranch,
 };
 use oqcloud_hazard::classical::maps::hazard_map_value;
-use oqcloud_hazard::classical::{HazardCurves, Realization, SiteParams};
+use oqcloud_hazard::classical::{HazardCurves, Realization, SiteParams, to_probs};
 use oqcloud_model::jobini::float_repr;
 use oqcloud_nrml::Model;
 use oqcloud_nrml::logic_tree::LogicTree;
@@ -273,7 +273,7 @@ fn check_realizations(ds: &Datastore, engine: &[Realization]) -> Result<(), Stri
 }
 
 /// `hcurves-rlzs` (one realization, or `individual_rlzs`), `hcurves-stats` (the mean, std,
-/// quantiles and max asked for) and, with `poes`, the hazard maps of each (as OpenQuake's
+/// quantiles and max asked for, of the PoEs or with `use_rates` of the rates) and, with `poes`, the hazard maps of each (as OpenQuake's
 /// post-classical step writes them).
 fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, HazardDataset)> {
     let (n, r, m) = (
@@ -286,24 +286,34 @@ fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, H
     let poes = &job.poes;
     // every curve set in the layout of `HazardCurves::mean`: site, IMT, level
     let rlz_sets: Vec<&[f64]> = curves.poes.iter().map(Vec::as_slice).collect();
+    // `use_rates`: the statistics of the rates, as PoEs
+    let rates = job.use_rates.then(|| curves.to_rates());
+    let of = rates.as_ref().unwrap_or(curves);
+    let back = |values: Vec<f64>| {
+        if job.use_rates {
+            to_probs(values)
+        } else {
+            values
+        }
+    };
     let mut stat_names: Vec<String> = Vec::new();
     let mut stat_values: Vec<Vec<f64>> = Vec::new();
     // in OpenQuake's order (`OqParam.hazard_stats`)
     if job.mean {
         stat_names.push("mean".into());
-        stat_values.push(curves.mean.clone());
+        stat_values.push(back(of.mean.clone()));
     }
     if job.std {
         stat_names.push("std".into());
-        stat_values.push(curves.std());
+        stat_values.push(back(of.std()));
     }
     for &q in &job.quantiles {
         stat_names.push(format!("quantile-{}", float_repr(q)));
-        stat_values.push(curves.quantile(q));
+        stat_values.push(back(of.quantile(q)));
     }
     if job.max {
         stat_names.push("max".into());
-        stat_values.push(curves.max());
+        stat_values.push(back(of.max()));
     }
     let stat_sets: Vec<&[f64]> = stat_values.iter().map(Vec::as_slice).collect();
     let offset = |site: usize, imt: usize| (site * m + imt) * l;

@@ -84,6 +84,7 @@ const NATIVE_PARAMS: &[&str] = &[
     "quantile_hazard_curves",
     "individual_rlzs",
     "individual_curves",
+    "use_rates",
     "export_dir",
     "exports",
     // no effect on the numbers
@@ -183,6 +184,9 @@ struct PreparedJob {
     individual_rlzs: bool,
     /// `quantiles` (or its old name `quantile_hazard_curves`).
     quantiles: Vec<f64>,
+    /// Whether the statistics are of the realizations' rates rather than their PoEs
+    /// (`use_rates`).
+    use_rates: bool,
 }
 
 /// Reads the job and refuses what is not implemented natively.
@@ -254,6 +258,7 @@ fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
         max: flag(&["max", "max_hazard_curves"], false),
         individual_rlzs: flag(&["individual_rlzs", "individual_curves"], false),
         quantiles,
+        use_rates: flag(&["use_rates"], false),
         ini,
         params,
         poes,
