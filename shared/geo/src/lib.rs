@@ -1,6 +1,8 @@
 //! Geodetic primitives on OpenQuake's spherical Earth (radius 6371 km): great-circle distances
 //! and azimuths, forward geodetic problem, Cartesian coordinates, orthographic projection and
-//! polygon discretisation, with the formulas of `openquake.hazardlib.geo.geodetic`.
+//! polygon discretisation, with the formulas of `openquake.hazardlib.geo.geodetic`. The small
+//! functions the engine calls per rupture and site are `#[inline]`, so that they inline
+//! across the crate boundary as they did within the engine's crate.
 
 use std::f64::consts::{FRAC_PI_2, PI};
 
@@ -11,6 +13,7 @@ pub const EARTH_RADIUS: f64 = 6371.0;
 const UPSAMPLING_STEP_KM: f64 = 100.0;
 
 /// Python's `%` for a positive divisor (the result takes the divisor's sign).
+#[inline]
 pub fn py_mod(a: f64, b: f64) -> f64 {
     let r = a % b;
     if r != 0.0 && (r < 0.0) != (b < 0.0) {
@@ -21,6 +24,7 @@ pub fn py_mod(a: f64, b: f64) -> f64 {
 }
 
 /// OpenQuake's `baselib.general.round` (Python 2's): halves rounded away from zero.
+#[inline]
 pub fn round_half_away(x: f64) -> f64 {
     (x + 0.5f64.copysign(x)).floor()
 }
@@ -28,11 +32,13 @@ pub fn round_half_away(x: f64) -> f64 {
 /// A source coordinate (degrees) as OpenQuake reads it (`valid.longitude`, `valid.latitude`):
 /// rounded to 5 decimals (about a metre), the nearest decimal to the exact binary value, ties
 /// to even, as Python's `round(x, 5)`.
+#[inline]
 pub fn round_coordinate(degrees: f64) -> f64 {
     format!("{degrees:.5}").parse().unwrap_or(degrees)
 }
 
 /// numpy's `sign`: -1, 0 or 1.
+#[inline]
 pub fn sign(x: f64) -> f64 {
     if x > 0.0 {
         1.0
@@ -44,6 +50,7 @@ pub fn sign(x: f64) -> f64 {
 }
 
 /// Great-circle (haversine) distance in km between two points given in degrees.
+#[inline]
 pub fn distance(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
     distance_rad(
         lon1.to_radians(),
@@ -60,6 +67,7 @@ fn distance_rad(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 }
 
 /// Azimuth in degrees, in `[0, 360)`, from the first point to the second.
+#[inline]
 pub fn azimuth(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
     let (lon1, lat1, lon2, lat2) = (
         lon1.to_radians(),
@@ -75,6 +83,7 @@ pub fn azimuth(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 }
 
 /// `geodetic.fast_azimuth`: azimuth (degrees, not wrapped) of a point from (lon, lat).
+#[inline]
 pub fn fast_azimuth(lon: f64, lat: f64, plon: f64, plat: f64) -> f64 {
     let (lon, lat, plon, plat) = (
         lon.to_radians(),
@@ -90,6 +99,7 @@ pub fn fast_azimuth(lon: f64, lat: f64, plon: f64, plat: f64) -> f64 {
 
 /// The point (lon, lat) at `distance` km from (lon, lat) along the great circle leaving it
 /// with `azimuth` degrees (`geodetic.point_at`).
+#[inline]
 pub fn point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
     destination(
         lon,
@@ -101,6 +111,7 @@ pub fn point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
 
 /// [`point_at`] as `geodetic.fast_point_at` computes it (the course angle rounded
 /// differently), used for the corners of point-source ruptures.
+#[inline]
 pub fn fast_point_at(lon: f64, lat: f64, azimuth: f64, distance: f64) -> (f64, f64) {
     destination(lon, lat, -azimuth.to_radians(), distance / EARTH_RADIUS)
 }
@@ -119,6 +130,7 @@ fn destination(lon: f64, lat: f64, tc: f64, angle: f64) -> (f64, f64) {
 
 /// Signed distance in km from a point to the great circle through (lon, lat) with `azimuth`
 /// degrees: positive on its right (east of a northward arc), as OpenQuake's `rx`.
+#[inline]
 pub fn distance_to_arc(lon: f64, lat: f64, azimuth: f64, plon: f64, plat: f64) -> f64 {
     GreatCircle::new(lon, lat, azimuth).signed_distance(unit_vector(plon, plat))
 }
@@ -195,6 +207,7 @@ pub fn rx_to_trace(trace: &[(f64, f64)], lon: f64, lat: f64) -> f64 {
 }
 
 /// The Earth-centred unit vector pointing at (lon, lat).
+#[inline]
 pub fn unit_vector(lon: f64, lat: f64) -> [f64; 3] {
     let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
     let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
@@ -225,6 +238,7 @@ impl GreatCircle {
     }
 
     /// Signed distance (km) of the point with unit vector `unit`: positive on the right.
+    #[inline]
     pub fn signed_distance(&self, unit: [f64; 3]) -> f64 {
         let [r, u] = [self.right, unit];
         let sine = r[0] * u[0] + r[1] * u[1] + r[2] * u[2];
@@ -234,6 +248,7 @@ impl GreatCircle {
 
 /// Great-circle distance (km) between the points with unit vectors `a` and `b`: the
 /// haversine distance, from the chord between them.
+#[inline]
 pub fn arc_between(a: [f64; 3], b: [f64; 3]) -> f64 {
     let half_chord =
         ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt() / 2.0;
@@ -250,6 +265,7 @@ pub fn middle_point(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> (f64, f64) {
 }
 
 /// Earth-centred Cartesian coordinates (km) of a point at `depth` km below the sphere.
+#[inline]
 pub fn to_cartesian(lon: f64, lat: f64, depth: f64) -> [f64; 3] {
     let (phi, theta) = (lon.to_radians(), lat.to_radians());
     let r = EARTH_RADIUS - depth;
@@ -341,12 +357,14 @@ impl Projection {
 
     /// (x, y) in km of the point of unit vector `u` ([`unit_vector`]): [`project`](Self::project)
     /// without trigonometry (the same to a few ulps).
+    #[inline]
     pub fn project_unit(&self, u: [f64; 3]) -> (f64, f64) {
         let dot = |a: [f64; 3]| a[0] * u[0] + a[1] * u[1] + a[2] * u[2];
         (dot(self.east), dot(self.north))
     }
 
     /// (x, y) in km of a point (lon, lat).
+    #[inline]
     pub fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
         let (lam, phi) = (lon.to_radians() - self.lam0, lat.to_radians());
         let x = phi.cos() * lam.sin() * EARTH_RADIUS;
@@ -373,6 +391,7 @@ impl Projection {
 }
 
 /// Signed longitudinal extent from `lon1` east to `lon2`, in degrees within (-180, 180].
+#[inline]
 pub fn longitudinal_extent(lon1: f64, lon2: f64) -> f64 {
     py_mod(lon2 - lon1 + 180.0, 360.0) - 180.0
 }
