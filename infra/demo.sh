@@ -14,7 +14,7 @@ fi
 export OQCLOUD_OPENQUAKE="${OQCLOUD_OPENQUAKE:-$PWD/.venv-openquake/bin/oq}"
 source infra/build-tools.sh
 cargo build --bin oqcloud
-target/debug/oqcloud serve --port "$port" --data-dir oqdata &
+"${CARGO_TARGET_DIR:-target}"/debug/oqcloud serve --port "$port" --data-dir oqdata &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 100); do curl -sf "$base/v1/engine_version" >/dev/null && break; sleep 0.1; done
