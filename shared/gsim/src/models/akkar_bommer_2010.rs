@@ -2,7 +2,7 @@
 //! PGV, and spectral accelerations in Europe, the Mediterranean region, and
 //! the Middle East", Seismological Research Letters 81(2), 195-206.
 
-use super::gsim_model;
+use super::{gsim_model, ln_g_of_log10_cms2};
 use crate::coeffs::{CoeffTable, table};
 use crate::{Contexts, GsimError, Imt};
 
@@ -91,8 +91,6 @@ table!(
 );
 
 const NAME: &str = "AkkarBommer2010";
-/// Standard gravity, m/s^2.
-const G: f64 = 9.80665;
 
 fn compute(
     ctx: &Contexts,
@@ -143,7 +141,7 @@ fn compute(
         let ln_y = if is_pgv {
             10f64.powf(log10_y).ln()
         } else {
-            (10f64.powf(log10_y - 2.0) / G).ln()
+            ln_g_of_log10_cms2(log10_y)
         };
         mean[i] = ln_y / divisor;
         sig[i] = s_total;

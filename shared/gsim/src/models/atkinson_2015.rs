@@ -2,11 +2,9 @@
 //! events at short hypocentral distances, with application to induced-seismicity
 //! hazards", Bulletin of the Seismological Society of America 105(2), 981-992.
 
+use super::ln_g_of_log10_cms2;
 use crate::coeffs::{CoeffTable, table};
 use crate::{Contexts, DistanceParam, Gsim, GsimError, Imt, ImtKind, Requirements, RuptureParam};
-
-/// Standard gravity, m/s².
-const G: f64 = 9.80665;
 
 table!(
     /// Coefficients of table 2 (log10 of cm/s² and cm/s; sigmas in log10 units).
@@ -104,7 +102,7 @@ impl Gsim for Atkinson2015 {
             mean[i] = match imt {
                 Imt::Pgv => 10f64.powf(log10).ln(),
                 // cm/s² to g
-                _ => (10f64.powf(log10 - 2.0) / G).ln(),
+                _ => ln_g_of_log10_cms2(log10),
             };
             sig[i] = 10f64.powf(sigma10).ln();
             tau[i] = 10f64.powf(tau10).ln();

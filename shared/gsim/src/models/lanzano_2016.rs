@@ -11,7 +11,7 @@ use crate::{
     SiteParam,
 };
 
-use super::ba08_fault_style;
+use super::{ba08_fault_style, ln_g_of_log10_cms2};
 
 table!(
     /// Joyner-Boore distance (electronic supplement, Table S2): log10 of cm/s² (PGV:
@@ -80,8 +80,6 @@ table!(
 "
 );
 
-/// Standard gravity, m/s².
-const G: f64 = 9.80665;
 /// Reference magnitude.
 const MREF: f64 = 5.0;
 /// Distance (km) where the distance terms change slope.
@@ -228,7 +226,7 @@ impl Gsim for LanzanoEtAl2016 {
                 // log10 of cm/s
                 Imt::Pgv => log10_motion * ln10,
                 // log10 of cm/s² to ln of g
-                _ => (10f64.powf(log10_motion - 2.0) / G).ln(),
+                _ => ln_g_of_log10_cms2(log10_motion),
             };
             sig[i] = sigma * ln10;
             tau[i] = tau_c * ln10;

@@ -10,7 +10,7 @@ use crate::{
     SiteParam,
 };
 
-use super::{ba08_fault_style, clip};
+use super::{ba08_fault_style, clip, ln_g_of_log10_cms2};
 
 table!(
     /// Joyner-Boore distance (electronic supplement, Table S2): log10 of cm/s² (PGV:
@@ -125,8 +125,6 @@ table!(
 "
 );
 
-/// Standard gravity, m/s².
-const G: f64 = 9.80665;
 /// Vs30 (m/s) above which the site term stays constant, and the reference vs30.
 const VS30_CAP: f64 = 1500.0;
 const VS30_REF: f64 = 800.0;
@@ -252,7 +250,7 @@ impl Gsim for LanzanoEtAl2019 {
                 // log10 of cm/s
                 Imt::Pgv => log10_motion * ln10,
                 // log10 of cm/s² to ln of g
-                _ => (10f64.powf(log10_motion - 2.0) / G).ln(),
+                _ => ln_g_of_log10_cms2(log10_motion),
             };
             sig[i] = total * ln10;
             tau[i] = tau_c * ln10;

@@ -174,44 +174,66 @@ fn zhao_path_corrected(params: &[(String, String)]) -> Result<Box<dyn Gsim>, Gsi
 
 /// A parameterless model of the Zhao et al. (2016) family by name.
 fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
-    let model = zhao_2016::ZhaoEtAl2016::by_name(name)
-        .ok_or_else(|| GsimError::Internal(format!("no Zhao et al. (2016) model {name}")))?;
-    plain(model, params)
+    of_family(
+        name,
+        params,
+        zhao_2016::ZhaoEtAl2016::by_name,
+        "Zhao et al. (2016)",
+    )
 }
 
 /// A model of the Morikawa and Fujiwara (2013) family by name.
 fn morikawa_fujiwara(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
-    let model = morikawa_fujiwara_2013::MorikawaFujiwara2013::by_name(name).ok_or_else(|| {
-        GsimError::Internal(format!("no Morikawa and Fujiwara (2013) model {name}"))
-    })?;
-    plain(model, params)
+    let by_name = morikawa_fujiwara_2013::MorikawaFujiwara2013::by_name;
+    of_family(name, params, by_name, "Morikawa and Fujiwara (2013)")
 }
 
 /// A model of the Lanzano et al. (2016) family by name.
 fn lanzano_2016(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
-    let model = lanzano_2016::LanzanoEtAl2016::by_name(name)
-        .ok_or_else(|| GsimError::Internal(format!("no Lanzano et al. (2016) model {name}")))?;
-    plain(model, params)
+    of_family(
+        name,
+        params,
+        lanzano_2016::LanzanoEtAl2016::by_name,
+        "Lanzano et al. (2016)",
+    )
 }
 
 /// A model of the Lanzano et al. (2019) family by name.
 fn lanzano_2019(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
-    let model = lanzano_2019::LanzanoEtAl2019::by_name(name)
-        .ok_or_else(|| GsimError::Internal(format!("no Lanzano et al. (2019) model {name}")))?;
-    plain(model, params)
+    of_family(
+        name,
+        params,
+        lanzano_2019::LanzanoEtAl2019::by_name,
+        "Lanzano et al. (2019)",
+    )
 }
 
 /// A model of the Tusa and Langer (2016) family by name.
 fn tusa_langer(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
-    let model = tusa_langer_2016::TusaLanger2016::by_name(name)
-        .ok_or_else(|| GsimError::Internal(format!("no Tusa and Langer (2016) model {name}")))?;
-    plain(model, params)
+    let by_name = tusa_langer_2016::TusaLanger2016::by_name;
+    of_family(name, params, by_name, "Tusa and Langer (2016)")
 }
 
 /// A model of the Yu et al. (2013) family by name.
 fn yu(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
-    let model = yu_2013::YuEtAl2013::by_name(name)
-        .ok_or_else(|| GsimError::Internal(format!("no Yu et al. (2013) model {name}")))?;
+    of_family(
+        name,
+        params,
+        yu_2013::YuEtAl2013::by_name,
+        "Yu et al. (2013)",
+    )
+}
+
+/// The parameterless model `name` of a family whose `by_name` knows its members (`family`
+/// names it in the error, which only a registry entry without a member can raise).
+fn of_family<G: Gsim + 'static>(
+    name: &str,
+    params: &[(String, String)],
+    by_name: fn(&str) -> Option<G>,
+    family: &str,
+) -> Result<Box<dyn Gsim>, GsimError> {
+    let model =
+        by_name(name).ok_or_else(|| GsimError::Internal(format!("no {family} model {name}")))?;
     plain(model, params)
 }
 
@@ -299,6 +321,15 @@ pub(crate) fn ba08_fault_style(rake: f64) -> (f64, f64, f64) {
     let rs = (rake > 30.0 && rake < 150.0) as u8 as f64;
     let ns = (rake > -150.0 && rake < -30.0) as u8 as f64;
     (ss, ns, rs)
+}
+
+/// Standard gravity, m/s².
+const G: f64 = 9.80665;
+
+/// The natural logarithm, in g, of an acceleration given as the log10 of cm/s² (the models
+/// fitted in those units).
+pub(crate) fn ln_g_of_log10_cms2(log10_cms2: f64) -> f64 {
+    (10f64.powf(log10_cms2 - 2.0) / G).ln()
 }
 
 /// `x` limited to `[lo, hi]`; NaN stays NaN (like `numpy.clip`).

@@ -6,6 +6,7 @@
 //! developed for the V3-2012 INGV-DPC project. EC8 site classes A, B and D; total
 //! sigma only.
 
+use super::ln_g_of_log10_cms2;
 use crate::coeffs::{CoeffTable, Table, table};
 use crate::{
     Component, Contexts, DistanceParam, Gsim, GsimError, Imt, ImtKind, Requirements, RuptureParam,
@@ -154,8 +155,6 @@ table!(
 "
 );
 
-/// Standard gravity, m/s².
-const G: f64 = 9.80665;
 /// Reference magnitude and distance (km) of the BA08 distance term.
 const MREF: f64 = 3.6;
 const RREF: f64 = 1.0;
@@ -347,7 +346,7 @@ impl Gsim for TusaLanger2016 {
         for i in 0..mean.len() {
             let log10_cms2 = self.source_path(&c, ctx.mag[i], distance[i]) + c.site(ctx.vs30[i]);
             // log10 of cm/s² to ln of g
-            mean[i] = (10f64.powf(log10_cms2 - 2.0) / G).ln();
+            mean[i] = ln_g_of_log10_cms2(log10_cms2);
             sig[i] = c.sigma * std::f64::consts::LN_10;
             tau[i] = 0.0;
             phi[i] = 0.0;
