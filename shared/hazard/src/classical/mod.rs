@@ -276,16 +276,6 @@ fn number(ini: &JobIni, key: &str) -> Result<Option<f64>, HazardError> {
         .transpose()
 }
 
-/// A boolean parameter as OpenQuake's `valid.boolean` reads it (`1`, `true`, `yes`, `on`,
-/// any case), false when absent.
-fn boolean(ini: &JobIni, key: &str) -> bool {
-    ini.raw(key).is_some_and(|v| {
-        ["1", "true", "yes", "on"]
-            .iter()
-            .any(|t| v.trim().eq_ignore_ascii_case(t))
-    })
-}
-
 /// A number written as one (`True` is not taken for 1).
 fn py_num(v: &Py) -> Option<f64> {
     match v {
@@ -539,7 +529,7 @@ impl ClassicalParams {
             width_of_mfd_bin: number(ini, "width_of_mfd_bin")?.unwrap_or(f64::NAN),
             area_source_discretization: number(ini, "area_source_discretization")?,
             complex_fault_mesh_spacing: number(ini, "complex_fault_mesh_spacing")?,
-            shift_hypo: boolean(ini, "shift_hypo"),
+            shift_hypo: ini.flag("shift_hypo").unwrap_or(false),
             ps_grid_spacing,
         };
         Ok(Self {
@@ -555,7 +545,7 @@ impl ClassicalParams {
             pointsource_distance,
             max_sites_disagg,
             minimum_distance,
-            horiz_comp_to_geom_mean: boolean(ini, "horiz_comp_to_geom_mean"),
+            horiz_comp_to_geom_mean: ini.flag("horiz_comp_to_geom_mean").unwrap_or(false),
             source_nodes: ini
                 .raw("source_nodes")
                 .map(|nodes| nodes.split_whitespace().map(str::to_owned).collect())

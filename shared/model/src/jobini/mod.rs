@@ -182,6 +182,17 @@ impl JobIni {
         self.entry(key).map(|e| e.value.as_str())
     }
 
+    /// A boolean parameter as OpenQuake's `valid.boolean` reads it (1, yes, true or on, in
+    /// any case, is true; anything else false); `None` when it is not set.
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        self.raw(key).map(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "yes" | "true" | "on"
+            )
+        })
+    }
+
     /// The line where a parameter is set.
     pub fn line(&self, key: &str) -> Option<usize> {
         self.entry(key).map(|e| e.line)

@@ -239,18 +239,12 @@ fn prepare(job_ini: &Path) -> Result<PreparedJob, EngineError> {
     let poes = numbers("poes")?;
     let mut quantiles = numbers("quantiles")?;
     quantiles.extend(numbers("quantile_hazard_curves")?);
-    // a boolean as OpenQuake reads it, under its name or its old one (JobIni refuses both
-    // at once)
+    // a boolean under its name or its old one (JobIni refuses both at once)
     let flag = |names: &[&str], default: bool| {
         names
             .iter()
-            .find_map(|key| ini.raw(key))
-            .map_or(default, |v| {
-                matches!(
-                    v.trim().to_ascii_lowercase().as_str(),
-                    "1" | "yes" | "true" | "on"
-                )
-            })
+            .find_map(|key| ini.flag(key))
+            .unwrap_or(default)
     };
     Ok(PreparedJob {
         mean: flag(&["mean", "mean_hazard_curves"], true),
