@@ -165,30 +165,35 @@ impl RuptureSet {
                     closest: None,
                 }
             }
-            RuptureSurface::MultiPlanar(multi) => Distances {
-                rrup,
-                rjb: when(wanted.rjb, &|| {
-                    multi
-                        .planes
-                        .iter()
-                        .map(|p| planar_rjb(&PlanarFrame::of(p), unit, xyz))
-                        .fold(f64::INFINITY, f64::min)
-                }),
-                rx: when(wanted.rx, &|| multi.gc2.rx(site.lon, site.lat)),
-                ry0: when(wanted.ry0, &|| multi.gc2.ry0(site.lon, site.lat)),
-                rhypo,
-                repi,
-                // `BaseSurface.get_azimuth`: from the middle point (the hypocentre here)
-                azimuth: when(wanted.azimuth, &|| {
-                    let strike = self.strike[index];
-                    py_mod(
-                        geo::azimuth(hypo[0], hypo[1], site.lon, site.lat) - strike,
-                        360.0,
-                    )
-                }),
-                ztor,
-                closest: None,
-            },
+            RuptureSurface::MultiPlanar(multi) => {
+                // both from the site's GC2 coordinates, computed once
+                let rx_ry0 =
+                    (wanted.rx || wanted.ry0).then(|| multi.gc2.rx_ry0(site.lon, site.lat));
+                Distances {
+                    rrup,
+                    rjb: when(wanted.rjb, &|| {
+                        multi
+                            .planes
+                            .iter()
+                            .map(|p| planar_rjb(&PlanarFrame::of(p), unit, xyz))
+                            .fold(f64::INFINITY, f64::min)
+                    }),
+                    rx: rx_ry0.filter(|_| wanted.rx).map(|(rx, _)| rx),
+                    ry0: rx_ry0.filter(|_| wanted.ry0).map(|(_, ry0)| ry0),
+                    rhypo,
+                    repi,
+                    // `BaseSurface.get_azimuth`: from the middle point (the hypocentre here)
+                    azimuth: when(wanted.azimuth, &|| {
+                        let strike = self.strike[index];
+                        py_mod(
+                            geo::azimuth(hypo[0], hypo[1], site.lon, site.lat) - strike,
+                            360.0,
+                        )
+                    }),
+                    ztor,
+                    closest: None,
+                }
+            }
             RuptureSurface::Mesh(m) => {
                 let strike = self.strike[index];
                 let shared = cache.mesh.of(&m.mesh, site, xyz);

@@ -122,21 +122,18 @@ impl Gc2 {
         (ts / ws, us / ws)
     }
 
-    /// Rx: the site's t.
-    pub(crate) fn rx(&self, lon: f64, lat: f64) -> f64 {
-        f64::from(self.tu(lon, lat).0)
-    }
-
-    /// Ry0: how far the site's u is before 0 or past the rupture's length.
-    pub(crate) fn ry0(&self, lon: f64, lat: f64) -> f64 {
-        let u = self.tu(lon, lat).1;
-        f64::from(if u < 0.0 {
+    /// Rx and Ry0 of a site: its t, and how far its u is before 0 or past the rupture's
+    /// length.
+    pub(crate) fn rx_ry0(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let (t, u) = self.tu(lon, lat);
+        let ry0 = if u < 0.0 {
             u.abs()
         } else if u > self.u_max {
             u - self.u_max
         } else {
             0.0
-        })
+        };
+        (f64::from(t), f64::from(ry0))
     }
 }
 
