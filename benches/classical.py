@@ -31,27 +31,21 @@ OQ_DEMOS = ["AreaSourceClassicalPSHA", "CharacteristicFaultSourceCase1ClassicalP
 
 
 def tree_rss_kb(root_pid):
-    """Resident memory of a process and all its descendants, in kB."""
-    children = {}
-    rss = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
-            with open(f"/proc/{entry}/status") as f:
-                kb = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = kb
+    """Resident memory of a process and all its descendants, in kB: the tree walked through
+    /proc/PID/task/TID/children, which costs a few file reads per process where scanning
+    all of /proc would take a noticeable share of a core every 20 ms."""
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next((int(line.split()[1]) for line in f
+                               if line.startswith("VmRSS:")), 0)
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children") as f:
+                    stack.extend(int(child) for child in f.read().split())
+        except (OSError, ValueError):
+            continue
     return total
 
 
