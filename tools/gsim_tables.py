@@ -39,7 +39,10 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
                  'SInter', 'SInterSiteSigma', 'SSlab', 'SSlabSiteSigma',
                  'SSlabPErg')] + [
              'MorikawaFujiwara2013Sub%s%sNIED' % (t, r)
-             for t in ('Interface', 'Slab') for r in ('NE', 'SW')]
+             for t in ('Interface', 'Slab') for r in ('NE', 'SW')] + [
+             'MorikawaFujiwara2013' + m for m in (
+                 'Crustal', 'SubInterface', 'SubInterfaceNE', 'SubInterfaceSW',
+                 'SubSlab', 'SubSlabNE', 'SubSlabSW')]
 #: ModifiableGMPEs, by table name: the `[ModifiableGMPE]` parameters of the logic tree
 #: (`shared/gsim/tests/reference.rs` builds the same from the same text)
 MODIFIED = {

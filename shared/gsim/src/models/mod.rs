@@ -92,6 +92,27 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("LanzanoEtAl2019_RUP_OMO", |p| {
         lanzano_2019("LanzanoEtAl2019_RUP_OMO", p)
     }),
+    ("MorikawaFujiwara2013Crustal", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013Crustal", p)
+    }),
+    ("MorikawaFujiwara2013SubInterface", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterface", p)
+    }),
+    ("MorikawaFujiwara2013SubInterfaceNE", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceNE", p)
+    }),
+    ("MorikawaFujiwara2013SubInterfaceSW", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceSW", p)
+    }),
+    ("MorikawaFujiwara2013SubSlab", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlab", p)
+    }),
+    ("MorikawaFujiwara2013SubSlabNE", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlabNE", p)
+    }),
+    ("MorikawaFujiwara2013SubSlabSW", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlabSW", p)
+    }),
     ("MorikawaFujiwara2013SubInterfaceNENIED", |p| {
         morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceNENIED", p)
     }),
