@@ -27,6 +27,8 @@ qa_case!(case_01);
 qa_case!(case_02);
 // two tectonic region types, minimum_distance and ModifiableGMPE with nrcan15_site_term
 qa_case!(case_12);
+// MorikawaFujiwara2013SubSlab (the published model, no region): z1pt4 from the job
+qa_case!(case_13);
 // GMPETable from HDF5 tables (rhypo), a logic tree of three, uniform hazard spectra and a
 // realization's spectrum (`expected-files.txt` leaves out realizations.csv, not per site)
 qa_case!(case_18);
