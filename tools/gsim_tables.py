@@ -42,7 +42,9 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
              for t in ('Interface', 'Slab') for r in ('NE', 'SW')] + [
              'MorikawaFujiwara2013' + m for m in (
                  'Crustal', 'SubInterface', 'SubInterfaceNE', 'SubInterfaceSW',
-                 'SubSlab', 'SubSlabNE', 'SubSlabSW')]
+                 'SubSlab', 'SubSlabNE', 'SubSlabSW')] + [
+             'AbrahamsonEtAl2015S%s%s' % (t, v) for t in ('Inter', 'Slab')
+             for v in ('', 'High', 'Low')]
 #: ModifiableGMPEs, by table name: the `[ModifiableGMPE]` parameters of the logic tree
 #: (`shared/gsim/tests/reference.rs` builds the same from the same text)
 MODIFIED = {
@@ -89,9 +91,9 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
           'rhypo', 'repi', 'azimuth', 'rvolc', 'z_sed', 'z1pt4', 'lon', 'lat',
-          'hypo_lon', 'hypo_lat', 'bas']
+          'hypo_lon', 'hypo_lat', 'bas', 'backarc']
 #: boolean columns, written as 0 and 1
-BOOLEANS = ('vs30measured', 'bas')
+BOOLEANS = ('vs30measured', 'bas', 'backarc')
 RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
          150, 180]
 VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
@@ -323,6 +325,21 @@ def in_italy(make, seed):
     return make_in_italy
 
 
+def on_subduction_zone(make, seed):
+    """The context maker `make` with a third of the sites on the backarc side and half the
+    hypocentres between 20 and 150 km deep (rhypo to match), drawn from their own stream."""
+    extra = np.random.default_rng(seed)
+
+    def make_on_subduction_zone(rng, n):
+        c = make(rng, n)
+        c.backarc = extra.random(n) < 1 / 3
+        deep = extra.random(n) < 0.5
+        c.hypo_depth[deep] = np.round(extra.uniform(20, 150, deep.sum()), 2)
+        c.rhypo = np.round(np.sqrt(c.repi ** 2 + c.hypo_depth ** 2), 3)
+        return c
+    return make_on_subduction_zone
+
+
 def deeper(make):
     """The context maker `make` with half the ruptures' ztor between 20 and
     150 km (across the 25, 50 and 100 km thresholds of subduction models)."""
@@ -404,6 +421,8 @@ def write(name):
         make = with_extra(make, sum(map(ord, name)) + 1)
     if {'lon', 'lat', 'bas'} & set(cols):
         make = in_italy(make, sum(map(ord, name)) + 2)
+    if 'backarc' in cols:
+        make = on_subduction_zone(make, sum(map(ord, name)) + 3)
     if name in DEEP:
         make = deeper(make)
     if name in VS30_EXCLUDED:

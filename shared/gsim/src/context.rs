@@ -46,6 +46,9 @@ pub enum SiteParam {
     Lat,
     /// Whether the site is in a basin (the Po Plain for Lanzano et al. 2016).
     Bas,
+    /// Whether the site is on the backarc side of a subduction zone (OpenQuake's
+    /// `backarc`, whose along-arc code 2 counts as backarc); false by default.
+    Backarc,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -100,6 +103,7 @@ impl SiteParam {
             Self::Lon => "lon",
             Self::Lat => "lat",
             Self::Bas => "bas",
+            Self::Backarc => "backarc",
         }
     }
 }
@@ -170,6 +174,8 @@ pub struct Contexts {
     pub lat: Vec<f64>,
     /// Whether the site is in a basin.
     pub bas: Vec<bool>,
+    /// Whether the site is on the backarc side.
+    pub backarc: Vec<bool>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -295,6 +301,7 @@ impl Contexts {
         }
         self.vs30measured.clear();
         self.bas.clear();
+        self.backarc.clear();
         self.derived
             .0
             .get_mut()
@@ -322,6 +329,7 @@ impl Contexts {
             self.lon.len(),
             self.lat.len(),
             self.bas.len(),
+            self.backarc.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -380,6 +388,7 @@ impl Contexts {
             SiteParam::Lon => self.lon.len(),
             SiteParam::Lat => self.lat.len(),
             SiteParam::Bas => self.bas.len(),
+            SiteParam::Backarc => self.backarc.len(),
         }
     }
 

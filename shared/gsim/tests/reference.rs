@@ -47,6 +47,10 @@ fn read_cases(name: &str) -> Cases {
                     ctx.bas.push(*v != 0.0);
                     continue;
                 }
+                "backarc" => {
+                    ctx.backarc.push(*v != 0.0);
+                    continue;
+                }
                 "mag" => &mut ctx.mag,
                 "rake" => &mut ctx.rake,
                 "dip" => &mut ctx.dip,

@@ -4,6 +4,7 @@
 use crate::{Gsim, GsimError};
 
 pub mod abrahamson_2014;
+pub mod abrahamson_2015;
 pub mod akkar_2014;
 pub mod akkar_bommer_2010;
 pub mod atkinson_2015;
@@ -38,6 +39,24 @@ type Builder = fn(&[(String, String)]) -> Result<Box<dyn Gsim>, GsimError>;
 pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("AbrahamsonEtAl2014", |p| {
         plain(abrahamson_2014::AbrahamsonEtAl2014, p)
+    }),
+    ("AbrahamsonEtAl2015SInter", |p| {
+        bc_hydro("AbrahamsonEtAl2015SInter", p)
+    }),
+    ("AbrahamsonEtAl2015SInterHigh", |p| {
+        bc_hydro("AbrahamsonEtAl2015SInterHigh", p)
+    }),
+    ("AbrahamsonEtAl2015SInterLow", |p| {
+        bc_hydro("AbrahamsonEtAl2015SInterLow", p)
+    }),
+    ("AbrahamsonEtAl2015SSlab", |p| {
+        bc_hydro("AbrahamsonEtAl2015SSlab", p)
+    }),
+    ("AbrahamsonEtAl2015SSlabHigh", |p| {
+        bc_hydro("AbrahamsonEtAl2015SSlabHigh", p)
+    }),
+    ("AbrahamsonEtAl2015SSlabLow", |p| {
+        bc_hydro("AbrahamsonEtAl2015SSlabLow", p)
     }),
     ("AkkarBommer2010", |p| {
         plain(akkar_bommer_2010::AkkarBommer2010, p)
@@ -201,6 +220,12 @@ fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimEr
         zhao_2016::ZhaoEtAl2016::by_name,
         "Zhao et al. (2016)",
     )
+}
+
+/// A model of the Abrahamson et al. (2015) family (BC Hydro) by name.
+fn bc_hydro(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let by_name = abrahamson_2015::AbrahamsonEtAl2015::by_name;
+    of_family(name, params, by_name, "Abrahamson et al. (2015)")
 }
 
 /// A model of the Morikawa and Fujiwara (2013) family by name.
