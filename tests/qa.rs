@@ -47,6 +47,9 @@ qa_case!(case_30);
 qa_case!(case_33);
 // magnitude-dependent aspect ratios (point, area, simple and complex fault sources)
 qa_case!(case_36);
+// AbrahamsonEtAl2015SInterHigh (BC Hydro, upper magnitude scaling) on a complex fault, sites
+// on the forearc (backarc false by default)
+qa_case!(case_42);
 // ps_grid_spacing: the points of an area source collapsed on a 50 km grid
 qa_case!(case_43);
 // shift_hypo; `expected-3.26/` is OpenQuake 3.26.2's export of this job.ini (the case's
