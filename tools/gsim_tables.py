@@ -44,7 +44,8 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
                  'Crustal', 'SubInterface', 'SubInterfaceNE', 'SubInterfaceSW',
                  'SubSlab', 'SubSlabNE', 'SubSlabSW')] + [
              'AbrahamsonEtAl2015S%s%s' % (t, v) for t in ('Inter', 'Slab')
-             for v in ('', 'High', 'Low')]
+             for v in ('', 'High', 'Low')] + [
+             'McVerry2006' + k for k in ('Asc', 'SInter', 'SSlab', 'Volc')]
 #: ModifiableGMPEs, by table name: the `[ModifiableGMPE]` parameters of the logic tree
 #: (`shared/gsim/tests/reference.rs` builds the same from the same text)
 MODIFIED = {
@@ -94,6 +95,8 @@ FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'hypo_lon', 'hypo_lat', 'bas', 'backarc']
 #: boolean columns, written as 0 and 1
 BOOLEANS = ('vs30measured', 'bas', 'backarc')
+#: the context columns, and the site ids some models count the sites by (not written)
+DTYPE = [(f, bool if f in BOOLEANS else float) for f in FIELDS] + [('sids', np.uint32)]
 RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
          150, 180]
 VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
@@ -101,8 +104,7 @@ VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
 
 def contexts(rng, n):
     """A recarray of n random, roughly consistent contexts."""
-    c = np.zeros(n, [(f, bool if f in BOOLEANS else float)
-                     for f in FIELDS]).view(np.recarray)
+    c = np.zeros(n, DTYPE).view(np.recarray)
     c.mag = np.round(rng.uniform(4.0, 8.7, n), 2)
     c.rake = np.where(rng.random(n) < 0.7, rng.choice(RAKES, n),
                       np.round(rng.uniform(-180, 180, n), 1))
@@ -143,8 +145,7 @@ def nga_contexts(rng, n):
     with the unknown markers OpenQuake uses (z1pt0 -999 or another negative,
     z2pt5 -999) and some zeros.
     """
-    c = np.zeros(n, [(f, bool if f in BOOLEANS else float)
-                     for f in FIELDS]).view(np.recarray)
+    c = np.zeros(n, DTYPE).view(np.recarray)
     mag = np.round(rng.uniform(3.5, 8.5, n), 2)
     c.mag = mag
     c.rake = np.where(rng.random(n) < 0.7, rng.choice(RAKES, n),

@@ -20,6 +20,7 @@ pub mod chiou_youngs_2014;
 pub mod gmpe_table;
 pub mod lanzano_2016;
 pub mod lanzano_2019;
+pub mod mcverry_2006;
 pub mod modifiable_gmpe;
 pub mod morikawa_fujiwara_2013;
 pub mod nbcc2015_aa13;
@@ -111,6 +112,10 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("LanzanoEtAl2019_RUP_OMO", |p| {
         lanzano_2019("LanzanoEtAl2019_RUP_OMO", p)
     }),
+    ("McVerry2006Asc", |p| mcverry("McVerry2006Asc", p)),
+    ("McVerry2006SInter", |p| mcverry("McVerry2006SInter", p)),
+    ("McVerry2006SSlab", |p| mcverry("McVerry2006SSlab", p)),
+    ("McVerry2006Volc", |p| mcverry("McVerry2006Volc", p)),
     ("MorikawaFujiwara2013Crustal", |p| {
         morikawa_fujiwara("MorikawaFujiwara2013Crustal", p)
     }),
@@ -226,6 +231,12 @@ fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimEr
 fn bc_hydro(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let by_name = abrahamson_2015::AbrahamsonEtAl2015::by_name;
     of_family(name, params, by_name, "Abrahamson et al. (2015)")
+}
+
+/// A model of the McVerry et al. (2006) family by name.
+fn mcverry(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let by_name = mcverry_2006::McVerry2006::by_name;
+    of_family(name, params, by_name, "McVerry et al. (2006)")
 }
 
 /// A model of the Morikawa and Fujiwara (2013) family by name.
