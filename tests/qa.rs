@@ -34,6 +34,9 @@ qa_case!(case_13);
 qa_case!(case_18);
 qa_case!(case_03);
 qa_case!(case_04);
+// McVerry2006Asc and McVerry2006SInter (greater of two horizontal components) on
+// characteristic faults and point sources
+qa_case!(case_23);
 qa_case!(case_24);
 qa_case!(case_25);
 qa_case!(case_26);
