@@ -45,7 +45,8 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
                  'SubSlab', 'SubSlabNE', 'SubSlabSW')] + [
              'AbrahamsonEtAl2015S%s%s' % (t, v) for t in ('Inter', 'Slab')
              for v in ('', 'High', 'Low')] + [
-             'McVerry2006' + k for k in ('Asc', 'SInter', 'SSlab', 'Volc')]
+             'McVerry2006' + k for k in ('Asc', 'SInter', 'SSlab', 'Volc')] + [
+             'IdiniEtAl2017SInter', 'IdiniEtAl2017SSlab']
 #: ModifiableGMPEs, by table name: the `[ModifiableGMPE]` parameters of the logic tree
 #: (`shared/gsim/tests/reference.rs` builds the same from the same text)
 MODIFIED = {
@@ -92,7 +93,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
           'rhypo', 'repi', 'azimuth', 'rvolc', 'z_sed', 'z1pt4', 'lon', 'lat',
-          'hypo_lon', 'hypo_lat', 'bas', 'backarc']
+          'hypo_lon', 'hypo_lat', 'bas', 'backarc', 'soiltype']
 #: boolean columns, written as 0 and 1
 BOOLEANS = ('vs30measured', 'bas', 'backarc')
 #: the context columns, and the site ids some models count the sites by (not written)
@@ -341,6 +342,18 @@ def on_subduction_zone(make, seed):
     return make_on_subduction_zone
 
 
+def with_soil_types(make, seed):
+    """The context maker `make` with soil types 0 to 8 (whole numbers), drawn from their
+    own stream."""
+    extra = np.random.default_rng(seed)
+
+    def make_with_soil_types(rng, n):
+        c = make(rng, n)
+        c.soiltype = extra.integers(0, 9, n)
+        return c
+    return make_with_soil_types
+
+
 def deeper(make):
     """The context maker `make` with half the ruptures' ztor between 20 and
     150 km (across the 25, 50 and 100 km thresholds of subduction models)."""
@@ -424,6 +437,8 @@ def write(name):
         make = in_italy(make, sum(map(ord, name)) + 2)
     if 'backarc' in cols:
         make = on_subduction_zone(make, sum(map(ord, name)) + 3)
+    if 'soiltype' in cols:
+        make = with_soil_types(make, sum(map(ord, name)) + 4)
     if name in DEEP:
         make = deeper(make)
     if name in VS30_EXCLUDED:

@@ -49,6 +49,8 @@ pub enum SiteParam {
     /// Whether the site is on the backarc side of a subduction zone (OpenQuake's
     /// `backarc`, whose along-arc code 2 counts as backarc); false by default.
     Backarc,
+    /// The site's soil type, a whole number (Idini et al. 2017: I, rock, to VI).
+    SoilType,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -104,6 +106,7 @@ impl SiteParam {
             Self::Lat => "lat",
             Self::Bas => "bas",
             Self::Backarc => "backarc",
+            Self::SoilType => "soiltype",
         }
     }
 }
@@ -176,6 +179,8 @@ pub struct Contexts {
     pub bas: Vec<bool>,
     /// Whether the site is on the backarc side.
     pub backarc: Vec<bool>,
+    /// Soil type (a whole number).
+    pub soiltype: Vec<f64>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -288,6 +293,7 @@ impl Contexts {
             &mut self.z1pt4,
             &mut self.lon,
             &mut self.lat,
+            &mut self.soiltype,
             &mut self.rrup,
             &mut self.rjb,
             &mut self.rx,
@@ -330,6 +336,7 @@ impl Contexts {
             self.lat.len(),
             self.bas.len(),
             self.backarc.len(),
+            self.soiltype.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -389,6 +396,7 @@ impl Contexts {
             SiteParam::Lat => self.lat.len(),
             SiteParam::Bas => self.bas.len(),
             SiteParam::Backarc => self.backarc.len(),
+            SiteParam::SoilType => self.soiltype.len(),
         }
     }
 

@@ -74,6 +74,7 @@ fn read_cases(name: &str) -> Cases {
                 "z1pt4" => &mut ctx.z1pt4,
                 "lon" => &mut ctx.lon,
                 "lat" => &mut ctx.lat,
+                "soiltype" => &mut ctx.soiltype,
                 "mean" | "sig" | "tau" | "phi" => continue,
                 other => panic!("unknown column {other}"),
             };

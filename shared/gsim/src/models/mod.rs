@@ -18,6 +18,7 @@ pub mod chapman_guo_2021;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod gmpe_table;
+pub mod idini_2017;
 pub mod lanzano_2016;
 pub mod lanzano_2019;
 pub mod mcverry_2006;
@@ -97,6 +98,8 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("ChiouYoungs2014", |p| {
         plain(chiou_youngs_2014::ChiouYoungs2014, p)
     }),
+    ("IdiniEtAl2017SInter", |p| idini("IdiniEtAl2017SInter", p)),
+    ("IdiniEtAl2017SSlab", |p| idini("IdiniEtAl2017SSlab", p)),
     ("LanzanoEtAl2016_RJB", |p| {
         lanzano_2016("LanzanoEtAl2016_RJB", p)
     }),
@@ -243,6 +246,12 @@ fn mcverry(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, Gsi
 fn morikawa_fujiwara(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let by_name = morikawa_fujiwara_2013::MorikawaFujiwara2013::by_name;
     of_family(name, params, by_name, "Morikawa and Fujiwara (2013)")
+}
+
+/// A model of the Idini et al. (2017) family by name.
+fn idini(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let by_name = idini_2017::IdiniEtAl2017::by_name;
+    of_family(name, params, by_name, "Idini et al. (2017)")
 }
 
 /// A model of the Lanzano et al. (2016) family by name.
