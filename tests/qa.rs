@@ -65,6 +65,8 @@ qa_case!(case_51);
 qa_case!(case_53);
 // CampbellBozorgnia2003NSHMP2007 and pointsource_distance
 qa_case!(case_60);
+// IdiniEtAl2017SInter: the soil type (soiltype) and vs30 from the site model; quantiles
+qa_case!(case_63);
 // LanzanoEtAl2016_RJB: site longitude, latitude and basin flag (bas) from the site model
 qa_case!(case_64);
 // YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)

@@ -383,6 +383,26 @@ fn case_42_backarc_from_the_site_model() {
     );
 }
 
+/// IdiniEtAl2017SInter reads the soil type `soiltype` from the site model (NRML or CSV):
+/// rock (type I) takes no site term; without it the job is refused, naming it.
+#[test]
+fn case_63_soil_type_from_the_site_model() {
+    run_case("case_63", |imt| format!("hazard_curve-mean-{imt}.csv"));
+    let total_poe = |site_model: &str| {
+        total_poe_with_site_model("case_63", site_model, |ini| {
+            ini.replace("site_model.xml", "site_model.csv")
+        })
+    };
+    // the NRML site model's site: vs30 330, soil type III
+    let soil = total_poe("lon,lat,vs30,soiltype\n172.63,-43.53,330,3\n").unwrap();
+    let xml = compute_hazard_curves(&case_dir("case_63").join("job.ini")).unwrap();
+    assert_eq!(soil, xml.mean.iter().sum::<f64>());
+    let rock = total_poe("lon,lat,vs30,soiltype\n172.63,-43.53,330,1\n").unwrap();
+    assert_ne!(rock, soil);
+    let err = total_poe("lon,lat,vs30\n172.63,-43.53,330\n").unwrap_err();
+    assert!(err.to_string().contains("site parameter soiltype"), "{err}");
+}
+
 fn demo_dir(demo: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/data/qa/demos")

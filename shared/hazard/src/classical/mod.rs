@@ -895,6 +895,7 @@ fn trt_pnes(
             SiteParam::ZSed => s.z_sed.is_none(),
             SiteParam::Z1pt4 => s.z1pt4.is_none(),
             SiteParam::Bas => s.bas.is_none(),
+            SiteParam::SoilType => s.soiltype.is_none(),
             SiteParam::Lon | SiteParam::Lat | SiteParam::Backarc => false,
         })
     };
@@ -979,6 +980,7 @@ fn trt_pnes(
                 SiteParam::Lat => c.lat.push(site.lat),
                 SiteParam::Bas => c.bas.push(soil.bas.unwrap_or(false)),
                 SiteParam::Backarc => c.backarc.push(soil.backarc),
+                SiteParam::SoilType => c.soiltype.push(soil.soiltype.unwrap_or(f64::NAN)),
             }
         }
         // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx

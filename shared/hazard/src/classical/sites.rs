@@ -51,6 +51,8 @@ pub struct SiteParams {
     /// Whether the site is on the backarc side of a subduction zone (`backarc`, site models
     /// only; false, as in OpenQuake, where not given).
     pub backarc: bool,
+    /// The site's soil type (`soiltype`, site models only).
+    pub soiltype: Option<f64>,
 }
 
 /// A site-model point.
@@ -75,6 +77,7 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         z1pt4: number(ini, "reference_depth_to_1pt4km_per_sec")?,
         bas: None,
         backarc: false,
+        soiltype: None,
     })
 }
 
@@ -128,7 +131,7 @@ fn parse_backarc(s: &str) -> Option<bool> {
 }
 
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`, `backarc`; other columns ignored) its rows in file order,
+/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`, `backarc`, `soiltype`; other columns ignored) its rows in file order,
 /// or without one `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
 fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
     let text =
@@ -169,7 +172,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
     let (depth, vs30, measured) = (column("depth"), column("vs30"), column("vs30measured"));
     let (z1pt0, z2pt5, z_sed) = (column("z1pt0"), column("z2pt5"), column("z_sed"));
     let z1pt4 = column("z1pt4");
-    let (bas, backarc) = (column("bas"), column("backarc"));
+    let (bas, backarc, soiltype) = (column("bas"), column("backarc"), column("soiltype"));
     lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
@@ -205,6 +208,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                         Some(i) => parse_backarc(cells[i]).ok_or_else(|| bad(line))?,
                         None => reference.backarc,
                     },
+                    soiltype: opt(soiltype, reference.soiltype)?,
                 },
             })
         })
@@ -240,6 +244,16 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                 })?,
                 None => reference.backarc,
             };
+            let soiltype = match s.other.iter().find(|(name, _)| name == "soiltype") {
+                Some((_, value)) => Some(value.trim().parse::<f64>().map_err(|_| {
+                    invalid(format!(
+                        "{}, line {}: soiltype={value:?} is not a number",
+                        path.display(),
+                        s.origin.line
+                    ))
+                })?),
+                None => reference.soiltype,
+            };
             Ok(ModelPoint {
                 site: Site {
                     lon: round5(s.lon),
@@ -255,6 +269,7 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                     z1pt4: s.z1pt4.or(reference.z1pt4),
                     bas,
                     backarc,
+                    soiltype,
                 },
             })
         })
