@@ -51,6 +51,9 @@ pub enum SiteParam {
     Backarc,
     /// The site's soil type, a whole number (Idini et al. 2017: I, rock, to VI).
     SoilType,
+    /// The site's class, one ASCII letter (New Zealand classes A to E for McVerry et al.
+    /// 2006).
+    SiteClass,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -107,6 +110,7 @@ impl SiteParam {
             Self::Bas => "bas",
             Self::Backarc => "backarc",
             Self::SoilType => "soiltype",
+            Self::SiteClass => "siteclass",
         }
     }
 }
@@ -181,6 +185,8 @@ pub struct Contexts {
     pub backarc: Vec<bool>,
     /// Soil type (a whole number).
     pub soiltype: Vec<f64>,
+    /// Site class (an ASCII letter).
+    pub siteclass: Vec<u8>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -308,6 +314,7 @@ impl Contexts {
         self.vs30measured.clear();
         self.bas.clear();
         self.backarc.clear();
+        self.siteclass.clear();
         self.derived
             .0
             .get_mut()
@@ -337,6 +344,7 @@ impl Contexts {
             self.bas.len(),
             self.backarc.len(),
             self.soiltype.len(),
+            self.siteclass.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -397,6 +405,7 @@ impl Contexts {
             SiteParam::Bas => self.bas.len(),
             SiteParam::Backarc => self.backarc.len(),
             SiteParam::SoilType => self.soiltype.len(),
+            SiteParam::SiteClass => self.siteclass.len(),
         }
     }
 

@@ -2,8 +2,9 @@
 //! spectrum attenuation relations for crustal and subduction zone earthquakes", Bulletin of
 //! the New Zealand Society for Earthquake Engineering 39(1), 1-58: the models of crustal
 //! events (`Asc`, and `Volc` for paths through the volcanic region, whose length is taken as
-//! rrup), and of subduction interface and intraslab events, with their site classes mapped
-//! from vs30 as OpenQuake's legacy classes do (A/B above 760 m/s, C from 360 m/s, D below).
+//! rrup), and of subduction interface and intraslab events, with the sites' New Zealand
+//! classes (the `SC` models) or classes mapped from vs30 as OpenQuake's legacy models do
+//! (A/B above 760 m/s, C from 360 m/s, D below).
 //!
 //! The motion on site class A/B (eq. 1 for crustal, eq. 2 for subduction events) takes the
 //! class C or D term (eq. 4, nonlinear in the class A/B motion for class D); the spectrum
@@ -86,21 +87,31 @@ enum Kind {
 pub struct McVerry2006 {
     name: &'static str,
     kind: Kind,
+    /// Whether the site classes are the sites' own (`siteclass`) rather than from vs30.
+    site_class: bool,
 }
 
-/// The models by OpenQuake name.
-const MODELS: [(&str, Kind); 4] = [
-    ("McVerry2006Asc", Kind::Crustal),
-    ("McVerry2006Volc", Kind::Volcanic),
-    ("McVerry2006SInter", Kind::Interface),
-    ("McVerry2006SSlab", Kind::Slab),
+/// The models by OpenQuake name, and whether they read the sites' classes.
+const MODELS: [(&str, Kind, bool); 8] = [
+    ("McVerry2006Asc", Kind::Crustal, false),
+    ("McVerry2006Volc", Kind::Volcanic, false),
+    ("McVerry2006SInter", Kind::Interface, false),
+    ("McVerry2006SSlab", Kind::Slab, false),
+    ("McVerry2006AscSC", Kind::Crustal, true),
+    ("McVerry2006VolcSC", Kind::Volcanic, true),
+    ("McVerry2006SInterSC", Kind::Interface, true),
+    ("McVerry2006SSlabSC", Kind::Slab, true),
 ];
 
 impl McVerry2006 {
     /// The model of the family that OpenQuake calls `name`.
     pub fn by_name(name: &str) -> Option<Self> {
-        let &(name, kind) = MODELS.iter().find(|m| m.0 == name)?;
-        Some(Self { name, kind })
+        let &(name, kind, site_class) = MODELS.iter().find(|m| m.0 == name)?;
+        Some(Self {
+            name,
+            kind,
+            site_class,
+        })
     }
 }
 
@@ -179,14 +190,24 @@ impl Coeffs {
     }
 }
 
+fn flag(b: bool) -> f64 {
+    f64::from(u8::from(b))
+}
+
 /// The site flags of `vs30`: soil (S, classes C and D), class C, class D.
-fn site_flags(vs30: f64) -> (f64, f64, f64) {
-    let flag = |b: bool| f64::from(u8::from(b));
+fn flags_of_vs30(vs30: f64) -> (f64, f64, f64) {
     (
         flag(vs30 <= 760.0),
         flag((360.0..760.0).contains(&vs30)),
         flag(vs30 < 360.0),
     )
+}
+
+/// The site flags of a site class: soil (S, classes C and D), class C, class D (A and B
+/// are rock; E, which the model does not cover, takes no site term).
+fn flags_of_class(class: u8) -> (f64, f64, f64) {
+    let (c, d) = (class == b'C', class == b'D');
+    (flag(c || d), flag(c), flag(d))
 }
 
 impl Gsim for McVerry2006 {
@@ -201,7 +222,11 @@ impl Gsim for McVerry2006 {
                 RuptureParam::Rake,
                 RuptureParam::HypoDepth,
             ],
-            site: &[SiteParam::Vs30],
+            site: if self.site_class {
+                &[SiteParam::SiteClass]
+            } else {
+                &[SiteParam::Vs30]
+            },
             distance: &[DistanceParam::Rrup],
         }
     }
@@ -231,7 +256,11 @@ impl Gsim for McVerry2006 {
         let [sigma_m6, slope, tau_c] =
             CoeffTable::get(&COEFFS_STD, self.name, imt, ["sigmaM6", "sigSlope", "tau"])?;
         for i in 0..n {
-            let site = site_flags(ctx.vs30[i]);
+            let site = if self.site_class {
+                flags_of_class(ctx.siteclass[i])
+            } else {
+                flags_of_vs30(ctx.vs30[i])
+            };
             let motion = |c: &Coeffs| c.ln_motion(self.kind, ctx, i, site);
             // eq. 6: the spectrum scaled by the ratio of the unprimed to the primed PGA
             mean[i] = (motion(&coeffs).exp()

@@ -119,6 +119,10 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("McVerry2006SInter", |p| mcverry("McVerry2006SInter", p)),
     ("McVerry2006SSlab", |p| mcverry("McVerry2006SSlab", p)),
     ("McVerry2006Volc", |p| mcverry("McVerry2006Volc", p)),
+    ("McVerry2006AscSC", |p| mcverry("McVerry2006AscSC", p)),
+    ("McVerry2006SInterSC", |p| mcverry("McVerry2006SInterSC", p)),
+    ("McVerry2006SSlabSC", |p| mcverry("McVerry2006SSlabSC", p)),
+    ("McVerry2006VolcSC", |p| mcverry("McVerry2006VolcSC", p)),
     ("MorikawaFujiwara2013Crustal", |p| {
         morikawa_fujiwara("MorikawaFujiwara2013Crustal", p)
     }),
