@@ -45,6 +45,8 @@ qa_case!(case_28);
 // MorikawaFujiwara2013 NIED subduction variants: z1pt4, and the site's and hypocentre's
 // positions for the volcanic-front corrections
 qa_case!(case_30);
+// McVerry2006AscSC: New Zealand site classes (siteclass) from the site model, no vs30
+qa_case!(case_32);
 // a simple fault's hypoList and slipList: each floating rupture at three hypocentres
 // (TusaLanger2016Rhypo)
 qa_case!(case_33);

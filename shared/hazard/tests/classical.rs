@@ -403,6 +403,28 @@ fn case_63_soil_type_from_the_site_model() {
     assert!(err.to_string().contains("site parameter soiltype"), "{err}");
 }
 
+/// McVerry2006AscSC reads the New Zealand site class `siteclass` from the site model (and
+/// no vs30): class C takes a site term that rock (A) does not; without the column the job
+/// is refused, naming it.
+#[test]
+fn case_32_site_class_from_the_site_model() {
+    run_case("case_32", |imt| format!("hazard_curve-mean-{imt}.csv"));
+    let total_poe = |site_model: &str| {
+        total_poe_with_site_model("case_32", site_model, |ini| {
+            ini.replace("sites.csv", "site_model.csv")
+        })
+    };
+    let soil = total_poe("lon,lat,siteclass\n0.5,-0.5,C\n").unwrap();
+    let rock = total_poe("lon,lat,siteclass\n0.5,-0.5,A\n").unwrap();
+    assert_ne!(rock, soil);
+    assert_eq!(rock, total_poe("lon,lat,siteclass\n0.5,-0.5,B\n").unwrap());
+    let err = total_poe("lon,lat,vs30\n0.5,-0.5,300\n").unwrap_err();
+    assert!(
+        err.to_string().contains("site parameter siteclass"),
+        "{err}"
+    );
+}
+
 fn demo_dir(demo: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/data/qa/demos")

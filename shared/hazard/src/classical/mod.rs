@@ -896,6 +896,7 @@ fn trt_pnes(
             SiteParam::Z1pt4 => s.z1pt4.is_none(),
             SiteParam::Bas => s.bas.is_none(),
             SiteParam::SoilType => s.soiltype.is_none(),
+            SiteParam::SiteClass => s.siteclass.is_none(),
             SiteParam::Lon | SiteParam::Lat | SiteParam::Backarc => false,
         })
     };
@@ -981,6 +982,7 @@ fn trt_pnes(
                 SiteParam::Bas => c.bas.push(soil.bas.unwrap_or(false)),
                 SiteParam::Backarc => c.backarc.push(soil.backarc),
                 SiteParam::SoilType => c.soiltype.push(soil.soiltype.unwrap_or(f64::NAN)),
+                SiteParam::SiteClass => c.siteclass.push(soil.siteclass.unwrap_or(b'?')),
             }
         }
         // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx

@@ -53,6 +53,8 @@ pub struct SiteParams {
     pub backarc: bool,
     /// The site's soil type (`soiltype`, site models only).
     pub soiltype: Option<f64>,
+    /// The site's class, an ASCII letter (`siteclass`, site models only).
+    pub siteclass: Option<u8>,
 }
 
 /// A site-model point.
@@ -78,6 +80,7 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         bas: None,
         backarc: false,
         soiltype: None,
+        siteclass: None,
     })
 }
 
@@ -121,6 +124,14 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// A site class: one ASCII letter.
+fn parse_site_class(s: &str) -> Option<u8> {
+    match s.trim().as_bytes() {
+        &[letter] if letter.is_ascii_alphabetic() => Some(letter),
+        _ => None,
+    }
+}
+
 /// OpenQuake's `backarc` code: 0 forearc, 1 backarc, 2 along the arc (which the models read
 /// as backarc), or a boolean.
 fn parse_backarc(s: &str) -> Option<bool> {
@@ -131,7 +142,8 @@ fn parse_backarc(s: &str) -> Option<bool> {
 }
 
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`, `backarc`, `soiltype`; other columns ignored) its rows in file order,
+/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`, `backarc`, `soiltype`, `siteclass`; other columns
+/// ignored) its rows in file order,
 /// or without one `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
 fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
     let text =
@@ -173,6 +185,7 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
     let (z1pt0, z2pt5, z_sed) = (column("z1pt0"), column("z2pt5"), column("z_sed"));
     let z1pt4 = column("z1pt4");
     let (bas, backarc, soiltype) = (column("bas"), column("backarc"), column("soiltype"));
+    let siteclass = column("siteclass");
     lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
@@ -209,6 +222,10 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                         None => reference.backarc,
                     },
                     soiltype: opt(soiltype, reference.soiltype)?,
+                    siteclass: match siteclass {
+                        Some(i) => Some(parse_site_class(cells[i]).ok_or_else(|| bad(line))?),
+                        None => reference.siteclass,
+                    },
                 },
             })
         })
@@ -254,6 +271,16 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                 })?),
                 None => reference.soiltype,
             };
+            let siteclass = match s.other.iter().find(|(name, _)| name == "siteclass") {
+                Some((_, value)) => Some(parse_site_class(value).ok_or_else(|| {
+                    invalid(format!(
+                        "{}, line {}: siteclass={value:?} is not a letter",
+                        path.display(),
+                        s.origin.line
+                    ))
+                })?),
+                None => reference.siteclass,
+            };
             Ok(ModelPoint {
                 site: Site {
                     lon: round5(s.lon),
@@ -270,6 +297,7 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                     bas,
                     backarc,
                     soiltype,
+                    siteclass,
                 },
             })
         })
