@@ -205,6 +205,7 @@ struct Coeffs {
 }
 
 impl Coeffs {
+    /// The coefficients of `imt`, and its total, inter- and intra-event sigmas.
     fn of(model: &AbrahamsonEtAl2015, imt: &Imt) -> Result<(Self, [f64; 3]), GsimError> {
         let [
             vlin,
