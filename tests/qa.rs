@@ -27,11 +27,16 @@ qa_case!(case_01);
 qa_case!(case_02);
 // two tectonic region types, minimum_distance and ModifiableGMPE with nrcan15_site_term
 qa_case!(case_12);
+// MorikawaFujiwara2013SubSlab (the published model, no region): z1pt4 from the job
+qa_case!(case_13);
 // GMPETable from HDF5 tables (rhypo), a logic tree of three, uniform hazard spectra and a
 // realization's spectrum (`expected-files.txt` leaves out realizations.csv, not per site)
 qa_case!(case_18);
 qa_case!(case_03);
 qa_case!(case_04);
+// McVerry2006Asc and McVerry2006SInter (greater of two horizontal components) on
+// characteristic faults and point sources
+qa_case!(case_23);
 qa_case!(case_24);
 qa_case!(case_25);
 qa_case!(case_26);
@@ -40,11 +45,16 @@ qa_case!(case_28);
 // MorikawaFujiwara2013 NIED subduction variants: z1pt4, and the site's and hypocentre's
 // positions for the volcanic-front corrections
 qa_case!(case_30);
+// McVerry2006AscSC: New Zealand site classes (siteclass) from the site model, no vs30
+qa_case!(case_32);
 // a simple fault's hypoList and slipList: each floating rupture at three hypocentres
 // (TusaLanger2016Rhypo)
 qa_case!(case_33);
 // magnitude-dependent aspect ratios (point, area, simple and complex fault sources)
 qa_case!(case_36);
+// AbrahamsonEtAl2015SInterHigh (BC Hydro, upper magnitude scaling) on a complex fault, sites
+// on the forearc (backarc false by default)
+qa_case!(case_42);
 // ps_grid_spacing: the points of an area source collapsed on a 50 km grid
 qa_case!(case_43);
 // shift_hypo; `expected-3.26/` is OpenQuake 3.26.2's export of this job.ini (the case's
@@ -57,6 +67,8 @@ qa_case!(case_51);
 qa_case!(case_53);
 // CampbellBozorgnia2003NSHMP2007 and pointsource_distance
 qa_case!(case_60);
+// IdiniEtAl2017SInter: the soil type (soiltype) and vs30 from the site model; quantiles
+qa_case!(case_63);
 // LanzanoEtAl2016_RJB: site longitude, latitude and basin flag (bas) from the site model
 qa_case!(case_64);
 // YuEtAl2013Ms: elliptical attenuation (epicentral distance and azimuth)

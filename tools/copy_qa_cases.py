@@ -14,7 +14,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CASES = {
-    "classical": "01 02 03 04 12 18 24 25 26 28 30 33 36 43 44 48 51 53 60 64 69 77 78 83 87".split(),
+    "classical": "01 02 03 04 12 13 18 23 24 25 26 28 30 32 33 36 42 43 44 48 51 53 60 63 64 69 77 78 83 87".split(),
 }
 
 

@@ -39,7 +39,15 @@ GSIMS = ['BooreAtkinson2008', 'SadighEtAl1997', 'ChiouYoungs2008',
                  'SInter', 'SInterSiteSigma', 'SSlab', 'SSlabSiteSigma',
                  'SSlabPErg')] + [
              'MorikawaFujiwara2013Sub%s%sNIED' % (t, r)
-             for t in ('Interface', 'Slab') for r in ('NE', 'SW')]
+             for t in ('Interface', 'Slab') for r in ('NE', 'SW')] + [
+             'MorikawaFujiwara2013' + m for m in (
+                 'Crustal', 'SubInterface', 'SubInterfaceNE', 'SubInterfaceSW',
+                 'SubSlab', 'SubSlabNE', 'SubSlabSW')] + [
+             'AbrahamsonEtAl2015S%s%s' % (t, v) for t in ('Inter', 'Slab')
+             for v in ('', 'High', 'Low')] + [
+             'McVerry2006' + k + sc for k in ('Asc', 'SInter', 'SSlab', 'Volc')
+             for sc in ('', 'SC')] + [
+             'IdiniEtAl2017SInter', 'IdiniEtAl2017SSlab']
 #: ModifiableGMPEs, by table name: the `[ModifiableGMPE]` parameters of the logic tree
 #: (`shared/gsim/tests/reference.rs` builds the same from the same text)
 MODIFIED = {
@@ -86,9 +94,12 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 FIELDS = ['mag', 'rake', 'dip', 'ztor', 'width', 'hypo_depth', 'vs30',
           'vs30measured', 'z1pt0', 'z2pt5', 'rrup', 'rjb', 'rx', 'ry0',
           'rhypo', 'repi', 'azimuth', 'rvolc', 'z_sed', 'z1pt4', 'lon', 'lat',
-          'hypo_lon', 'hypo_lat', 'bas']
+          'hypo_lon', 'hypo_lat', 'bas', 'backarc', 'soiltype', 'siteclass']
 #: boolean columns, written as 0 and 1
-BOOLEANS = ('vs30measured', 'bas')
+BOOLEANS = ('vs30measured', 'bas', 'backarc')
+#: the context columns, and the site ids some models count the sites by (not written)
+DTYPE = [(f, bool if f in BOOLEANS else 'S1' if f == 'siteclass' else float)
+         for f in FIELDS] + [('sids', np.uint32)]
 RAKES = [-180, -150, -135, -120, -90, -60, -45, -30, 0, 30, 45, 90, 135,
          150, 180]
 VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
@@ -96,8 +107,7 @@ VS30S = [150, 180, 225, 250, 300, 360, 400, 750, 760, 1000, 1130, 1500, 2000]
 
 def contexts(rng, n):
     """A recarray of n random, roughly consistent contexts."""
-    c = np.zeros(n, [(f, bool if f in BOOLEANS else float)
-                     for f in FIELDS]).view(np.recarray)
+    c = np.zeros(n, DTYPE).view(np.recarray)
     c.mag = np.round(rng.uniform(4.0, 8.7, n), 2)
     c.rake = np.where(rng.random(n) < 0.7, rng.choice(RAKES, n),
                       np.round(rng.uniform(-180, 180, n), 1))
@@ -138,8 +148,7 @@ def nga_contexts(rng, n):
     with the unknown markers OpenQuake uses (z1pt0 -999 or another negative,
     z2pt5 -999) and some zeros.
     """
-    c = np.zeros(n, [(f, bool if f in BOOLEANS else float)
-                     for f in FIELDS]).view(np.recarray)
+    c = np.zeros(n, DTYPE).view(np.recarray)
     mag = np.round(rng.uniform(3.5, 8.5, n), 2)
     c.mag = mag
     c.rake = np.where(rng.random(n) < 0.7, rng.choice(RAKES, n),
@@ -320,6 +329,45 @@ def in_italy(make, seed):
     return make_in_italy
 
 
+def on_subduction_zone(make, seed):
+    """The context maker `make` with a third of the sites on the backarc side and half the
+    hypocentres between 20 and 150 km deep (rhypo to match), drawn from their own stream."""
+    extra = np.random.default_rng(seed)
+
+    def make_on_subduction_zone(rng, n):
+        c = make(rng, n)
+        c.backarc = extra.random(n) < 1 / 3
+        deep = extra.random(n) < 0.5
+        c.hypo_depth[deep] = np.round(extra.uniform(20, 150, deep.sum()), 2)
+        c.rhypo = np.round(np.sqrt(c.repi ** 2 + c.hypo_depth ** 2), 3)
+        return c
+    return make_on_subduction_zone
+
+
+def with_soil_types(make, seed):
+    """The context maker `make` with soil types 0 to 8 (whole numbers), drawn from their
+    own stream."""
+    extra = np.random.default_rng(seed)
+
+    def make_with_soil_types(rng, n):
+        c = make(rng, n)
+        c.soiltype = extra.integers(0, 9, n)
+        return c
+    return make_with_soil_types
+
+
+def with_site_classes(make, seed):
+    """The context maker `make` with New Zealand site classes A to E, drawn from their own
+    stream."""
+    extra = np.random.default_rng(seed)
+
+    def make_with_site_classes(rng, n):
+        c = make(rng, n)
+        c.siteclass = extra.choice([b'A', b'B', b'C', b'D', b'E'], n)
+        return c
+    return make_with_site_classes
+
+
 def deeper(make):
     """The context maker `make` with half the ruptures' ztor between 20 and
     150 km (across the 25, 50 and 100 km thresholds of subduction models)."""
@@ -401,6 +449,12 @@ def write(name):
         make = with_extra(make, sum(map(ord, name)) + 1)
     if {'lon', 'lat', 'bas'} & set(cols):
         make = in_italy(make, sum(map(ord, name)) + 2)
+    if 'backarc' in cols:
+        make = on_subduction_zone(make, sum(map(ord, name)) + 3)
+    if 'soiltype' in cols:
+        make = with_soil_types(make, sum(map(ord, name)) + 4)
+    if 'siteclass' in cols:
+        make = with_site_classes(make, sum(map(ord, name)) + 5)
     if name in DEEP:
         make = deeper(make)
     if name in VS30_EXCLUDED:
@@ -427,6 +481,7 @@ def write(name):
                                           name in PER_MAGNITUDE or tabulated)
             for i in range(per):
                 ins = [str(int(ctx[c][i])) if c in BOOLEANS
+                       else ctx[c][i].decode() if c == 'siteclass'
                        else fmt(ctx[c][i]) for c in cols]
                 outs = ['%.15g' % v for v in (mean[i], sig[i], tau[i], phi[i])]
                 f.write(','.join([imt.string] + ins + outs) + '\n')

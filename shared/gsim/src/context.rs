@@ -46,6 +46,14 @@ pub enum SiteParam {
     Lat,
     /// Whether the site is in a basin (the Po Plain for Lanzano et al. 2016).
     Bas,
+    /// Whether the site is on the backarc side of a subduction zone (OpenQuake's
+    /// `backarc`, whose along-arc code 2 counts as backarc); false by default.
+    Backarc,
+    /// The site's soil type, a whole number (Idini et al. 2017: I, rock, to VI).
+    SoilType,
+    /// The site's class, one ASCII letter (New Zealand classes A to E for McVerry et al.
+    /// 2006).
+    SiteClass,
 }
 
 /// A source-to-site distance a GSIM may require (all in km).
@@ -100,6 +108,9 @@ impl SiteParam {
             Self::Lon => "lon",
             Self::Lat => "lat",
             Self::Bas => "bas",
+            Self::Backarc => "backarc",
+            Self::SoilType => "soiltype",
+            Self::SiteClass => "siteclass",
         }
     }
 }
@@ -170,6 +181,12 @@ pub struct Contexts {
     pub lat: Vec<f64>,
     /// Whether the site is in a basin.
     pub bas: Vec<bool>,
+    /// Whether the site is on the backarc side.
+    pub backarc: Vec<bool>,
+    /// Soil type (a whole number).
+    pub soiltype: Vec<f64>,
+    /// Site class (an ASCII letter).
+    pub siteclass: Vec<u8>,
     /// Rupture distance, km.
     pub rrup: Vec<f64>,
     /// Joyner-Boore distance, km.
@@ -282,6 +299,7 @@ impl Contexts {
             &mut self.z1pt4,
             &mut self.lon,
             &mut self.lat,
+            &mut self.soiltype,
             &mut self.rrup,
             &mut self.rjb,
             &mut self.rx,
@@ -295,6 +313,8 @@ impl Contexts {
         }
         self.vs30measured.clear();
         self.bas.clear();
+        self.backarc.clear();
+        self.siteclass.clear();
         self.derived
             .0
             .get_mut()
@@ -322,6 +342,9 @@ impl Contexts {
             self.lon.len(),
             self.lat.len(),
             self.bas.len(),
+            self.backarc.len(),
+            self.soiltype.len(),
+            self.siteclass.len(),
             self.rrup.len(),
             self.rjb.len(),
             self.rx.len(),
@@ -380,6 +403,9 @@ impl Contexts {
             SiteParam::Lon => self.lon.len(),
             SiteParam::Lat => self.lat.len(),
             SiteParam::Bas => self.bas.len(),
+            SiteParam::Backarc => self.backarc.len(),
+            SiteParam::SoilType => self.soiltype.len(),
+            SiteParam::SiteClass => self.siteclass.len(),
         }
     }
 

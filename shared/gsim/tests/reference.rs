@@ -32,11 +32,16 @@ fn read_cases(name: &str) -> Cases {
             cases.push((imt, Contexts::default(), Vec::new()));
         }
         let (_, ctx, expected) = cases.last_mut().expect("case");
-        let value: HashMap<&str, f64> = header[1..]
-            .iter()
-            .zip(&cells[1..])
-            .map(|(h, c)| (*h, c.parse::<f64>().expect("number")))
-            .collect();
+        // the one column of letters: the site class
+        let mut value: HashMap<&str, f64> = HashMap::new();
+        for (h, c) in header[1..].iter().zip(&cells[1..]) {
+            match (*h, c.as_bytes()) {
+                ("siteclass", &[letter]) => ctx.siteclass.push(letter),
+                _ => {
+                    value.insert(*h, c.parse::<f64>().expect("number"));
+                }
+            }
+        }
         for (col, v) in &value {
             let column = match *col {
                 "vs30measured" => {
@@ -45,6 +50,10 @@ fn read_cases(name: &str) -> Cases {
                 }
                 "bas" => {
                     ctx.bas.push(*v != 0.0);
+                    continue;
+                }
+                "backarc" => {
+                    ctx.backarc.push(*v != 0.0);
                     continue;
                 }
                 "mag" => &mut ctx.mag,
@@ -70,6 +79,7 @@ fn read_cases(name: &str) -> Cases {
                 "z1pt4" => &mut ctx.z1pt4,
                 "lon" => &mut ctx.lon,
                 "lat" => &mut ctx.lat,
+                "soiltype" => &mut ctx.soiltype,
                 "mean" | "sig" | "tau" | "phi" => continue,
                 other => panic!("unknown column {other}"),
             };

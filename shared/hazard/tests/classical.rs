@@ -321,32 +321,108 @@ fn case_87_site_model_csv() {
     run_case("case_87", |imt| format!("hazard_curve-mean-{imt}.csv"));
 }
 
+/// The sum of the mean hazard curve of `case` run with `site_model` as its
+/// `site_model.csv` and its job.ini edited by `edit`.
+fn total_poe_with_site_model(
+    case: &str,
+    site_model: &str,
+    edit: impl Fn(String) -> String,
+) -> Result<f64, oqcloud_hazard::HazardError> {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(case_dir(case)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("site_model.csv"), site_model).unwrap();
+    let ini = dir.path().join("job.ini");
+    let text = std::fs::read_to_string(&ini).unwrap();
+    std::fs::write(&ini, edit(text)).unwrap();
+    compute_hazard_curves(&ini).map(|c| c.mean.iter().sum::<f64>())
+}
+
 /// LanzanoEtAl2016_RJB reads the site's coordinates and its basin flag `bas` from the site
 /// model: in the Po Plain (`bas = 1`) its PGA term (-0.060 in log10) lowers the hazard;
 /// without the column the job is refused, naming it.
 #[test]
 fn case_64_basin_flag_from_the_site_model() {
     run_case("case_64", |_| "hcurve-mean.csv".into());
+    // levels where the motion is not certain to exceed them
     let total_poe = |site_model: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        for entry in std::fs::read_dir(case_dir("case_64")).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-            }
-        }
-        std::fs::write(dir.path().join("site_model.csv"), site_model).unwrap();
-        // levels where the motion is not certain to exceed them
-        let ini = dir.path().join("job.ini");
-        let text = std::fs::read_to_string(&ini).unwrap();
-        std::fs::write(&ini, text.replace("[0.005]", "[0.01, 0.02, 0.05]")).unwrap();
-        compute_hazard_curves(&ini).map(|c| c.mean.iter().sum::<f64>())
+        total_poe_with_site_model("case_64", site_model, |ini| {
+            ini.replace("[0.005]", "[0.01, 0.02, 0.05]")
+        })
     };
     let plain = total_poe("lon,lat,vs30,vs30measured,bas\n12,44.3,800,0,0\n").unwrap();
     let basin = total_poe("lon,lat,vs30,vs30measured,bas\n12,44.3,800,0,1\n").unwrap();
     assert!(basin < plain, "{basin} vs {plain}");
     let err = total_poe("lon,lat,vs30,vs30measured\n12,44.3,800,0\n").unwrap_err();
     assert!(err.to_string().contains("site parameter bas"), "{err}");
+}
+
+/// AbrahamsonEtAl2015SInterHigh (BC Hydro) reads `backarc` from the site model, false where
+/// it is not given, as in OpenQuake: the backarc term changes the hazard, and the along-arc
+/// code 2 counts as backarc.
+#[test]
+fn case_42_backarc_from_the_site_model() {
+    run_case("case_42", |imt| format!("hazard_curve-mean-{imt}.csv"));
+    let total_poe = |site_model: &str| {
+        total_poe_with_site_model("case_42", site_model, |ini| {
+            ini.replace("sites = -71.9 -37.1", "site_model_file = site_model.csv")
+        })
+        .unwrap()
+    };
+    let forearc = total_poe("lon,lat,vs30,backarc\n-71.9,-37.1,800,0\n");
+    assert_eq!(forearc, total_poe("lon,lat,vs30\n-71.9,-37.1,800\n"));
+    let backarc = total_poe("lon,lat,vs30,backarc\n-71.9,-37.1,800,1\n");
+    assert_ne!(backarc, forearc);
+    assert_eq!(
+        backarc,
+        total_poe("lon,lat,vs30,backarc\n-71.9,-37.1,800,2\n")
+    );
+}
+
+/// IdiniEtAl2017SInter reads the soil type `soiltype` from the site model (NRML or CSV):
+/// rock (type I) takes no site term; without it the job is refused, naming it.
+#[test]
+fn case_63_soil_type_from_the_site_model() {
+    run_case("case_63", |imt| format!("hazard_curve-mean-{imt}.csv"));
+    let total_poe = |site_model: &str| {
+        total_poe_with_site_model("case_63", site_model, |ini| {
+            ini.replace("site_model.xml", "site_model.csv")
+        })
+    };
+    // the NRML site model's site: vs30 330, soil type III
+    let soil = total_poe("lon,lat,vs30,soiltype\n172.63,-43.53,330,3\n").unwrap();
+    let xml = compute_hazard_curves(&case_dir("case_63").join("job.ini")).unwrap();
+    assert_eq!(soil, xml.mean.iter().sum::<f64>());
+    let rock = total_poe("lon,lat,vs30,soiltype\n172.63,-43.53,330,1\n").unwrap();
+    assert_ne!(rock, soil);
+    let err = total_poe("lon,lat,vs30\n172.63,-43.53,330\n").unwrap_err();
+    assert!(err.to_string().contains("site parameter soiltype"), "{err}");
+}
+
+/// McVerry2006AscSC reads the New Zealand site class `siteclass` from the site model (and
+/// no vs30): class C takes a site term that rock (A) does not; without the column the job
+/// is refused, naming it.
+#[test]
+fn case_32_site_class_from_the_site_model() {
+    run_case("case_32", |imt| format!("hazard_curve-mean-{imt}.csv"));
+    let total_poe = |site_model: &str| {
+        total_poe_with_site_model("case_32", site_model, |ini| {
+            ini.replace("sites.csv", "site_model.csv")
+        })
+    };
+    let soil = total_poe("lon,lat,siteclass\n0.5,-0.5,C\n").unwrap();
+    let rock = total_poe("lon,lat,siteclass\n0.5,-0.5,A\n").unwrap();
+    assert_ne!(rock, soil);
+    assert_eq!(rock, total_poe("lon,lat,siteclass\n0.5,-0.5,B\n").unwrap());
+    let err = total_poe("lon,lat,vs30\n0.5,-0.5,300\n").unwrap_err();
+    assert!(
+        err.to_string().contains("site parameter siteclass"),
+        "{err}"
+    );
 }
 
 fn demo_dir(demo: &str) -> PathBuf {

@@ -4,6 +4,7 @@
 use crate::{Gsim, GsimError};
 
 pub mod abrahamson_2014;
+pub mod abrahamson_2015;
 pub mod akkar_2014;
 pub mod akkar_bommer_2010;
 pub mod atkinson_2015;
@@ -17,8 +18,10 @@ pub mod chapman_guo_2021;
 pub mod chiou_youngs_2008;
 pub mod chiou_youngs_2014;
 pub mod gmpe_table;
+pub mod idini_2017;
 pub mod lanzano_2016;
 pub mod lanzano_2019;
+pub mod mcverry_2006;
 pub mod modifiable_gmpe;
 pub mod morikawa_fujiwara_2013;
 pub mod nbcc2015_aa13;
@@ -38,6 +41,24 @@ type Builder = fn(&[(String, String)]) -> Result<Box<dyn Gsim>, GsimError>;
 pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("AbrahamsonEtAl2014", |p| {
         plain(abrahamson_2014::AbrahamsonEtAl2014, p)
+    }),
+    ("AbrahamsonEtAl2015SInter", |p| {
+        bc_hydro("AbrahamsonEtAl2015SInter", p)
+    }),
+    ("AbrahamsonEtAl2015SInterHigh", |p| {
+        bc_hydro("AbrahamsonEtAl2015SInterHigh", p)
+    }),
+    ("AbrahamsonEtAl2015SInterLow", |p| {
+        bc_hydro("AbrahamsonEtAl2015SInterLow", p)
+    }),
+    ("AbrahamsonEtAl2015SSlab", |p| {
+        bc_hydro("AbrahamsonEtAl2015SSlab", p)
+    }),
+    ("AbrahamsonEtAl2015SSlabHigh", |p| {
+        bc_hydro("AbrahamsonEtAl2015SSlabHigh", p)
+    }),
+    ("AbrahamsonEtAl2015SSlabLow", |p| {
+        bc_hydro("AbrahamsonEtAl2015SSlabLow", p)
     }),
     ("AkkarBommer2010", |p| {
         plain(akkar_bommer_2010::AkkarBommer2010, p)
@@ -77,6 +98,8 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     ("ChiouYoungs2014", |p| {
         plain(chiou_youngs_2014::ChiouYoungs2014, p)
     }),
+    ("IdiniEtAl2017SInter", |p| idini("IdiniEtAl2017SInter", p)),
+    ("IdiniEtAl2017SSlab", |p| idini("IdiniEtAl2017SSlab", p)),
     ("LanzanoEtAl2016_RJB", |p| {
         lanzano_2016("LanzanoEtAl2016_RJB", p)
     }),
@@ -91,6 +114,35 @@ pub(crate) const REGISTRY: &[(&str, Builder)] = &[
     }),
     ("LanzanoEtAl2019_RUP_OMO", |p| {
         lanzano_2019("LanzanoEtAl2019_RUP_OMO", p)
+    }),
+    ("McVerry2006Asc", |p| mcverry("McVerry2006Asc", p)),
+    ("McVerry2006SInter", |p| mcverry("McVerry2006SInter", p)),
+    ("McVerry2006SSlab", |p| mcverry("McVerry2006SSlab", p)),
+    ("McVerry2006Volc", |p| mcverry("McVerry2006Volc", p)),
+    ("McVerry2006AscSC", |p| mcverry("McVerry2006AscSC", p)),
+    ("McVerry2006SInterSC", |p| mcverry("McVerry2006SInterSC", p)),
+    ("McVerry2006SSlabSC", |p| mcverry("McVerry2006SSlabSC", p)),
+    ("McVerry2006VolcSC", |p| mcverry("McVerry2006VolcSC", p)),
+    ("MorikawaFujiwara2013Crustal", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013Crustal", p)
+    }),
+    ("MorikawaFujiwara2013SubInterface", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterface", p)
+    }),
+    ("MorikawaFujiwara2013SubInterfaceNE", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceNE", p)
+    }),
+    ("MorikawaFujiwara2013SubInterfaceSW", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceSW", p)
+    }),
+    ("MorikawaFujiwara2013SubSlab", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlab", p)
+    }),
+    ("MorikawaFujiwara2013SubSlabNE", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlabNE", p)
+    }),
+    ("MorikawaFujiwara2013SubSlabSW", |p| {
+        morikawa_fujiwara("MorikawaFujiwara2013SubSlabSW", p)
     }),
     ("MorikawaFujiwara2013SubInterfaceNENIED", |p| {
         morikawa_fujiwara("MorikawaFujiwara2013SubInterfaceNENIED", p)
@@ -182,10 +234,28 @@ fn zhao(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimEr
     )
 }
 
+/// A model of the Abrahamson et al. (2015) family (BC Hydro) by name.
+fn bc_hydro(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let by_name = abrahamson_2015::AbrahamsonEtAl2015::by_name;
+    of_family(name, params, by_name, "Abrahamson et al. (2015)")
+}
+
+/// A model of the McVerry et al. (2006) family by name.
+fn mcverry(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let by_name = mcverry_2006::McVerry2006::by_name;
+    of_family(name, params, by_name, "McVerry et al. (2006)")
+}
+
 /// A model of the Morikawa and Fujiwara (2013) family by name.
 fn morikawa_fujiwara(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
     let by_name = morikawa_fujiwara_2013::MorikawaFujiwara2013::by_name;
     of_family(name, params, by_name, "Morikawa and Fujiwara (2013)")
+}
+
+/// A model of the Idini et al. (2017) family by name.
+fn idini(name: &str, params: &[(String, String)]) -> Result<Box<dyn Gsim>, GsimError> {
+    let by_name = idini_2017::IdiniEtAl2017::by_name;
+    of_family(name, params, by_name, "Idini et al. (2017)")
 }
 
 /// A model of the Lanzano et al. (2016) family by name.

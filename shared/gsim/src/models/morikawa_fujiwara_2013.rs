@@ -1,25 +1,27 @@
 //! Morikawa and Fujiwara (2013), "A new ground motion prediction equation for Japan
 //! applicable up to M9 mega-earthquake", Journal of Disaster Research 8(5), 878-888, for
-//! subduction interface and intraslab events in the variants of the 2025 national seismic
-//! hazard model for Japan (NIED, <https://www.j-shis.bosai.go.jp/en/labs/mf2013/>).
+//! crustal, subduction interface and intraslab events, as published and in the variants of
+//! the 2025 national seismic hazard model for Japan (NIED,
+//! <https://www.j-shis.bosai.go.jp/en/labs/mf2013/>).
 //!
 //! The log10 motion (cm/s² for PGA and SA, cm/s for PGV) is the sum of a magnitude and
 //! distance term (magnitude saturating at Mw 8.2), a deep-sediment term in z1pt4 and a
-//! shallow-site term in vs30, plus the anomalous-intensity correction of hypocentres deeper
-//! than 30 km, proportional to the signed distance of the site from a volcanic front: the
-//! Pacific plate's in the north-east (NE) models; the Philippine Sea plate's, at most 75 km,
-//! in the south-west (SW) models, for hypocentres at 60 km or deeper only. SW intraslab
-//! events shallower than 80 km take the Philippine Sea plate term.
+//! shallow-site term in vs30, plus, in the regional (NE, SW) models, the anomalous-intensity
+//! correction of hypocentres deeper than 30 km, proportional to the signed distance of the
+//! site from a volcanic front: the Pacific plate's in the north-east (NE) models; the
+//! Philippine Sea plate's, at most 75 km, in the south-west (SW) models, for hypocentres at
+//! 60 km or deeper only. SW intraslab events shallower than 80 km take the Philippine Sea
+//! plate term. The published models' total sigma is a constant of the IMT.
 //!
-//! The 2025 model's restrictions apply, as in OpenQuake, to the intraslab models only (it
+//! The 2025 model's restrictions apply, as in OpenQuake, to its intraslab models only (it
 //! keys them on the hypocentre's zone, which it finds for those alone): the NE correction
 //! tapered in from 35.5° to 36.5° north; the SW correction limited to sites west of 136.9°
 //! east and to hypocentres in zones 4 and 5 of the Philippine Sea plate's slab, whose
 //! events do not take the plate term.
 //!
-//! The total sigma depends on the PGV (cm/s) that Si and Midorikawa (1999) predict for the
-//! event on rock (Vs30 600 m/s): 0.20 (log10) up to 25 cm/s, decreasing linearly to 0.15 at
-//! 50 cm/s and beyond.
+//! The 2025 model's total sigma depends on the PGV (cm/s) that Si and Midorikawa (1999)
+//! predict for the event on rock (Vs30 600 m/s): 0.20 (log10) up to 25 cm/s, decreasing
+//! linearly to 0.15 at 50 cm/s and beyond.
 
 use std::sync::{Arc, LazyLock};
 
@@ -42,8 +44,8 @@ const E: f64 = 0.5;
 const G_CM: f64 = 980.665;
 
 table!(
-    /// Coefficients (Morikawa and Fujiwara 2013, table 2, as OpenQuake has them; `b1`, `c1`
-    /// and the constant `sigma` belong to the crustal and original models).
+    /// Coefficients (Morikawa and Fujiwara 2013, table 2, as OpenQuake has them; `sigma`
+    /// is the published models' total sigma, log10).
     COEFFS = "
     IMT        a        b1        b2        b3     c1     c2     c3        d        pd Dlmin        ps  Vsmax  V0      gNE       gSW      PH  sigma
     pga  -0.0321 -0.005315 -0.005042 -0.005605 7.0830 7.1181 7.5035 0.011641 -0.055358  15.0 -0.523212 1950.0 350 0.000076  0.000063 -0.2426 0.3761
@@ -186,6 +188,7 @@ static PHILIPPINE_ZONES: LazyLock<[ProjectedPolygon; 2]> = LazyLock::new(|| {
 /// The tectonic setting of a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Setting {
+    Crustal,
     Interface,
     Slab,
 }
@@ -205,42 +208,88 @@ enum Region {
 pub struct MorikawaFujiwara2013 {
     name: &'static str,
     setting: Setting,
-    region: Region,
+    /// `None`: no anomalous-intensity correction.
+    region: Option<Region>,
+    /// Whether it is a variant of the 2025 NIED model (its sigma and restrictions).
+    nied: bool,
 }
 
-impl MorikawaFujiwara2013 {
-    /// The models, by OpenQuake name.
-    pub const NAMES: [&'static str; 4] = [
+/// The models by OpenQuake name: setting, region, and whether a NIED variant.
+const MODELS: [(&str, Setting, Option<Region>, bool); 11] = [
+    ("MorikawaFujiwara2013Crustal", Setting::Crustal, None, false),
+    (
+        "MorikawaFujiwara2013SubInterface",
+        Setting::Interface,
+        None,
+        false,
+    ),
+    (
+        "MorikawaFujiwara2013SubInterfaceNE",
+        Setting::Interface,
+        Some(Region::NorthEast),
+        false,
+    ),
+    (
+        "MorikawaFujiwara2013SubInterfaceSW",
+        Setting::Interface,
+        Some(Region::SouthWest),
+        false,
+    ),
+    ("MorikawaFujiwara2013SubSlab", Setting::Slab, None, false),
+    (
+        "MorikawaFujiwara2013SubSlabNE",
+        Setting::Slab,
+        Some(Region::NorthEast),
+        false,
+    ),
+    (
+        "MorikawaFujiwara2013SubSlabSW",
+        Setting::Slab,
+        Some(Region::SouthWest),
+        false,
+    ),
+    (
         "MorikawaFujiwara2013SubInterfaceNENIED",
+        Setting::Interface,
+        Some(Region::NorthEast),
+        true,
+    ),
+    (
         "MorikawaFujiwara2013SubInterfaceSWNIED",
+        Setting::Interface,
+        Some(Region::SouthWest),
+        true,
+    ),
+    (
         "MorikawaFujiwara2013SubSlabNENIED",
+        Setting::Slab,
+        Some(Region::NorthEast),
+        true,
+    ),
+    (
         "MorikawaFujiwara2013SubSlabSWNIED",
-    ];
+        Setting::Slab,
+        Some(Region::SouthWest),
+        true,
+    ),
+];
 
-    /// The model called `name` (one of [`Self::NAMES`]).
+impl MorikawaFujiwara2013 {
+    /// The model of the family that OpenQuake calls `name`.
     pub fn by_name(name: &str) -> Option<Self> {
-        let name = *Self::NAMES.iter().find(|n| **n == name)?;
-        let setting = if name.contains("SubSlab") {
-            Setting::Slab
-        } else {
-            Setting::Interface
-        };
-        let region = if name.contains("NENIED") {
-            Region::NorthEast
-        } else {
-            Region::SouthWest
-        };
+        let &(name, setting, region, nied) = MODELS.iter().find(|m| m.0 == name)?;
         Some(Self {
             name,
             setting,
             region,
+            nied,
         })
     }
 
     /// The signed distance (km) of each context's site from the region's volcanic front,
     /// positive on the front's right (OpenQuake's `xvf`), shared by the IMTs.
-    fn front_distance(&self, ctx: &Contexts) -> Arc<[f64]> {
-        let (name, front): (&'static str, &[(f64, f64)]) = match self.region {
+    fn front_distance(ctx: &Contexts, region: Region) -> Arc<[f64]> {
+        let (name, front): (&'static str, &[(f64, f64)]) = match region {
             Region::NorthEast => (
                 "MorikawaFujiwara2013: distance to the Pacific volcanic front",
                 &PACIFIC_FRONT,
@@ -259,16 +308,17 @@ impl MorikawaFujiwara2013 {
         })
     }
 
-    /// The NIED total sigma (log10) of each context, shared by the IMTs: from the PGV of
-    /// Si and Midorikawa (1999) on rock, whose event-type term is -0.02 for interface and
-    /// 0.12 for intraslab events.
-    fn sigma_log10(&self, ctx: &Contexts) -> Arc<[f64]> {
-        let (name, d) = match self.setting {
-            Setting::Interface => (
+    /// The NIED total sigma (log10) of each context of subduction events, shared by the
+    /// IMTs: from the PGV of Si and Midorikawa (1999) on rock, whose event-type term is
+    /// -0.02 for interface and 0.12 for intraslab events.
+    fn nied_sigma_log10(ctx: &Contexts, slab: bool) -> Arc<[f64]> {
+        let (name, d) = if slab {
+            ("MorikawaFujiwara2013: NIED sigma of intraslab events", 0.12)
+        } else {
+            (
                 "MorikawaFujiwara2013: NIED sigma of interface events",
                 -0.02,
-            ),
-            Setting::Slab => ("MorikawaFujiwara2013: NIED sigma of intraslab events", 0.12),
+            )
         };
         ctx.derived(name, |ctx| {
             (0..ctx.mag.len())
@@ -334,13 +384,19 @@ impl Gsim for MorikawaFujiwara2013 {
     }
 
     fn requires(&self) -> Requirements {
-        Requirements {
-            rupture: &[
+        // the NIED variants find the hypocentre's zone
+        let rupture: &[RuptureParam] = if self.nied {
+            &[
                 RuptureParam::Mag,
                 RuptureParam::HypoDepth,
                 RuptureParam::HypoLon,
                 RuptureParam::HypoLat,
-            ],
+            ]
+        } else {
+            &[RuptureParam::Mag, RuptureParam::HypoDepth]
+        };
+        Requirements {
+            rupture,
             site: &[
                 SiteParam::Vs30,
                 SiteParam::Z1pt4,
@@ -375,23 +431,30 @@ impl Gsim for MorikawaFujiwara2013 {
         let lens = [mean.len(), sig.len(), tau.len(), phi.len()];
         let n = crate::precheck(self, ctx, imt, lens)?;
         let slab = self.setting == Setting::Slab;
-        let (b, c) = if slab { ("b3", "c3") } else { ("b2", "c2") };
-        let gamma = match self.region {
-            Region::NorthEast => "gNE",
-            Region::SouthWest => "gSW",
+        let (b, c) = match self.setting {
+            Setting::Crustal => ("b1", "c1"),
+            Setting::Interface => ("b2", "c2"),
+            Setting::Slab => ("b3", "c3"),
         };
-        let [a, b, c, d, pd, dlmin, ps, vsmax, v0, gamma, ph] = CoeffTable::get(
+        // gSW of a model without a region multiplies nothing
+        let gamma = match self.region {
+            Some(Region::NorthEast) => "gNE",
+            _ => "gSW",
+        };
+        let [a, b, c, d, pd, dlmin, ps, vsmax, v0, gamma, ph, sigma] = CoeffTable::get(
             &COEFFS,
             self.name,
             imt,
             [
-                "a", b, c, "d", "pd", "Dlmin", "ps", "Vsmax", "V0", gamma, "PH",
+                "a", b, c, "d", "pd", "Dlmin", "ps", "Vsmax", "V0", gamma, "PH", "sigma",
             ],
         )?;
-        let xvf = self.front_distance(ctx);
-        let sigma = self.sigma_log10(ctx);
-        let south_west = self.region == Region::SouthWest;
-        let in_zones = (slab && south_west).then(|| Self::in_philippine_zones(ctx));
+        let xvf = self.region.map(|region| Self::front_distance(ctx, region));
+        let nied_sigma = self.nied.then(|| Self::nied_sigma_log10(ctx, slab));
+        let south_west = self.region == Some(Region::SouthWest);
+        // the 2025 model's restrictions, of intraslab events only
+        let restricted = self.nied && slab;
+        let in_zones = (restricted && south_west).then(|| Self::in_philippine_zones(ctx));
         let in_zone = |i: usize| in_zones.as_ref().is_some_and(|z| z[i] != 0.0);
         for i in 0..n {
             let (mag, rrup, depth) = (ctx.mag[i], ctx.rrup[i], ctx.hypo_depth[i]);
@@ -405,27 +468,30 @@ impl Gsim for MorikawaFujiwara2013 {
             let basin = pd * (maximum(dlmin, ctx.z1pt4[i]) / D0).log10();
             let shallow = ps * (minimum(vsmax, ctx.vs30[i]) / v0).log10();
             let below_30 = maximum(depth - 30.0, 0.0);
-            let anomalous = match self.region {
+            let anomalous = match (self.region, &xvf) {
                 // tapered in over the degree of latitude north of 35.5°
-                Region::NorthEast if slab => {
+                (Some(Region::NorthEast), Some(xvf)) if restricted => {
                     gamma * xvf[i] * below_30 * clip(ctx.lat[i] - 35.5, 0.0, 1.0)
                 }
-                Region::NorthEast => gamma * xvf[i] * below_30,
-                Region::SouthWest => {
-                    let excluded = depth < 60.0 || (slab && (ctx.lon[i] >= 136.9 || !in_zone(i)));
+                (Some(Region::NorthEast), Some(xvf)) => gamma * xvf[i] * below_30,
+                (Some(Region::SouthWest), Some(xvf)) => {
+                    let excluded =
+                        depth < 60.0 || (restricted && (ctx.lon[i] >= 136.9 || !in_zone(i)));
                     if excluded {
                         0.0
                     } else {
                         gamma * minimum(xvf[i], 75.0) * below_30
                     }
                 }
+                _ => 0.0,
             };
             let log10 = magnitude + basin + shallow + anomalous;
             mean[i] = match imt {
                 Imt::Pgv => 10f64.powf(log10).ln(),
                 _ => (10f64.powf(log10) / G_CM).ln(),
             };
-            sig[i] = sigma[i] * std::f64::consts::LN_10;
+            let sigma = nied_sigma.as_ref().map_or(sigma, |s| s[i]);
+            sig[i] = sigma * std::f64::consts::LN_10;
             tau[i] = 0.0;
             phi[i] = 0.0;
         }

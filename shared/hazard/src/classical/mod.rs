@@ -895,7 +895,9 @@ fn trt_pnes(
             SiteParam::ZSed => s.z_sed.is_none(),
             SiteParam::Z1pt4 => s.z1pt4.is_none(),
             SiteParam::Bas => s.bas.is_none(),
-            SiteParam::Lon | SiteParam::Lat => false,
+            SiteParam::SoilType => s.soiltype.is_none(),
+            SiteParam::SiteClass => s.siteclass.is_none(),
+            SiteParam::Lon | SiteParam::Lat | SiteParam::Backarc => false,
         })
     };
     if let Some(p) = needs.site.iter().find(|p| missing(p)) {
@@ -978,6 +980,9 @@ fn trt_pnes(
                 SiteParam::Lon => c.lon.push(site.lon),
                 SiteParam::Lat => c.lat.push(site.lat),
                 SiteParam::Bas => c.bas.push(soil.bas.unwrap_or(false)),
+                SiteParam::Backarc => c.backarc.push(soil.backarc),
+                SiteParam::SoilType => c.soiltype.push(soil.soiltype.unwrap_or(f64::NAN)),
+                SiteParam::SiteClass => c.siteclass.push(soil.siteclass.unwrap_or(b'?')),
             }
         }
         // `minimum_distance` (when set): every distance the GSIMs read raised to it, rx

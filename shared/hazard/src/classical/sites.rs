@@ -48,6 +48,13 @@ pub struct SiteParams {
     pub z1pt4: Option<f64>,
     /// Whether the site is in a basin (`bas`, site models only).
     pub bas: Option<bool>,
+    /// Whether the site is on the backarc side of a subduction zone (`backarc`, site models
+    /// only; false, as in OpenQuake, where not given).
+    pub backarc: bool,
+    /// The site's soil type (`soiltype`, site models only).
+    pub soiltype: Option<f64>,
+    /// The site's class, an ASCII letter (`siteclass`, site models only).
+    pub siteclass: Option<u8>,
 }
 
 /// A site-model point.
@@ -71,6 +78,9 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         z_sed: None,
         z1pt4: number(ini, "reference_depth_to_1pt4km_per_sec")?,
         bas: None,
+        backarc: false,
+        soiltype: None,
+        siteclass: None,
     })
 }
 
@@ -114,8 +124,26 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// A site class: one ASCII letter.
+fn parse_site_class(s: &str) -> Option<u8> {
+    match s.trim().as_bytes() {
+        &[letter] if letter.is_ascii_alphabetic() => Some(letter),
+        _ => None,
+    }
+}
+
+/// OpenQuake's `backarc` code: 0 forearc, 1 backarc, 2 along the arc (which the models read
+/// as backarc), or a boolean.
+fn parse_backarc(s: &str) -> Option<bool> {
+    match s.trim() {
+        "2" => Some(true),
+        other => parse_bool(other),
+    }
+}
+
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`; other columns ignored) its rows in file order,
+/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`, `backarc`, `soiltype`, `siteclass`; other columns
+/// ignored) its rows in file order,
 /// or without one `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
 fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
     let text =
@@ -156,7 +184,8 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
     let (depth, vs30, measured) = (column("depth"), column("vs30"), column("vs30measured"));
     let (z1pt0, z2pt5, z_sed) = (column("z1pt0"), column("z2pt5"), column("z_sed"));
     let z1pt4 = column("z1pt4");
-    let bas = column("bas");
+    let (bas, backarc, soiltype) = (column("bas"), column("backarc"), column("soiltype"));
+    let siteclass = column("siteclass");
     lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
@@ -188,6 +217,15 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                         Some(i) => Some(parse_bool(cells[i]).ok_or_else(|| bad(line))?),
                         None => reference.bas,
                     },
+                    backarc: match backarc {
+                        Some(i) => parse_backarc(cells[i]).ok_or_else(|| bad(line))?,
+                        None => reference.backarc,
+                    },
+                    soiltype: opt(soiltype, reference.soiltype)?,
+                    siteclass: match siteclass {
+                        Some(i) => Some(parse_site_class(cells[i]).ok_or_else(|| bad(line))?),
+                        None => reference.siteclass,
+                    },
                 },
             })
         })
@@ -213,6 +251,36 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                 })?),
                 None => reference.bas,
             };
+            let backarc = match s.other.iter().find(|(name, _)| name == "backarc") {
+                Some((_, value)) => parse_backarc(value).ok_or_else(|| {
+                    invalid(format!(
+                        "{}, line {}: backarc={value:?} is not 0, 1, 2 or a boolean",
+                        path.display(),
+                        s.origin.line
+                    ))
+                })?,
+                None => reference.backarc,
+            };
+            let soiltype = match s.other.iter().find(|(name, _)| name == "soiltype") {
+                Some((_, value)) => Some(value.trim().parse::<f64>().map_err(|_| {
+                    invalid(format!(
+                        "{}, line {}: soiltype={value:?} is not a number",
+                        path.display(),
+                        s.origin.line
+                    ))
+                })?),
+                None => reference.soiltype,
+            };
+            let siteclass = match s.other.iter().find(|(name, _)| name == "siteclass") {
+                Some((_, value)) => Some(parse_site_class(value).ok_or_else(|| {
+                    invalid(format!(
+                        "{}, line {}: siteclass={value:?} is not a letter",
+                        path.display(),
+                        s.origin.line
+                    ))
+                })?),
+                None => reference.siteclass,
+            };
             Ok(ModelPoint {
                 site: Site {
                     lon: round5(s.lon),
@@ -227,6 +295,9 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                     z_sed: reference.z_sed,
                     z1pt4: s.z1pt4.or(reference.z1pt4),
                     bas,
+                    backarc,
+                    soiltype,
+                    siteclass,
                 },
             })
         })
