@@ -152,15 +152,34 @@ impl TruncatedSf {
         let count = (2.0 * reach * NODES_PER_UNIT).floor() as usize;
         let start = -(count as f64) / (2.0 * NODES_PER_UNIT);
         let h = 1.0 / NODES_PER_UNIT;
+        let sf = TruncatedSf {
+            phi_b,
+            start,
+            intervals: Vec::new(),
+        };
+        let intervals = sf.hermite(start, h, count);
+        TruncatedSf { intervals, ..sf }
+    }
+
+    /// The cubic Hermite interpolation of the survival function on the `count` intervals
+    /// of width `h` from `start`: per interval the coefficients of `a + t (b + t (c + t
+    /// d))`, `t` the position within it in [0, 1). The function is not clipped: beyond the
+    /// truncation the same smooth formula goes on below 0 and above 1, so that an interval
+    /// across the truncation is as close within it as any other.
+    pub(crate) fn hermite(&self, start: f64, h: f64, count: usize) -> Vec<[f64; 4]> {
+        let mass = 2.0 * self.phi_b - 1.0;
         // d/dx of the survival function: -pdf(x) / (2 Φ(t) - 1), times h
-        let pdf_scale = h / ((2.0 * std::f64::consts::PI).sqrt() * (2.0 * phi_b - 1.0));
+        let pdf_scale = h / ((2.0 * std::f64::consts::PI).sqrt() * mass);
         let nodes: Vec<(f64, f64)> = (0..=count)
             .map(|i| {
                 let x = start + i as f64 * h;
-                (truncnorm_sf(phi_b, x), -pdf_scale * (-0.5 * x * x).exp())
+                (
+                    (self.phi_b - ndtr(x)) / mass,
+                    -pdf_scale * (-0.5 * x * x).exp(),
+                )
             })
             .collect();
-        let intervals = nodes
+        nodes
             .windows(2)
             .map(|pair| {
                 let [(y0, m0), (y1, m1)] = [pair[0], pair[1]];
@@ -171,16 +190,13 @@ impl TruncatedSf {
                     2.0 * (y0 - y1) + m0 + m1,
                 ]
             })
-            .collect();
-        TruncatedSf {
-            phi_b,
-            start,
-            intervals,
-        }
+            .collect()
     }
 
     /// Nodes of the table per unit of the standard normal variable.
     pub(crate) const NODES_PER_UNIT: f64 = NODES_PER_UNIT;
+    /// Half the widest tabulated range.
+    pub(crate) const TABLE_REACH: f64 = TABLE_REACH;
 
     /// The survival function at `x`, in [0, 1].
     #[inline]

@@ -6,21 +6,25 @@
 //! sig`, exactly 0 at and beyond the truncation `t`, exactly 1 at and below `−t`, kept in
 //! float32 as OpenQuake keeps it. With increasing levels (all but hand-written level lists)
 //! `x` increases with the level, so the levels split into three runs: PoE 1, between
-//! (about 25 of 45 levels in the demos) and PoE 0. The runs' ends come from the step
-//! between evenly spaced levels (OpenQuake's `logscale`), or a walk from there otherwise;
-//! the first run is one addition per level, the last nothing. The middle waits: the `x` of a
-//! few hundred contexts' middles are read through the table in one long loop (four at a
-//! time with AVX2 and FMA where the processor has them), which the processor pipelines where
-//! one context's 25 levels would leave it waiting on each level's chain of dependent
-//! instructions, then added in. Otherwise (decreasing levels, non-finite or subnormal sigma)
-//! each level is evaluated on its own, as OpenQuake does.
+//! (about 25 of 45 levels in the demos) and PoE 0. The first run is one addition per level,
+//! the last nothing. The middle:
+//! - when the contexts share one sigma (GSIMs whose sigma depends on the IMT alone) and the
+//!   levels are evenly spaced (OpenQuake's `logscale`), is read from a [`SigmaTable`] of that
+//!   sigma, where all of a context's levels fall at the same place in their intervals;
+//! - otherwise waits: the `x` of a few hundred contexts' middles are read through the
+//!   [`TruncatedSf`] in one long loop (four at a time with AVX2 and FMA where the processor
+//!   has them), which the processor pipelines where one context's 25 levels would leave it
+//!   waiting on each level's chain of dependent instructions, then added in;
+//! - for decreasing levels, non-finite or subnormal sigma, is evaluated one level at a time,
+//!   as OpenQuake does.
 //!
-//! `x` is computed as `(ln l − mean) × (1 / sig)`, within an ulp of the division, and the
-//! runs' ends by comparing the levels with `mean + x_end × sig`, which may put a level
-//! within 1e-12 steps of an end on the other side of it: there the two sides' PoEs are
-//! within 1e-14 of each other (1 and the survival function at −t, 0 and at t, the table and
-//! the exact function at the table's ends). The sums take the same terms as one level at a
-//! time, in another order.
+//! The runs' ends come from the step between evenly spaced levels, or a walk from there
+//! otherwise, comparing the levels with `mean ± t × sig` (in a [`SigmaTable`], comparing
+//! the levels' places in the table with those of `±t`); `x` is computed as `(ln l − mean) ×
+//! (1 / sig)`, within an ulp of the division. Either may put a level within 1e-12 steps of
+//! an end on the other side of it: there the two sides' PoEs are within 1e-14 of each other
+//! (1 and the survival function at −t, 0 and at t, the table and the exact function at the
+//! table's ends). The sums take the same terms as one level at a time, in another order.
 
 use super::normal::TruncatedSf;
 
@@ -135,6 +139,8 @@ pub(crate) struct PoeAdder<'a> {
     /// `x` of the waiting levels, then their PoEs.
     xs: Vec<f64>,
     runs: Vec<Run>,
+    /// Tables of the PoEs of evenly spaced levels for the sigmas met so far.
+    sigma_tables: Vec<SigmaTable>,
 }
 
 impl<'a> PoeAdder<'a> {
@@ -149,6 +155,7 @@ impl<'a> PoeAdder<'a> {
             wide,
             xs: Vec::with_capacity(PENDING_LEVELS + 64),
             runs: Vec::new(),
+            sigma_tables: Vec::new(),
         }
     }
 
@@ -163,6 +170,13 @@ impl<'a> PoeAdder<'a> {
         sig: &[f64],
         place: impl Fn(usize) -> (usize, f64),
     ) {
+        if let Some(index) = self.sigma_table(levels, sig) {
+            let table = &self.sigma_tables[index];
+            let other = |mean, weight, sums: &mut [f64]| {
+                self.add_each(&levels.values, mean, table.sig, weight, sums);
+            };
+            return table.add_all(self.wide, levels, out, mean, place, other);
+        }
         for (i, (&mean, &sig)) in mean.iter().zip(sig).enumerate() {
             let (at, weight) = place(i);
             self.add_one(levels, mean, sig, weight, out, at);
@@ -171,6 +185,32 @@ impl<'a> PoeAdder<'a> {
             }
         }
         self.flush(out);
+    }
+
+    /// The index of the [`SigmaTable`] for contexts all of the same `sig` on evenly spaced
+    /// `levels` (built on first use), if they are and one can be built.
+    fn sigma_table(&mut self, levels: &LnLevels, sig: &[f64]) -> Option<usize> {
+        let &first = sig.first()?;
+        // beyond the reach the tails are too thin to interpolate within 1e-9 relative
+        let t = self.truncation;
+        let reach = t <= TruncatedSf::TABLE_REACH;
+        if !(levels.even && reach && sig.iter().all(|&s| s == first)) {
+            return None;
+        }
+        let step = 1.0 / levels.per_step;
+        let known = self
+            .sigma_tables
+            .iter()
+            .position(|table| table.sig == first && table.step == step);
+        if known.is_some() {
+            return known;
+        }
+        if self.sigma_tables.len() == MAX_SIGMA_TABLES {
+            self.sigma_tables.clear();
+        }
+        let table = SigmaTable::new(self.sf, t, first, step)?;
+        self.sigma_tables.push(table);
+        Some(self.sigma_tables.len() - 1)
     }
 
     /// One context: the levels of PoE 1 and those beyond the table added now, the others
@@ -280,6 +320,213 @@ impl<'a> PoeAdder<'a> {
             *sum -= pne.ln();
         }
     }
+}
+
+/// Most [`SigmaTable`]s a [`PoeAdder`] keeps (one per IMT and GSIM whose sigma depends on
+/// the IMT alone).
+const MAX_SIGMA_TABLES: usize = 16;
+/// Most intervals of a [`SigmaTable`] (1 MB; the demos' take 3,300): more (a sigma far
+/// below the levels' step) and the PoEs are read from the [`TruncatedSf`] as for any other
+/// sigma.
+const MAX_SIGMA_INTERVALS: usize = 1 << 15;
+
+/// The truncated survival function for one sigma `σ`, tabulated on the lattice of evenly
+/// spaced levels: for a median `m` the PoE of level `k` is the function at `x_k = (ln l_0 +
+/// kΔ − m) / σ`, and with nodes `h = Δ / (σN)` apart for a whole `N`, `x_k` lies in the
+/// interval `i_0 + kN` at the same place `t` within it for every `k`. So with the
+/// coefficients of interval `qN + j` stored at `q` in the rows of `j`, a context's PoEs are
+/// one cubic in `t` over consecutive columns of one row: four contiguous loads per level,
+/// no index to compute and no transposition, where [`tabulate`] needs both. The nodes are
+/// at most `1 / NODES_PER_UNIT` apart, as in the [`TruncatedSf`], and the intervals as
+/// exact.
+struct SigmaTable {
+    sig: f64,
+    /// The levels' step Δ (ln).
+    step: f64,
+    /// Intervals per step of the levels (`N`).
+    per_step: usize,
+    /// `1 / N`.
+    inv_per_step: f64,
+    /// `1 / (σh)`: intervals per unit of `ln l − m`.
+    scale: f64,
+    /// The places of `x = 0`, `x = −t` and `x = t` in intervals from the first node.
+    zero: f64,
+    minus_t: f64,
+    plus_t: f64,
+    /// Columns `q` per row.
+    columns: usize,
+    /// Row `j`'s coefficients `a`, `b`, `c` and `d` of `a + t (b + t (c + t d))`, each over
+    /// the columns, at `(4j + r) × columns`.
+    rows: Vec<f64>,
+}
+
+impl SigmaTable {
+    fn new(sf: &TruncatedSf, truncation: f64, sig: f64, step: f64) -> Option<Self> {
+        let x_step = step / sig;
+        let per_step = (x_step * TruncatedSf::NODES_PER_UNIT).ceil();
+        if !(per_step >= 1.0 && per_step < MAX_SIGMA_INTERVALS as f64) {
+            return None;
+        }
+        let per_step = per_step as usize;
+        let h = x_step / per_step as f64;
+        // from two intervals below −t to at least two above t: a level within a rounding
+        // of the truncation falls inside
+        let start = -truncation - 2.0 * h;
+        let columns = ((2.0 * truncation + 4.0 * h) / x_step).ceil() as usize + 1;
+        let count = columns * per_step;
+        if count > MAX_SIGMA_INTERVALS {
+            return None;
+        }
+        let intervals = sf.hermite(start, h, count);
+        let mut rows = vec![0.0; 4 * count];
+        for (i, coefficients) in intervals.iter().enumerate() {
+            let (q, j) = (i / per_step, i % per_step);
+            for (r, &c) in coefficients.iter().enumerate() {
+                rows[(4 * j + r) * columns + q] = c;
+            }
+        }
+        Some(SigmaTable {
+            sig,
+            step,
+            per_step,
+            inv_per_step: 1.0 / per_step as f64,
+            scale: 1.0 / (sig * h),
+            zero: -start / h,
+            minus_t: (-truncation - start) / h,
+            plus_t: (truncation - start) / h,
+            columns,
+            rows,
+        })
+    }
+
+    /// For each context `i` of median `mean[i]` (ln), with `(at, weight) = place(i)`:
+    /// `out[at + k] += weight × PoE(levels[k])` for every level `k`; `other` adds the
+    /// contexts the table cannot take (see [`add_one`](Self::add_one)). With AVX2 and FMA
+    /// if `wide`.
+    fn add_all(
+        &self,
+        wide: bool,
+        levels: &LnLevels,
+        out: &mut [f64],
+        mean: &[f64],
+        place: impl Fn(usize) -> (usize, f64),
+        other: impl Fn(f64, f64, &mut [f64]),
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if wide {
+            // SAFETY: `wide` says the processor has AVX2 and FMA
+            return unsafe { self.add_all_avx2(levels, out, mean, place, other) };
+        }
+        let _ = wide;
+        self.add_all_in::<false>(levels, out, mean, place, other);
+    }
+
+    /// [`add_all`](Self::add_all) compiled for AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The processor must have AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn add_all_avx2(
+        &self,
+        levels: &LnLevels,
+        out: &mut [f64],
+        mean: &[f64],
+        place: impl Fn(usize) -> (usize, f64),
+        other: impl Fn(f64, f64, &mut [f64]),
+    ) {
+        self.add_all_in::<true>(levels, out, mean, place, other);
+    }
+
+    /// [`add_all`](Self::add_all)'s loop, with fused multiply-adds if `FUSED`.
+    #[inline(always)]
+    fn add_all_in<const FUSED: bool>(
+        &self,
+        levels: &LnLevels,
+        out: &mut [f64],
+        mean: &[f64],
+        place: impl Fn(usize) -> (usize, f64),
+        other: impl Fn(f64, f64, &mut [f64]),
+    ) {
+        for (i, &mean) in mean.iter().enumerate() {
+            let (at, weight) = place(i);
+            let sums = &mut out[at..at + levels.len()];
+            if !self.add_one::<FUSED>(levels, mean, weight, sums) {
+                other(mean, weight, sums);
+            }
+        }
+    }
+
+    /// One context of median `mean` (ln): `sums[k] += weight × PoE(levels[k])`. `false`
+    /// (nothing added) for a non-finite mean or a level outside the table, which the
+    /// rounding of the runs' ends could only give for a mean beyond 1e15.
+    #[inline(always)]
+    fn add_one<const FUSED: bool>(
+        &self,
+        levels: &LnLevels,
+        mean: f64,
+        weight: f64,
+        sums: &mut [f64],
+    ) -> bool {
+        let Some(&first_level) = levels.values.first() else {
+            return true;
+        };
+        // the place of level 0 in intervals from the first node; level k's is that plus kN
+        let place = (first_level - mean) * self.scale + self.zero;
+        if place.is_nan() || place.abs() >= 1e9 {
+            return false;
+        }
+        let len = levels.len() as i32;
+        // levels of PoE 1 (x <= −t), then the others below x = t
+        let certain = (floor((self.minus_t - place) * self.inv_per_step) + 1).clamp(0, len);
+        let possible = ceil((self.plus_t - place) * self.inv_per_step).clamp(certain, len);
+        let whole = floor(place);
+        let within = place - f64::from(whole);
+        let n = self.per_step as i32;
+        let (column, row) = (whole.div_euclid(n), whole.rem_euclid(n) as usize);
+        let (Ok(from), Ok(to)) = (
+            usize::try_from(column + certain),
+            usize::try_from(column + possible),
+        ) else {
+            return false;
+        };
+        if to > self.columns {
+            return false;
+        }
+        let (certain, possible) = (certain as usize, possible as usize);
+        for sum in &mut sums[..certain] {
+            *sum += weight;
+        }
+        let rows = &self.rows[4 * row * self.columns..][..4 * self.columns];
+        let (a, rest) = rows.split_at(self.columns);
+        let (b, rest) = rest.split_at(self.columns);
+        let (c, d) = rest.split_at(self.columns);
+        let fma = |x: f64, y: f64, z: f64| if FUSED { x.mul_add(y, z) } else { x * y + z };
+        let cubics = a[from..to]
+            .iter()
+            .zip(&b[from..to])
+            .zip(&c[from..to])
+            .zip(&d[from..to]);
+        for (sum, (((a, b), c), d)) in sums[certain..possible].iter_mut().zip(cubics) {
+            let p = fma(within, fma(within, fma(within, *d, *c), *b), *a);
+            *sum += weight * f64::from(p.clamp(0.0, 1.0) as f32);
+        }
+        true
+    }
+}
+
+/// The floor of `x` (within ±2^31), without a call (`floor` is one on x86-64 without SSE4.1).
+#[inline(always)]
+fn floor(x: f64) -> i32 {
+    let whole = x as i32;
+    whole - i32::from(f64::from(whole) > x)
+}
+
+/// The ceiling of `x` (within ±2^31), without a call.
+#[inline(always)]
+fn ceil(x: f64) -> i32 {
+    let whole = x as i32;
+    whole + i32::from(f64::from(whole) < x)
 }
 
 /// Replaces each `x` (within the table's domain) by its float32 PoE, with AVX2 if `wide`.
@@ -410,6 +657,41 @@ mod tests {
                         k / n,
                         k % n
                     );
+                }
+            }
+        }
+    }
+
+    /// Contexts of one sigma on evenly spaced levels go through a [`SigmaTable`]: the same
+    /// sums, for sigmas from far below the levels' step to far above, truncations within
+    /// the table and small, and means on both sides of every level.
+    #[test]
+    fn one_sigma_adds_what_one_level_at_a_time_adds() {
+        let levels = LnLevels::new(&demo_levels());
+        let means: Vec<f64> = (0..700).map(|step| -9.0 + step as f64 * 0.0137).collect();
+        for truncation in [3.0, 1.7, 0.1, 1e-9] {
+            let sf = TruncatedSf::new(truncation);
+            for sig in [0.005, 0.05, 0.3, 0.6472, 1.2, 3.0] {
+                let contexts: Vec<(f64, f64)> = means.iter().map(|&m| (m, sig)).collect();
+                for wide in [true, false] {
+                    let mut adder = PoeAdder {
+                        wide: wide && PoeAdder::new(&sf, truncation).wide,
+                        ..PoeAdder::new(&sf, truncation)
+                    };
+                    let got = add_rows(&mut adder, &levels, &contexts);
+                    assert_eq!(adder.sigma_tables.len(), 1, "t={truncation} sigma {sig}");
+                    let n = levels.len();
+                    for (k, g) in got.iter().enumerate() {
+                        let (mean, _) = contexts[k / n];
+                        let mut want = [0.5];
+                        adder.add_each(&levels.values[k % n..][..1], mean, sig, 0.25, &mut want);
+                        let want = want[0];
+                        assert!(
+                            (g - want).abs() <= 1.2e-7 * (want - 0.5) + 1e-15,
+                            "t={truncation} sigma {sig} mean {mean} level {}: {g} vs {want}",
+                            k % n
+                        );
+                    }
                 }
             }
         }
