@@ -23,6 +23,7 @@ import sys
 import numpy
 from openquake.hazardlib import nrml, sourceconverter
 from openquake.hazardlib.calc.filters import get_distances
+from openquake.hazardlib.geo import geodetic
 from openquake.hazardlib.geo.mesh import Mesh
 from openquake.hazardlib.geo.surface.multi import MultiSurface
 from openquake.hazardlib.geo.surface.planar import PlanarSurface
@@ -39,7 +40,7 @@ CHAR_DEMO = ROOT / 'tests/data/qa/demos/CharacteristicFaultSourceCase1ClassicalP
 MULTI_PLANAR_SITES = [(round(9.4 + 0.3 * i, 2), round(44.5 + 0.25 * j, 2))
                       for j in range(5) for i in range(6)]
 
-# (case name, source model, job.ini, extra sites as (lon, lat))
+# (case name, source model, job.ini, extra sites as (lon, lat), or None for `corner_sites`)
 CASES = [
     ('classical_area', ROOT / 'demos/classical_area/source_model.xml',
      ROOT / 'demos/classical_area/job.ini', [(20.65, -44.45), (21.6, -43.2)]),
@@ -75,6 +76,11 @@ CASES = [
       (-0.2, -2.1)]),
     ('multi_planar', OUT / 'multi_planar.xml', CHAR_DEMO / 'job_test.ini',
      MULTI_PLANAR_SITES),
+    # hard fault meshes (`tools/fault_meshes.py`), sites around each (`corner_sites`)
+    ('fault_meshes_simple', OUT / 'fault_meshes_simple.xml', OUT / 'fault_meshes.ini', None),
+    ('fault_meshes_complex', OUT / 'fault_meshes_complex.xml', OUT / 'fault_meshes.ini',
+     None),
+    ('fault_meshes_folded', OUT / 'fault_meshes_folded.xml', OUT / 'fault_meshes.ini', None),
 ]
 
 
@@ -94,6 +100,24 @@ def job_params(ini):
                 wmb=float(erf['width_of_mfd_bin']),
                 asd=float(asd) if asd else None,
                 cfms=float(cfms) if cfms else None), sites
+
+
+def corner_sites(rups):
+    """Six sites around each rupture's mesh, 0.5 to 3 km out from it: beyond its four
+    corners and the middles of its first and last columns, where the polygon its
+    Joyner-Boore distances are measured to is most sensitive to how it is built."""
+    sites = []
+    for k, (_, rup) in enumerate(rups):
+        m = rup.surface.mesh
+        lon0, lat0 = m.lons.mean(), m.lats.mean()
+        rows, cols = m.lons.shape
+        for j, (r, c) in enumerate(((0, 0), (0, -1), (-1, 0), (-1, -1),
+                                    (rows // 2, 0), (rows // 2, -1))):
+            lon, lat = m.lons[r, c], m.lats[r, c]
+            azimuth = geodetic.azimuth(lon0, lat0, lon, lat)
+            lon, lat = geodetic.point_at(lon, lat, azimuth, 0.5 + 0.5 * ((k + j) % 6))
+            sites.append((round(float(lon), 5), round(float(lat), 5)))
+    return sites
 
 
 def corners(surface):
@@ -122,7 +146,6 @@ def main():
                 summary.append(kept[case])
             continue
         params, sites = job_params(ini)
-        sites += extra
         conv = sourceconverter.SourceConverter(
             investigation_time=1.0, rupture_mesh_spacing=params['rms'],
             complex_fault_mesh_spacing=params['cfms'],
@@ -133,6 +156,7 @@ def main():
             shutil.copyfile(sm, OUT / f'{case}.xml')
         rups = [(src.source_id, rup) for grp in model.src_groups
                 for src in grp for rup in src.iter_ruptures()]
+        sites += corner_sites(rups) if extra is None else extra
         total_rate = math.fsum(rup.occurrence_rate for _, rup in rups)
         step = max(1, -(-len(rups) // MAX_ROWS))
         mesh = Mesh(numpy.array([s[0] for s in sites]),
