@@ -20,11 +20,13 @@ pub mod classical;
 pub mod distance;
 mod enclosing_polygon;
 mod gc2;
+mod geos_union;
 mod mesh_site;
 pub mod mfd;
 pub mod msr;
 mod point;
 pub mod rupture;
+mod simplify;
 pub mod surface;
 pub mod volcanic;
 

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::distance::{Site, chord};
 use crate::enclosing_polygon::{TOLERANCE, enclosing_polygon};
 use crate::geo::{Projection, to_cartesian, unit_vector};
+use crate::geos_union::merged_ring_start;
 use crate::surface::{FaultMesh, MeshWindow};
 
 /// The values of one fault mesh for one site: the distances from the site to every node and
@@ -75,7 +76,8 @@ impl Outline {
             let rows: Vec<Vec<(f64, f64)>> = (0..m.rows)
                 .map(|r| (0..m.cols).map(|c| project((r, c))).collect())
                 .collect();
-            (enclosing_polygon(&rows), 0.0)
+            let start = *m.ring_start.0.get_or_init(|| merged_ring_start(&rows));
+            (enclosing_polygon(&rows, start), 0.0)
         } else {
             // a row or a column of nodes: the outline, closed, less the buffer
             let mut ring: Vec<(f64, f64)> = m.perimeter().map(project).collect();

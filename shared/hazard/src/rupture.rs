@@ -412,7 +412,7 @@ fn fault_ruptures(
     let ratio = |mag| aspect_ratio(fault.rupt_aspect_ratio, mag);
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
     let spacing = params.rupture_mesh_spacing;
-    let mesh = whole(simple_mesh(&fault.geometry, spacing)?);
+    let mesh = MeshWindow::whole(Arc::new(simple_mesh(&fault.geometry, spacing)?));
     let fault_length = (mesh.cols - 1) as f64 * spacing;
     let fault_width = (mesh.rows - 1) as f64 * spacing;
     let mut out = Vec::new();
@@ -592,17 +592,6 @@ fn mesh_rupture(window: MeshWindow, simple: bool, mag: f64, rake: f64, rate: f64
     }
 }
 
-fn whole(mesh: FaultMesh) -> MeshWindow {
-    let (rows, cols) = (mesh.rows, mesh.cols);
-    MeshWindow {
-        mesh: Arc::new(mesh),
-        first_row: 0,
-        first_col: 0,
-        rows,
-        cols,
-    }
-}
-
 /// A complex fault floats, for each magnitude, ruptures of the median area and of length
 /// √(area × aspect ratio) over its mesh (`_float_ruptures`), sharing the bin rate equally.
 fn complex_fault_ruptures(
@@ -613,7 +602,7 @@ fn complex_fault_ruptures(
     check_aspect_ratio(fault.rupt_aspect_ratio)?;
     let ratio = |mag| aspect_ratio(fault.rupt_aspect_ratio, mag);
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
-    let mesh = whole(complex_mesh(&fault.geometry, params)?);
+    let mesh = MeshWindow::whole(Arc::new(complex_mesh(&fault.geometry, params)?));
     let cells: Vec<Cell> = mesh.cells().collect();
     let mut out = Vec::new();
     for (mag, mag_rate) in positive_bins(&mfd) {
@@ -793,11 +782,11 @@ fn characteristic_ruptures(
     let mfd = BinnedMfd::from_nrml(&fault.mfd, params.width_of_mfd_bin)?;
     let rupture: Box<dyn Fn(f64, f64) -> Rupture> = match &fault.surface {
         Surface::SimpleFault(g) => {
-            let window = whole(simple_mesh(g, params.rupture_mesh_spacing)?);
+            let window = MeshWindow::whole(Arc::new(simple_mesh(g, params.rupture_mesh_spacing)?));
             Box::new(move |mag, rate| mesh_rupture(window.clone(), true, mag, fault.rake, rate))
         }
         Surface::ComplexFault(g) => {
-            let window = whole(complex_mesh(g, params)?);
+            let window = MeshWindow::whole(Arc::new(complex_mesh(g, params)?));
             Box::new(move |mag, rate| mesh_rupture(window.clone(), false, mag, fault.rake, rate))
         }
         Surface::Planar(planes) if planes.len() == 1 => {

@@ -3,7 +3,7 @@
 //! (`SimpleFaultSurface.from_fault_data`, `ComplexFaultSurface.from_fault_data`) and their
 //! mean dip, strike, width and cell dimensions.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::geo::{self, Projection};
 
@@ -214,9 +214,48 @@ pub struct MeshWindow {
     pub first_col: usize,
     pub rows: usize,
     pub cols: usize,
+    /// Where GEOS starts the ring its outline is simplified from, once known.
+    pub(crate) ring_start: RingStart,
+}
+
+/// Where GEOS starts the merged ring of a window's stripes in the projection of its outline
+/// (`None` inside where that is not rebuilt), computed once for all the tiles of sites that
+/// build the outline again. Derived from the window, not part of what it is: windows equal
+/// whatever theirs hold.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RingStart(pub(crate) OnceLock<Option<(f64, f64)>>);
+
+impl PartialEq for RingStart {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl MeshWindow {
+    /// The window of `rows` rows and `cols` columns of `mesh` from (first_row, first_col).
+    pub fn new(
+        mesh: Arc<FaultMesh>,
+        first_row: usize,
+        first_col: usize,
+        rows: usize,
+        cols: usize,
+    ) -> Self {
+        MeshWindow {
+            mesh,
+            first_row,
+            first_col,
+            rows,
+            cols,
+            ring_start: RingStart::default(),
+        }
+    }
+
+    /// The whole of `mesh`.
+    pub fn whole(mesh: Arc<FaultMesh>) -> Self {
+        let (rows, cols) = (mesh.rows, mesh.cols);
+        MeshWindow::new(mesh, 0, 0, rows, cols)
+    }
+
     /// The point at (row, col) of the window.
     pub fn at(&self, row: usize, col: usize) -> [f64; 3] {
         self.mesh.at(self.first_row + row, self.first_col + col)
@@ -254,13 +293,13 @@ impl MeshWindow {
 
     /// The part of the window of `rows` rows and `cols` columns from (first_row, first_col).
     pub fn sub(&self, first_row: usize, first_col: usize, rows: usize, cols: usize) -> Self {
-        MeshWindow {
-            mesh: Arc::clone(&self.mesh),
-            first_row: self.first_row + first_row,
-            first_col: self.first_col + first_col,
+        MeshWindow::new(
+            Arc::clone(&self.mesh),
+            self.first_row + first_row,
+            self.first_col + first_col,
             rows,
             cols,
-        }
+        )
     }
 
     /// Cartesian coordinates of the node at (row, col).

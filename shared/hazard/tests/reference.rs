@@ -14,11 +14,14 @@ const TOLERANCE: f64 = 1e-6;
 /// ... but rjb to fault meshes, absolute (km): OpenQuake measures it to a shapely polygon
 /// built from the projected mesh by simplifying, buffering (5 m, two segments per quarter
 /// circle), merging and simplifying again (`RectangularMesh._get_proj_enclosing_polygon`),
-/// which the native engine rebuilds (`enclosing_polygon`) except for the vertex GEOS starts
-/// the merged ring from, one of a corner's fillet vertices 3.8 m apart: there the polygons
-/// may differ, and so the distances beyond that corner (3.9 m at most here; half of the
-/// compared rjb are identical to 1e-8 km).
-const MESH_RJB_TOLERANCE_KM: f64 = 4e-3;
+/// which the native engine rebuilds (`enclosing_polygon`), down to the vertex GEOS starts the
+/// merged ring from (`geos_union`); the measured differences are below 3e-12 km...
+const MESH_RJB_TOLERANCE_KM: f64 = 1e-11;
+/// ... except on vertical faults (a mean dip within 1e-6° of 90°), whose projected rows
+/// coincide: GEOS's stripes are then buffers of lines doubling back on themselves, where it
+/// starts the merged ring is not rebuilt, and the polygons may differ beyond that corner
+/// (6.5 m on the vertical fault of `fault_meshes_simple`)...
+const VERTICAL_MESH_RJB_TOLERANCE_KM: f64 = 7e-3;
 
 /// ... and the mean strike of fault meshes, absolute (degrees, across north): the azimuth of
 /// a cell's edge is signed by its projection on the west (`mesh.calc_azimuth`), rounding
@@ -85,6 +88,8 @@ impl MaxDiff {
     fn check(&mut self, what: &'static str, row: &str, ours: f64, theirs: f64) {
         let (diff, tolerance) = if what == "rjb (mesh)" {
             ((ours - theirs).abs(), MESH_RJB_TOLERANCE_KM)
+        } else if what == "rjb (vertical mesh)" {
+            ((ours - theirs).abs(), VERTICAL_MESH_RJB_TOLERANCE_KM)
         } else if what == "strike (mesh)" {
             let diff = (ours - theirs).abs();
             (diff.min(360.0 - diff), MESH_STRIKE_TOLERANCE_DEG)
@@ -149,6 +154,7 @@ fn compare(name: &str) {
             RuptureSurface::Mesh(_) => " (mesh)",
         };
         let mesh = kind == " (mesh)";
+        let vertical = mesh && v("dip") > 90.0 - 1e-6;
         let strike = if mesh { "strike (mesh)" } else { "strike" };
         max.check(strike, row, set.strike[i], v("strike"));
         let strike_diff = (set.strike[i] - v("strike")).abs();
@@ -217,6 +223,7 @@ fn compare(name: &str) {
                 v(&format!("rhypo_{s}")),
             );
             max.check(repi, row, value(d.repi, "repi"), v(&format!("repi_{s}")));
+            let rjb = if vertical { "rjb (vertical mesh)" } else { rjb };
             max.check(rjb, row, value(d.rjb, "rjb"), v(&format!("rjb_{s}")));
             max.check(rx, row, value(d.rx, "rx"), v(&format!("rx_{s}")));
             if strike_matches {
@@ -326,4 +333,27 @@ fn characteristic_fault_demo_on_two_planes() {
 #[test]
 fn characteristic_faults_on_several_planes() {
     compare("multi_planar");
+}
+
+/// Ours (`tools/fault_meshes.py`): characteristic simple faults of 2 to 60 rows, dipping from
+/// 8° to 90°, traced either way, straight and curved, each with sites around its mesh.
+#[test]
+fn hard_simple_fault_meshes() {
+    compare("fault_meshes_simple");
+}
+
+/// Ours (`tools/fault_meshes.py`): characteristic complex faults of two and three edges,
+/// given either way, each with sites around its mesh.
+#[test]
+fn hard_complex_fault_meshes() {
+    compare("fault_meshes_complex");
+}
+
+/// Ours (`tools/fault_meshes.py`): complex faults whose meshes fold over themselves in
+/// projection (nodes outside the outline of their first and last rows and columns): the
+/// stripes' union is not the outline's offset that `enclosing_polygon` builds.
+#[test]
+#[ignore = "meshes folding over themselves: the polygon is the outline's offset (3.7 m off)"]
+fn folded_complex_fault_meshes() {
+    compare("fault_meshes_folded");
 }

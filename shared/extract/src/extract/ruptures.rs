@@ -260,13 +260,7 @@ fn mesh_outline(mesh: &Mesh, simple: bool) -> Option<Outline> {
         return None;
     }
     let points = mesh.points.iter().map(|p| p.map(f64::from)).collect();
-    let window = MeshWindow {
-        mesh: Arc::new(FaultMesh::new(rows, cols, points)),
-        first_row: 0,
-        first_col: 0,
-        rows,
-        cols,
-    };
+    let window = MeshWindow::whole(Arc::new(FaultMesh::new(rows, cols, points)));
     let (dip, strike) = if simple {
         window.sub(0, 0, 2, cols).mean_inclination_and_azimuth()
     } else {
