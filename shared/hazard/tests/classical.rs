@@ -492,14 +492,14 @@ fn demo_multi_point_magnitude_dependent_distance() {
     run_demo("MultiPointClassicalPSHA");
 }
 
+/// On faults the Joyner-Boore distance is measured to the polygon GEOS builds around the
+/// mesh, rebuilt down to where its ring starts (`enclosing_polygon`, `geos_union`).
 #[test]
-#[ignore = "1.2e-2 relative difference at high levels, sites near the fault"]
 fn demo_simple_fault() {
     run_demo("SimpleFaultSourceClassicalPSHA");
 }
 
 #[test]
-#[ignore = "2.3e-2 relative difference at high levels, sites near the fault"]
 fn demo_complex_fault() {
     run_demo("ComplexFaultSourceClassicalPSHA");
 }
@@ -511,13 +511,11 @@ fn demo_characteristic_fault_1() {
 }
 
 #[test]
-#[ignore = "9.9e-3 relative difference at high levels, sites near the fault"]
 fn demo_characteristic_fault_2() {
     run_demo("CharacteristicFaultSourceCase2ClassicalPSHA");
 }
 
 #[test]
-#[ignore = "1.7e-2 relative difference at high levels, sites near the fault"]
 fn demo_characteristic_fault_3() {
     run_demo("CharacteristicFaultSourceCase3ClassicalPSHA");
 }
