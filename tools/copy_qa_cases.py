@@ -4,9 +4,10 @@ expected outputs) from the reference engine's wheel into tests/data/qa/, so a fr
 runs them without Python. usage: tools/copy_qa_cases.py [PYTHON_OF_THE_REFERENCE_ENGINE]
 
 Files of ours in a case's directory stay: `expected-files.txt` names the expected files of its
-job.ini where `expected/` also holds the outputs of other jobs (case_28, case_51), and some
+job.ini where `expected/` also holds the outputs of other jobs (case_28, case_51), some
 cases hold the reference's own exports of their job.ini (`expected-3.26/`, or added files in
-`expected/`)."""
+`expected/`), and `sitecol-3.26.txt` the columns of the reference's site collection
+(tools/reference_sitecols.py)."""
 import pathlib
 import shutil
 import subprocess

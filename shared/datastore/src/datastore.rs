@@ -514,7 +514,7 @@ impl Datastore {
             }
         };
         let mut sc = SiteCollection::default();
-        let mut found = [false; 6];
+        let mut found = [false; 4];
         for (name, col) in columns {
             let path = format!("sitecol/{name}");
             let f64s = |col: &RawArray| col.to_f64(&path);
@@ -526,36 +526,21 @@ impl Datastore {
                 "lon" => (sc.lon, found[1]) = (f64s(&col)?, true),
                 "lat" => (sc.lat, found[2]) = (f64s(&col)?, true),
                 "depth" => (sc.depth, found[3]) = (f64s(&col)?, true),
-                "vs30" => (sc.vs30, found[4]) = (f64s(&col)?, true),
-                "vs30measured" => (sc.vs30measured, found[5]) = (col.to_bool(&path)?, true),
-                "z1pt0" => sc.z1pt0 = Some(f64s(&col)?),
-                "z2pt5" => sc.z2pt5 = Some(f64s(&col)?),
-                "z1pt4" => sc.z1pt4 = Some(f64s(&col)?),
-                _ => sc.extra.push((name, col)),
+                _ => sc.params.push((name, col)),
             }
         }
-        let n = sc.sids.len();
-        if !found[..4].iter().all(|&f| f) {
+        if !found.iter().all(|&f| f) {
             return Err(Error::malformed(
                 "sitecol",
                 "missing one of sids, lon, lat, depth",
             ));
         }
-        // vs30/vs30measured are absent when no GSIM needs them
-        if !found[4] {
-            sc.vs30 = vec![f64::NAN; n];
-        }
-        if !found[5] {
-            sc.vs30measured = vec![false; n];
-        }
-        let lens = [
-            sc.lon.len(),
-            sc.lat.len(),
-            sc.depth.len(),
-            sc.vs30.len(),
-            sc.vs30measured.len(),
-        ];
-        if lens.iter().any(|&l| l != n) || sc.extra.iter().any(|(_, c)| c.len() != n) {
+        let n = sc.sids.len();
+        if [sc.lon.len(), sc.lat.len(), sc.depth.len()]
+            .iter()
+            .any(|&l| l != n)
+            || sc.params.iter().any(|(_, c)| c.shape != [n])
+        {
             return Err(Error::malformed("sitecol", "columns of different lengths"));
         }
         Ok(sc)

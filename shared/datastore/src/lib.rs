@@ -21,9 +21,30 @@
 //! * **`sitecol`**: a *group* (not a compound dataset since 3.x) with attributes
 //!   `__pyclass__ = "openquake.hazardlib.site.SiteCollection"` and `__pdcolumns__`, the
 //!   space-separated column names in order, e.g. `"sids lon lat depth vs30 vs30measured
-//!   z1pt0"`. Each column is a 1-D dataset of N sites: `sids` u4, `lon`, `lat`, `depth`,
-//!   `vs30`, `z1pt0`, `z2pt5`, `z1pt4` f8, `vs30measured` bool (HDF5 enum of i8
-//!   `FALSE`/`TRUE`), and only the site parameters the GSIMs need (case_01 has no `z1pt0`).
+//!   z1pt0"`. Each column is a 1-D dataset of N sites, typed as OpenQuake's `site_param_dt`
+//!   ([`site_param_dtype`]): `sids` u4, `lon`, `lat`, `depth`, `vs30`, `z1pt0`, `z2pt5`,
+//!   `z1pt4`, `z_sed`, `xvf` f8, `vs30measured` and `bas` bool (HDF5 enum of i8
+//!   `FALSE`/`TRUE`), `backarc` u1 (0 forearc, 1 backarc, 2 along the arc), `soiltype` and
+//!   `region` u4, `siteclass` `|S1`, `custom_site_id` `|S8`.
+//!   The columns are those OpenQuake 3.26's `SiteCollection.from_points` and the site
+//!   association give, measured on the QA cases (`sitecol-3.26.txt` beside their job.ini):
+//!   1. `sids lon lat depth`, then the site parameters the job's GSIMs require (those of
+//!      every tectonic region type of the GSIM logic tree, `lon`/`lat` left out), sorted by
+//!      name; `vs30measured` next when `vs30` is required and it is not;
+//!   2. when the sites are the rows of a site model (`site_model_file` alone, or
+//!      `sites_csv`, which OpenQuake reads as one), every other column of that file is
+//!      appended (OpenQuake appends them in the iteration order of a Python `set`, which
+//!      varies from run to run when there are two or more); otherwise (`sites`, a region
+//!      grid, with or without a site model to take the parameters from) `vs30` and
+//!      `vs30measured` are appended when not there yet;
+//!   3. with `sites_csv` and a `reference_vs30_value` (`prefer_global_site_params`) `vs30`,
+//!      `vs30measured`, `z1pt0` and `z2pt5` are appended when not there yet.
+//!
+//!   So case_01 (`sites`, SadighEtAl1997) has `vs30 vs30measured`, case_42 (BC Hydro)
+//!   `backarc vs30 vs30measured`, case_32 (a site model of `siteclass`, McVerry2006AscSC)
+//!   only `siteclass`, case_87 (site model `lon,lat,vs30,vs30measured,region,z_sed`)
+//!   `vs30 z_sed vs30measured region`, case_13 (`sites_csv` with an `xvf` column)
+//!   `vs30 z1pt4 vs30measured xvf z1pt0 z2pt5`.
 //!   The reference engine reorders the sites of the job (they are not in `sites` order).
 //!   `extract/sitecol` turns the group into one compound array with the same field names in
 //!   `__pdcolumns__` order.
@@ -96,4 +117,4 @@ pub use logictree::{
 };
 pub use oqparam::OqParam;
 pub use raw::{AttrValue, DType, Field, RawArray};
-pub use sitecol::SiteCollection;
+pub use sitecol::{SiteCollection, SiteValues, site_param_dtype};

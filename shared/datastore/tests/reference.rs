@@ -71,16 +71,19 @@ fn check_against_dump(ds: &Datastore) {
     assert_eq!(sc.lon, f64s(&esc["lon"]));
     assert_eq!(sc.lat, f64s(&esc["lat"]));
     assert_eq!(sc.depth, f64s(&esc["depth"]));
-    assert_eq!(sc.vs30, f64s(&esc["vs30"]));
-    assert_eq!(sc.z1pt0.as_deref(), Some(f64s(&esc["z1pt0"]).as_slice()));
-    assert_eq!(sc.z2pt5, None);
+    let param = |name: &str| sc.param(name).unwrap().to_f64(name).unwrap();
+    assert_eq!(param("vs30"), f64s(&esc["vs30"]));
+    assert_eq!(param("z1pt0"), f64s(&esc["z1pt0"]));
+    assert!(sc.param("z2pt5").is_none());
     let measured: Vec<bool> = esc["vs30measured"]
         .as_array()
         .unwrap()
         .iter()
         .map(|b| b.as_bool().unwrap())
         .collect();
-    assert_eq!(sc.vs30measured, measured);
+    let vs30measured = sc.param("vs30measured").unwrap();
+    assert_eq!(vs30measured.dtype, DType::Bool);
+    assert_eq!(vs30measured.to_bool("vs30measured").unwrap(), measured);
     let cols: Vec<String> = sc.columns().into_iter().map(|(n, _)| n).collect();
     assert_eq!(cols.join(" "), exp["sitecol_pdcolumns"].as_str().unwrap());
 
@@ -493,7 +496,7 @@ fn child_processes_do_not_inherit_open_datastores() {
 fn write_and_read_back_without_reference() {
     use ndarray::Array4;
     use oqcloud_datastore::{
-        FullLogicTree, GsimBranch, OqParam, SiteCollection, SmRealization, SmltBranch,
+        FullLogicTree, GsimBranch, OqParam, SiteCollection, SiteValues, SmRealization, SmltBranch,
     };
     let dir = tempfile::tempdir().unwrap();
     let ds = Datastore::create(dir.path().join("native.hdf5")).unwrap();
@@ -502,18 +505,19 @@ fn write_and_read_back_without_reference() {
     )
     .unwrap();
     ds.write_oqparam(&oq).unwrap();
-    let sc = SiteCollection {
-        sids: vec![0, 1],
-        lon: vec![1.0, 2.0],
-        lat: vec![3.0, 4.0],
-        depth: vec![0.0, -0.1],
-        vs30: vec![760.0, 400.0],
-        vs30measured: vec![true, false],
-        z1pt0: None,
-        z2pt5: Some(vec![1.0, 2.0]),
-        z1pt4: Some(vec![81.0, 15.0]),
-        extra: vec![],
-    };
+    let mut sc = SiteCollection::new(vec![1.0, 2.0], vec![3.0, 4.0], vec![0.0, -0.1]);
+    // in the order set, whatever the names
+    let text = |v: &[&str]| SiteValues::Text(v.iter().map(|s| s.to_string()).collect());
+    sc.set_param("vs30", &SiteValues::Numbers(vec![760.0, 400.0]))
+        .unwrap();
+    sc.set_param("z2pt5", &SiteValues::Numbers(vec![1.0, 2.0]))
+        .unwrap();
+    sc.set_param("vs30measured", &SiteValues::Flags(vec![true, false]))
+        .unwrap();
+    sc.set_param("backarc", &text(&["2", "0"])).unwrap();
+    sc.set_param("siteclass", &text(&["C", "D"])).unwrap();
+    sc.set_param("soiltype", &SiteValues::Numbers(vec![3.0, 1.0]))
+        .unwrap();
     ds.write_sitecol(&sc).unwrap();
     let branch = |trt: &str, id: &str, gsim: &str| GsimBranch {
         trt: trt.into(),

@@ -453,7 +453,7 @@ fn region_grids_as_openquake() {
             demo_dir(&name)
         };
         let ini = JobIni::from_file(&dir.join("job.ini")).unwrap();
-        let (got, _) = read_sites(&ini, &dir).unwrap();
+        let got = read_sites(&ini, &dir).unwrap().sites;
         assert_eq!(got.len(), want.len(), "{name}");
         for (s, (site, (lon, lat))) in got.iter().zip(&want).enumerate() {
             assert!(

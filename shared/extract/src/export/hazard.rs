@@ -111,10 +111,8 @@ impl Sites {
     fn read(ds: &Datastore, curves: bool) -> Result<Self, ExportError> {
         let sitecol = ds.sitecol()?;
         let custom_ids = sitecol
-            .extra
-            .iter()
-            .find(|(name, _)| name == "custom_site_id")
-            .map(|(_, column)| column.to_strings("sitecol/custom_site_id"))
+            .param("custom_site_id")
+            .map(|column| column.to_strings("sitecol/custom_site_id"))
             .transpose()?;
         let with_depth = curves || sitecol.depth.iter().any(|&d| d != 0.0);
         Ok(Sites {

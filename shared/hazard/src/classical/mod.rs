@@ -64,7 +64,7 @@ use oqcloud_nrml::source::{SourceModel, Tom};
 use oqcloud_nrml::{Model, read};
 use rayon::prelude::*;
 
-pub use sites::SiteParams;
+pub use sites::{SiteFile, SiteParams};
 pub use stats::to_probs;
 
 use crate::distance::{DistanceCache, Wanted};
@@ -137,6 +137,8 @@ pub struct ClassicalParams {
     pub sites: Vec<Site>,
     /// Soil parameters of each site.
     pub site_params: Vec<SiteParams>,
+    /// The file the sites are the rows of (`sites_csv`, or `site_model_file` alone), if so.
+    pub site_file: Option<SiteFile>,
     /// The branches of the source model logic tree's single branch set.
     pub source_models: Vec<SourceModelBranch>,
     /// GSIM branch sets: (tectonic region type or `*` for all, branches), in file order.
@@ -390,7 +392,11 @@ impl ClassicalParams {
         if number(ini, "number_of_logic_tree_samples")?.unwrap_or(0.0) != 0.0 {
             return Err(unsupported("logic tree sampling"));
         }
-        let (sites, site_params) = sites::read_sites(ini, base_dir)?;
+        let sites::JobSites {
+            sites,
+            params: site_params,
+            file: site_file,
+        } = sites::read_sites(ini, base_dir)?;
 
         // source model logic tree: one branch set of sourceModel branches
         let smlt_path = base_dir.join(
@@ -535,6 +541,7 @@ impl ClassicalParams {
         Ok(Self {
             sites,
             site_params,
+            site_file,
             source_models,
             gsim_branch_sets,
             imts,
@@ -552,6 +559,23 @@ impl ClassicalParams {
                 .unwrap_or_default(),
             erf,
         })
+    }
+
+    /// The site parameters the GSIMs require, each once, in logic tree order: those of every
+    /// GSIM of the logic tree, whether or not the sources have its tectonic region type (as
+    /// OpenQuake's `OqParam.req_site_params`, which decides the columns of its site
+    /// collection).
+    pub fn required_site_params(&self) -> Result<Vec<SiteParam>, HazardError> {
+        let mut required = Vec::new();
+        for branch in self.gsim_branch_sets.iter().flat_map(|(_, b)| b) {
+            let gsim = gsim_by_name(&branch.gsim, &branch.params).map_err(gsim_error)?;
+            for p in gsim.requires().site {
+                if !required.contains(p) {
+                    required.push(*p);
+                }
+            }
+        }
+        Ok(required)
     }
 
     /// The integration distance of `trt`: its (magnitude, km) pairs (or the `default` ones,
@@ -980,7 +1004,7 @@ fn trt_pnes(
                 SiteParam::Lon => c.lon.push(site.lon),
                 SiteParam::Lat => c.lat.push(site.lat),
                 SiteParam::Bas => c.bas.push(soil.bas.unwrap_or(false)),
-                SiteParam::Backarc => c.backarc.push(soil.backarc),
+                SiteParam::Backarc => c.backarc.push(soil.backarc != 0),
                 SiteParam::SoilType => c.soiltype.push(soil.soiltype.unwrap_or(f64::NAN)),
                 SiteParam::SiteClass => c.siteclass.push(soil.siteclass.unwrap_or(b'?')),
             }

@@ -17,6 +17,9 @@
 //!
 //! Parameters a site model lacks come from the job's `reference_*` values. Longitudes and
 //! latitudes are rounded to 5 decimals.
+//!
+//! When the sites are the rows of a file (`sites_csv`, or `site_model_file` alone), its
+//! columns are kept too ([`SiteFile`]): OpenQuake's site collection has every one of them.
 
 use std::path::Path;
 
@@ -33,7 +36,7 @@ use crate::{HazardError, Site};
 const ASSOC_DIST: f64 = 8.0;
 
 /// Soil parameters of one site; `None` where neither the site model nor the job gives one.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct SiteParams {
     /// m/s.
     pub vs30: Option<f64>,
@@ -48,9 +51,9 @@ pub struct SiteParams {
     pub z1pt4: Option<f64>,
     /// Whether the site is in a basin (`bas`, site models only).
     pub bas: Option<bool>,
-    /// Whether the site is on the backarc side of a subduction zone (`backarc`, site models
-    /// only; false, as in OpenQuake, where not given).
-    pub backarc: bool,
+    /// Where the site is with respect to a subduction zone (`backarc`, site models only):
+    /// OpenQuake's code, 0 forearc (as where not given), 1 backarc, 2 along the arc.
+    pub backarc: u8,
     /// The site's soil type (`soiltype`, site models only).
     pub soiltype: Option<f64>,
     /// The site's class, an ASCII letter (`siteclass`, site models only).
@@ -61,6 +64,72 @@ pub struct SiteParams {
 struct ModelPoint {
     site: Site,
     params: SiteParams,
+}
+
+/// The file whose rows are the sites of the job (`sites_csv`, or `site_model_file` alone),
+/// as OpenQuake reads it into its site collection.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteFile {
+    /// Its columns as OpenQuake names them (`vs30measured` for NRML's `vs30Type`), in file
+    /// order, without `lon`, `lat` and `site_id`; a file without a header has `depth`.
+    pub columns: Vec<String>,
+    /// The text of each site in the columns [`SiteParams`] does not hold (`xvf`, `region`,
+    /// `custom_site_id`, ...), by column, in file order.
+    pub other: Vec<(String, Vec<String>)>,
+    /// Whether the job's reference parameters replace those of the file (`sites_csv` with a
+    /// `reference_vs30_value`: OpenQuake's `prefer_global_site_params`).
+    pub prefer_global: bool,
+}
+
+/// The columns of a site file [`SiteParams`] and [`Site`] hold.
+const MODELLED: [&str; 12] = [
+    "depth",
+    "vs30",
+    "vs30measured",
+    "z1pt0",
+    "z2pt5",
+    "z_sed",
+    "z1pt4",
+    "bas",
+    "backarc",
+    "soiltype",
+    "siteclass",
+    // the row number, which OpenQuake ignores
+    "site_id",
+];
+
+/// The points of a site file and its columns.
+struct Table {
+    points: Vec<ModelPoint>,
+    file: SiteFile,
+}
+
+impl Table {
+    /// A table of `points` whose only columns are `columns`, their text in `other`.
+    fn new(
+        points: Vec<ModelPoint>,
+        columns: Vec<String>,
+        other: Vec<(String, Vec<String>)>,
+    ) -> Self {
+        Table {
+            points,
+            file: SiteFile {
+                columns,
+                other,
+                prefer_global: false,
+            },
+        }
+    }
+}
+
+/// The sites of a job, in OpenQuake's order, with their parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobSites {
+    pub sites: Vec<Site>,
+    /// Soil parameters of each site.
+    pub params: Vec<SiteParams>,
+    /// The file the sites are the rows of, if so.
+    pub file: Option<SiteFile>,
 }
 
 /// `x` rounded to 5 decimals as `numpy.round` does.
@@ -78,7 +147,7 @@ fn reference_params(ini: &JobIni) -> Result<SiteParams, HazardError> {
         z_sed: None,
         z1pt4: number(ini, "reference_depth_to_1pt4km_per_sec")?,
         bas: None,
-        backarc: false,
+        backarc: 0,
         soiltype: None,
         siteclass: None,
     })
@@ -134,18 +203,18 @@ fn parse_site_class(s: &str) -> Option<u8> {
 
 /// OpenQuake's `backarc` code: 0 forearc, 1 backarc, 2 along the arc (which the models read
 /// as backarc), or a boolean.
-fn parse_backarc(s: &str) -> Option<bool> {
+fn parse_backarc(s: &str) -> Option<u8> {
     match s.trim() {
-        "2" => Some(true),
-        other => parse_bool(other),
+        "2" => Some(2),
+        other => parse_bool(other).map(u8::from),
     }
 }
 
 /// A site CSV: with a header (`lon`, `lat`, and any of `depth`, `vs30`, `vs30measured`,
-/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`, `backarc`, `soiltype`, `siteclass`; other columns
-/// ignored) its rows in file order,
+/// `z1pt0`, `z2pt5`, `z_sed`, `z1pt4`, `bas`, `backarc`, `soiltype`, `siteclass`; the text of
+/// other columns kept) its rows in file order,
 /// or without one `lon,lat[,depth]` rows sorted; missing parameters from `reference`.
-fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
+fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Table, HazardError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
     let text = text.trim_start_matches('\u{feff}');
@@ -168,13 +237,15 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
             .collect::<Result<Vec<_>, _>>()?
             .concat();
         sort_sites(&mut sites);
-        return Ok(sites
+        let points = sites
             .into_iter()
             .map(|site| ModelPoint {
                 site,
                 params: reference,
             })
-            .collect());
+            .collect();
+        // OpenQuake's `get_poor_site_model`: lon, lat, depth
+        return Ok(Table::new(points, vec!["depth".into()], Vec::new()));
     }
     let header: Vec<&str> = first.split(',').map(str::trim).collect();
     let column = |name: &str| header.iter().position(|h| *h == name);
@@ -186,11 +257,25 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
     let z1pt4 = column("z1pt4");
     let (bas, backarc, soiltype) = (column("bas"), column("backarc"), column("soiltype"));
     let siteclass = column("siteclass");
-    lines
+    let columns: Vec<String> = header
+        .iter()
+        .filter(|h| !matches!(**h, "lon" | "lat" | "site_id"))
+        .map(|h| h.to_string())
+        .collect();
+    let mut other: Vec<(String, Vec<String>)> = columns
+        .iter()
+        .filter(|h| !MODELLED.contains(&h.as_str()))
+        .map(|h| (h.clone(), Vec::new()))
+        .collect();
+    let other_at: Vec<usize> = other.iter().filter_map(|(name, _)| column(name)).collect();
+    let points = lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
             if cells.len() != header.len() {
                 return Err(bad(line));
+            }
+            for ((_, values), &i) in other.iter_mut().zip(&other_at) {
+                values.push(cells[i].trim().to_owned());
             }
             let num = |i: usize| cells[i].trim().parse::<f64>().map_err(|_| bad(line));
             let opt = |col: Option<usize>, default: Option<f64>| match col {
@@ -229,15 +314,56 @@ fn read_site_csv(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, 
                 },
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Table::new(points, columns, other))
 }
 
-/// An NRML `siteModel`, in file order.
-fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPoint>, HazardError> {
+/// An NRML `siteModel`, in file order; its columns are the attributes of the first site
+/// (as OpenQuake takes them).
+fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Table, HazardError> {
     let Model::SiteModel(model) = read_nrml(path)? else {
         return Err(invalid(format!("{}: not a site model", path.display())));
     };
-    model
+    let mut columns = vec!["vs30".to_owned()];
+    let mut other: Vec<(String, Vec<String>)> = Vec::new();
+    if let Some(first) = model.sites.first() {
+        let optional = [
+            ("vs30measured", first.vs30_type.is_some()),
+            ("z1pt0", first.z1pt0.is_some()),
+            ("z2pt5", first.z2pt5.is_some()),
+            ("z1pt4", first.z1pt4.is_some()),
+        ];
+        columns.extend(
+            optional
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(n, _)| n.to_string()),
+        );
+        for (name, _) in &first.other {
+            columns.push(name.clone());
+            if !MODELLED.contains(&name.as_str()) {
+                let values = model
+                    .sites
+                    .iter()
+                    .map(|s| {
+                        s.other
+                            .iter()
+                            .find(|(n, _)| n == name)
+                            .map(|(_, v)| v.trim().to_owned())
+                            .ok_or_else(|| {
+                                invalid(format!(
+                                    "{}, line {}: no {name}",
+                                    path.display(),
+                                    s.origin.line
+                                ))
+                            })
+                    })
+                    .collect::<Result<_, _>>()?;
+                other.push((name.clone(), values));
+            }
+        }
+    }
+    let points = model
         .sites
         .iter()
         .map(|s| {
@@ -301,28 +427,50 @@ fn read_site_model_xml(path: &Path, reference: SiteParams) -> Result<Vec<ModelPo
                 },
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Table::new(points, columns, other))
 }
 
-/// The points of every file of `site_model_file`.
+/// The points of every file of `site_model_file`, one after the other (the files must have
+/// the same columns).
 fn read_site_model(
     ini: &JobIni,
     base_dir: &Path,
     reference: SiteParams,
-) -> Result<Option<Vec<ModelPoint>>, HazardError> {
+) -> Result<Option<Table>, HazardError> {
     let Some(files) = ini.raw("site_model_file") else {
         return Ok(None);
     };
-    let mut points = Vec::new();
+    let mut all: Option<Table> = None;
     for file in files.split_whitespace() {
         let path = base_dir.join(file);
-        points.extend(if file.ends_with(".xml") {
+        let table = if file.ends_with(".xml") {
             read_site_model_xml(&path, reference)?
         } else {
             read_site_csv(&path, reference)?
-        });
+        };
+        let Some(all) = &mut all else {
+            all = Some(table);
+            continue;
+        };
+        let mut theirs = table.file.columns.clone();
+        theirs.sort();
+        let mut ours = all.file.columns.clone();
+        ours.sort();
+        if theirs != ours {
+            return Err(invalid(format!(
+                "{}: other columns than the first site model file's",
+                path.display()
+            )));
+        }
+        all.points.extend(table.points);
+        for (name, values) in &mut all.file.other {
+            if let Some((_, more)) = table.file.other.iter().find(|(n, _)| n == name) {
+                values.extend(more.iter().cloned());
+            }
+        }
     }
-    Ok(Some(points))
+    Ok(all)
 }
 
 /// The parameters of the site-model point closest to `site` (chord distance, km) and that
@@ -388,63 +536,69 @@ fn region_sites(region: &str, spacing: f64) -> Result<Vec<Site>, HazardError> {
 }
 
 /// The sites of the job and their parameters, in OpenQuake's order.
-pub fn read_sites(
-    ini: &JobIni,
-    base_dir: &Path,
-) -> Result<(Vec<Site>, Vec<SiteParams>), HazardError> {
+pub fn read_sites(ini: &JobIni, base_dir: &Path) -> Result<JobSites, HazardError> {
     let reference = reference_params(ini)?;
     let site_model = read_site_model(ini, base_dir, reference)?;
+    let model_points = site_model.as_ref().map(|t| t.points.as_slice());
     let spacing = number(ini, "region_grid_spacing")?;
-    let points = if let Some(text) = ini.raw("sites") {
+    let (points, file) = if let Some(text) = ini.raw("sites") {
         let mut sites = parse_sites(text)?;
         sort_sites(&mut sites);
-        sites
+        let points = sites
             .into_iter()
             .map(|site| {
-                let params = match &site_model {
+                let params = match model_points {
                     Some(model) => associate(&site, model)?,
                     None => reference,
                 };
                 Ok(ModelPoint { site, params })
             })
-            .collect::<Result<Vec<_>, HazardError>>()?
+            .collect::<Result<Vec<_>, HazardError>>()?;
+        (points, None)
     } else if let Some(spacing) = spacing {
         let region = ini
             .raw("region")
             .or_else(|| ini.raw("region_constraint"))
             .ok_or_else(|| unsupported("region_grid_spacing without region"))?;
-        region_sites(region, spacing)?
+        let points = region_sites(region, spacing)?
             .into_iter()
             .map(|site| {
                 // OpenQuake associates the rounded sites to the closest point, however far
-                let params = match &site_model {
+                let params = match model_points {
                     Some(model) => closest(&rounded(site), model)?.0,
                     None => reference,
                 };
                 Ok(ModelPoint { site, params })
             })
-            .collect::<Result<Vec<_>, HazardError>>()?
+            .collect::<Result<Vec<_>, HazardError>>()?;
+        (points, None)
     } else if let Some(file) = ini.raw("sites_csv") {
         if site_model.is_some() {
             return Err(invalid("sites_csv and site_model_file are exclusive"));
         }
-        let mut points = read_site_csv(&base_dir.join(file.trim()), reference)?;
+        let mut table = read_site_csv(&base_dir.join(file.trim()), reference)?;
         if reference.vs30.is_some() {
             // OpenQuake prefers the job's parameters to the columns of sites_csv
-            for p in &mut points {
+            for p in &mut table.points {
                 p.params = reference;
             }
+            table.file.prefer_global = true;
         }
-        points
-    } else if let Some(points) = site_model {
-        points
+        (table.points, Some(table.file))
+    } else if let Some(table) = site_model {
+        (table.points, Some(table.file))
     } else {
         return Err(invalid("missing sites, sites_csv or site_model_file"));
     };
-    Ok(points
+    let (sites, params) = points
         .into_iter()
         .map(|p| (rounded(p.site), p.params))
-        .unzip())
+        .unzip();
+    Ok(JobSites {
+        sites,
+        params,
+        file,
+    })
 }
 
 #[cfg(test)]
@@ -465,6 +619,41 @@ mod tests {
                 (0.1, 0.0, 0.0)
             ]
         );
+    }
+
+    #[test]
+    fn a_site_csv_keeps_its_columns_and_the_text_of_those_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site_model.csv");
+        std::fs::write(
+            &path,
+            "site_id,lon,lat,vs30,xvf,backarc,custom_site_id\n\
+             0,1.0,2.0,760,-30,2,a1\n\
+             1,1.5,2.0,400,15.5,0,b2\n",
+        )
+        .unwrap();
+        let table = read_site_csv(&path, SiteParams::default()).unwrap();
+        assert_eq!(
+            table.file.columns,
+            ["vs30", "xvf", "backarc", "custom_site_id"]
+        );
+        assert_eq!(
+            table.file.other,
+            [
+                ("xvf".to_owned(), vec!["-30".to_owned(), "15.5".to_owned()]),
+                (
+                    "custom_site_id".to_owned(),
+                    vec!["a1".to_owned(), "b2".to_owned()]
+                )
+            ]
+        );
+        let backarc: Vec<u8> = table.points.iter().map(|p| p.params.backarc).collect();
+        assert_eq!(backarc, [2, 0]);
+
+        std::fs::write(&path, "1.0,2.0\n0.5,2.0\n").unwrap();
+        let table = read_site_csv(&path, SiteParams::default()).unwrap();
+        assert_eq!(table.file.columns, ["depth"]);
+        assert!(table.file.other.is_empty());
     }
 
     #[test]

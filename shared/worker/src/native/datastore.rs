@@ -10,10 +10,10 @@ use std::path::Path;
 use ndarray::Array4;
 use oqcloud_datastore::{
     AttrValue, Datastore, FullLogicTree, GsimBranch, GsimLtAttrs, HazardDataset, HazardKind,
-    OqParam, SiteCollection, SmRealization, SmltAttrs, SmltBranch,
+    OqParam, SiteCollection, SiteValues, SmRealization, SmltAttrs, SmltBranch,
 };
 use oqcloud_hazard::classical::maps::hazard_map_value;
-use oqcloud_hazard::classical::{HazardCurves, Realization, SiteParams, to_probs};
+use oqcloud_hazard::classical::{ClassicalParams, HazardCurves, Realization, SiteParams, to_probs};
 use oqcloud_model::jobini::float_repr;
 use oqcloud_nrml::Model;
 use oqcloud_nrml::logic_tree::LogicTree;
@@ -57,7 +57,7 @@ pub(super) fn write(
         params: job.ini.oqparam_json(),
     })
     .map_err(|e| e.to_string())?;
-    ds.write_sitecol(&site_collection(job, curves))
+    ds.write_sitecol(&site_collection(job)?)
         .map_err(|e| e.to_string())?;
     let full_lt = full_logic_tree(job, curves)?;
     ds.write_full_lt(&full_lt).map_err(|e| e.to_string())?;
@@ -106,25 +106,99 @@ fn checksum32(ini: &oqcloud_model::jobini::JobIni, inputs: &[std::path::PathBuf]
     (i64::from(adler32(adler, params.as_bytes())), size)
 }
 
-fn site_collection(job: &PreparedJob, curves: &HazardCurves) -> SiteCollection {
-    let n = curves.sites.len();
-    let soil = &job.params.site_params;
-    let column = |get: fn(&SiteParams) -> Option<f64>| {
-        soil.iter()
-            .any(|p| get(p).is_some())
-            .then(|| soil.iter().map(|p| get(p).unwrap_or(f64::NAN)).collect())
+/// The site collection of the job with OpenQuake's columns, in its order (the rule is in
+/// `oqcloud_datastore`'s documentation): the coordinates, the site parameters the GSIMs
+/// require (sorted, `vs30measured` after them when only `vs30` is), then, when the sites are
+/// the rows of a site file, its other columns (sorted: OpenQuake appends them in an order
+/// that varies from run to run) and, with `sites_csv` and reference parameters, the
+/// reference ones; otherwise `vs30` and `vs30measured`.
+fn site_collection(job: &PreparedJob) -> Result<SiteCollection, String> {
+    let params = &job.params;
+    let sites = &params.sites;
+    let mut sc = SiteCollection::new(
+        sites.iter().map(|s| s.lon).collect(),
+        sites.iter().map(|s| s.lat).collect(),
+        sites.iter().map(|s| s.depth).collect(),
+    );
+    let mut required: Vec<&str> = params
+        .required_site_params()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|p| p.name())
+        .filter(|name| !matches!(*name, "lon" | "lat"))
+        .collect();
+    required.sort_unstable();
+    // OpenQuake's `SiteCollection._set`: a new column last, an existing one rewritten
+    let set = |sc: &mut SiteCollection, name: &str, values: &SiteValues| {
+        sc.set_param(name, values).map_err(|e| e.to_string())
     };
-    SiteCollection {
-        sids: (0..n as u32).collect(),
-        lon: curves.sites.iter().map(|s| s.lon).collect(),
-        lat: curves.sites.iter().map(|s| s.lat).collect(),
-        depth: curves.sites.iter().map(|s| s.depth).collect(),
-        vs30: soil.iter().map(|p| p.vs30.unwrap_or(f64::NAN)).collect(),
-        vs30measured: soil.iter().map(|p| p.vs30measured).collect(),
-        z1pt0: column(|p| p.z1pt0),
-        z2pt5: column(|p| p.z2pt5),
-        z1pt4: column(|p| p.z1pt4),
-        extra: Vec::new(),
+    for name in &required {
+        set(&mut sc, name, &site_values(params, name))?;
+    }
+    if required.contains(&"vs30") && !required.contains(&"vs30measured") {
+        // false unless set below, from the site file or the job
+        let none = SiteValues::Flags(vec![false; sites.len()]);
+        set(&mut sc, "vs30measured", &none)?;
+    }
+    let later: Vec<&str> = match &params.site_file {
+        Some(file) => {
+            // the depth is one of the coordinates
+            let mut columns: Vec<&str> = file
+                .columns
+                .iter()
+                .map(String::as_str)
+                .filter(|c| *c != "depth")
+                .collect();
+            columns.sort_unstable();
+            if file.prefer_global {
+                columns.extend(["vs30", "vs30measured", "z1pt0", "z2pt5"]);
+            }
+            columns
+        }
+        None => vec!["vs30", "vs30measured"],
+    };
+    for name in later {
+        set(&mut sc, name, &site_values(params, name))?;
+    }
+    Ok(sc)
+}
+
+/// The values of site parameter `name` at every site: from the [`SiteParams`] (NaN where a
+/// float is not given, 0, false or an empty string for the others), or the text of the site
+/// file's column.
+fn site_values(params: &ClassicalParams, name: &str) -> SiteValues {
+    let soil = &params.site_params;
+    let numbers = |get: fn(&SiteParams) -> Option<f64>| {
+        SiteValues::Numbers(soil.iter().map(|p| get(p).unwrap_or(f64::NAN)).collect())
+    };
+    match name {
+        "vs30" => numbers(|p| p.vs30),
+        "z1pt0" => numbers(|p| p.z1pt0),
+        "z2pt5" => numbers(|p| p.z2pt5),
+        "z_sed" => numbers(|p| p.z_sed),
+        "z1pt4" => numbers(|p| p.z1pt4),
+        "vs30measured" => SiteValues::Flags(soil.iter().map(|p| p.vs30measured).collect()),
+        "bas" => SiteValues::Flags(soil.iter().map(|p| p.bas.unwrap_or(false)).collect()),
+        "backarc" => SiteValues::Numbers(soil.iter().map(|p| f64::from(p.backarc)).collect()),
+        "soiltype" => SiteValues::Numbers(soil.iter().map(|p| p.soiltype.unwrap_or(0.0)).collect()),
+        "siteclass" => SiteValues::Text(
+            soil.iter()
+                .map(|p| {
+                    p.siteclass
+                        .map(|c| char::from(c).to_string())
+                        .unwrap_or_default()
+                })
+                .collect(),
+        ),
+        _ => match params
+            .site_file
+            .as_ref()
+            .and_then(|f| f.other.iter().find(|(n, _)| n == name))
+        {
+            Some((_, text)) => SiteValues::Text(text.clone()),
+            // a column the engine does not read, absent from the site file: OpenQuake's zeros
+            None => SiteValues::Numbers(vec![0.0; soil.len()]),
+        },
     }
 }
 
@@ -354,7 +428,138 @@ fn hazard_arrays(job: &PreparedJob, curves: &HazardCurves) -> Vec<(HazardKind, H
 
 #[cfg(test)]
 mod tests {
-    use super::adler32;
+    use std::path::{Path, PathBuf};
+
+    use super::{adler32, site_collection};
+    use crate::native::prepare;
+
+    /// The name of the file beside a QA case's job.ini holding the columns of the `sitecol`
+    /// of OpenQuake 3.26.2's run of it (`tools/reference_sitecols.py`).
+    const REFERENCE_SITECOL: &str = "sitecol-3.26.txt";
+
+    fn qa_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/qa")
+    }
+
+    /// `name dtype` of each column of the site collection of `job_ini`, as numpy spells
+    /// the dtype (`<f8`).
+    fn our_columns(job_ini: &Path) -> Vec<String> {
+        let job = prepare(job_ini).unwrap_or_else(|e| panic!("{}: {e}", job_ini.display()));
+        site_collection(&job)
+            .unwrap()
+            .columns()
+            .iter()
+            .map(|(name, c)| format!("{name} {}", c.dtype.numpy_descr().trim_matches('\'')))
+            .collect()
+    }
+
+    /// The columns of a reference file: its lines but comments.
+    fn reference_columns(path: &Path) -> Vec<String> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_site_collections_of_the_qa_cases_have_openquakes_columns() {
+        let mut cases = Vec::new();
+        for group in ["classical", "demos", "oqcloud"] {
+            for entry in std::fs::read_dir(qa_dir().join(group)).unwrap() {
+                let dir = entry.unwrap().path();
+                if dir.join(REFERENCE_SITECOL).is_file() {
+                    cases.push(dir);
+                }
+            }
+        }
+        cases.sort();
+        // every QA case the native engine runs, among them site files with columns the
+        // engine does not read (case_13 `xvf`, case_87 `region`), `sites_csv` with reference
+        // parameters (case_13, case_30, case_83), siteclass alone (case_32), backarc (case_42),
+        // an NRML site model (case_63), bas (case_64)
+        assert!(cases.len() >= 40, "{cases:?}");
+        for dir in cases {
+            assert_eq!(
+                our_columns(&dir.join("job.ini")),
+                reference_columns(&dir.join(REFERENCE_SITECOL)),
+                "{}",
+                dir.display()
+            );
+        }
+    }
+
+    /// A copy of QA case `case` in a scratch directory, with `site_model` as its site model
+    /// file and `extra` appended to its job.ini.
+    fn case_with(case: &str, site_model: (&str, &str), extra: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let source = qa_dir().join("classical").join(case);
+        for entry in std::fs::read_dir(&source).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join(site_model.0), site_model.1).unwrap();
+        let ini = dir.path().join("job.ini");
+        let text = std::fs::read_to_string(&ini).unwrap();
+        std::fs::write(&ini, format!("{text}\n{extra}\n")).unwrap();
+        dir
+    }
+
+    /// Jobs measured with OpenQuake 3.26.2 beside the QA cases (variants of case_64 and
+    /// case_63): a site model's columns no GSIM needs are in the site collection when its
+    /// rows are the sites, not when the sites are given.
+    #[test]
+    fn the_other_columns_of_a_site_model_are_those_of_openquake() {
+        let csv =
+            "lon,lat,vs30,vs30measured,bas,z1pt0,xvf,region,z2pt5\n12,44.3,800,0,0,30,5,2,1.5\n";
+        // OpenQuake appends `region xvf z1pt0 z2pt5` in the iteration order of a set: three
+        // runs gave `region xvf z2pt5 z1pt0`, `z1pt0 region xvf z2pt5` twice
+        let alone = case_with("case_64", ("site_model.csv", csv), "");
+        let columns = our_columns(&alone.path().join("job.ini"));
+        assert_eq!(
+            columns[4..],
+            [
+                "bas |b1",
+                "vs30 <f8",
+                "vs30measured |b1",
+                "region <u4",
+                "xvf <f8",
+                "z1pt0 <f8",
+                "z2pt5 <f8"
+            ]
+        );
+        let with_sites = case_with("case_64", ("site_model.csv", csv), "sites = 12 44.3");
+        let columns = our_columns(&with_sites.path().join("job.ini"));
+        assert_eq!(columns[4..], ["bas |b1", "vs30 <f8", "vs30measured |b1"]);
+        let xml = r#"<?xml version='1.0' encoding='UTF-8'?>
+<nrml xmlns:gml="http://www.opengis.net/gml" xmlns="http://openquake.org/xmlns/nrml/0.4">
+  <siteModel name="Site Model">
+    <site lon="172.63" lat="-43.53" vs30="330" vs30Type="measured" z1pt0="40" z2pt5="1.2" backarc="true" soiltype="3"/>
+  </siteModel>
+</nrml>
+"#;
+        let nrml = case_with("case_63", ("site_model.xml", xml), "");
+        let job = prepare(&nrml.path().join("job.ini")).unwrap();
+        let sc = site_collection(&job).unwrap();
+        let names: Vec<&str> = sc.params.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "soiltype",
+                "vs30",
+                "vs30measured",
+                "backarc",
+                "z1pt0",
+                "z2pt5"
+            ]
+        );
+        assert_eq!(sc.param("backarc").unwrap().data, [1]);
+        assert_eq!(sc.param("vs30measured").unwrap().data, [1]);
+    }
 
     #[test]
     fn adler32_as_zlib() {

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use oqcloud_datastore::Datastore;
 use oqcloud_worker::native::NativeEngine;
-use oqcloud_worker::{Engine, EngineChoice, run_local};
+use oqcloud_worker::{Engine, EngineChoice, RunContext, run_local};
 
 use crate::support::{Ending, FakeEngine};
 
@@ -152,4 +153,66 @@ async fn job_parameters_the_native_engine_does_not_read_are_refused() {
     run_natively_with("a_note_of_ours = not read by OpenQuake")
         .await
         .unwrap();
+}
+
+/// The columns of the reference's `sitecol` of a QA case (`sitecol-3.26.txt` beside its
+/// job.ini): `name dtype` lines, the dtype as numpy writes it (`<f8`).
+fn reference_sitecol(job_ini: &Path) -> Vec<String> {
+    let path = job_ini.with_file_name("sitecol-3.26.txt");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The native datastores of QA cases have OpenQuake's site collection: the same columns in
+/// the same order with the same dtypes, in the `sitecol` group and in `extract/sitecol`.
+/// case_13: `sites_csv` with an `xvf` column and the reference parameters; case_32: a site
+/// model of `siteclass` only; case_63: an NRML site model with `soiltype`; case_87: a site
+/// model with a `region` column.
+#[tokio::test]
+async fn native_datastores_have_openquakes_site_collection() {
+    for case in ["case_13", "case_32", "case_63", "case_87"] {
+        let job_ini = qa_case(case);
+        let scratch = tempfile::tempdir().unwrap();
+        let work_dir = scratch.path().join("work");
+        std::fs::create_dir_all(&work_dir).unwrap();
+        let (log, _rows) = tokio::sync::mpsc::unbounded_channel();
+        let ctx = RunContext {
+            calc_id: 1,
+            input_dir: job_ini.parent().unwrap().to_path_buf(),
+            job_ini: job_ini.clone(),
+            work_dir,
+            log,
+            cancel: tokio_util::sync::CancellationToken::new(),
+            parent: None,
+        };
+        let output = NativeEngine.run(ctx).await.unwrap();
+        let ds = Datastore::open(&output.datastore).unwrap();
+        let expected = reference_sitecol(&job_ini);
+        let stored: Vec<String> = ds
+            .sitecol()
+            .unwrap()
+            .columns()
+            .iter()
+            .map(|(name, c)| format!("{name} {}", c.dtype.numpy_descr().trim_matches('\'')))
+            .collect();
+        assert_eq!(stored, expected, "{case}: sitecol");
+        let npz = oqcloud_extract::extract(&ds, "sitecol", &[]).unwrap();
+        let descr = &npz.get("array").unwrap().descr;
+        let fields: Vec<String> = expected
+            .iter()
+            .map(|line| {
+                let (name, dtype) = line.split_once(' ').unwrap();
+                format!("('{name}', '{dtype}')")
+            })
+            .collect();
+        assert_eq!(
+            *descr,
+            format!("[{}]", fields.join(", ")),
+            "{case}: extract"
+        );
+    }
 }
