@@ -6,16 +6,19 @@ memory (resident set of the whole process tree, sampled every 20 ms), and the ra
 Jobs: the reference wheel's classical demos that the native engine supports (the others are
 listed as skipped, with the reason), `demos/classical_area`, and a grid of sites over the
 same sources (`--grid N`: N x N sites, default 30) to show scaling. Each run's mean hazard
-curves are compared, so a fast wrong answer shows up.
+curves are compared, so a fast wrong answer shows up. With `--repeat N` each job runs N
+times on each engine, alternately, and the median time is reported (the machines measured
+vary by 20% from run to run).
 
 usage: benches/classical.py [--oqcloud target/release/oqcloud] [--oq .venv-openquake/bin/oq]
-                            [--grid 30] [--only NAME ...]
+                            [--grid 30] [--repeat 1] [--only NAME ...]
 Prints a table (and writes it as markdown with --markdown FILE)."""
 import argparse
 import csv
 import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -114,11 +117,35 @@ def grid_job(base, n, dest):
     return dest / "job.ini"
 
 
+def run_both(args, oq, scratch, name, job, tag):
+    """One run of `job` on each engine: (our s, our MB, their s, their MB, our export
+    directory, theirs), or why it could not run."""
+    ours_dir = scratch / f"ours-{tag}"
+    code, t_ours, m_ours, err = measure(
+        [args.oqcloud, "engine", "--run", str(job), "--engine", "native",
+         "--exports", "csv", "--export-dir", str(ours_dir)])
+    if code != 0:
+        return err[-1] if err else f"exit {code}"
+    ref_dir = scratch / f"ref-{tag}"
+    env = dict(os.environ, OQ_DATADIR=str(scratch / f"oqdata-{tag}"), CI="1")
+    work = scratch / f"refjob-{tag}"
+    shutil.copytree(job.parent, work)
+    code, t_ref, m_ref, err = measure(
+        [str(oq), "engine", "--run", "job.ini", "--exports", "csv",
+         "-p", f"export_dir={ref_dir}"],
+        env=env, cwd=work)
+    if code != 0:
+        print(f"{name}: reference failed {err}", flush=True)
+        return "reference failed: " + (err[-1] if err else "")
+    return t_ours, m_ours, t_ref, m_ref, ours_dir, ref_dir
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--oqcloud", default=str(ROOT / "target/release/oqcloud"))
     ap.add_argument("--oq", default=str(ROOT / ".venv-openquake/bin/oq"))
     ap.add_argument("--grid", type=int, default=30)
+    ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--markdown")
     args = ap.parse_args()
@@ -134,31 +161,26 @@ def main():
 
     rows = []
     for name, job in jobs:
-        ours_dir = scratch / f"ours-{len(rows)}"
-        code, t_ours, m_ours, err = measure(
-            [args.oqcloud, "engine", "--run", str(job), "--engine", "native",
-             "--exports", "csv", "--export-dir", str(ours_dir)])
-        if code != 0:
-            rows.append((name, None, err[-1] if err else f"exit {code}"))
-            print(f"{name}: skipped ({rows[-1][2]})", flush=True)
+        runs = [run_both(args, oq, scratch, name, job, f"{len(rows)}-{k}")
+                for k in range(args.repeat)]
+        failed = next((r for r in runs if isinstance(r, str)), None)
+        if failed:
+            rows.append((name, None, failed))
+            print(f"{name}: skipped ({failed})", flush=True)
             continue
-        ref_dir = scratch / f"ref-{len(rows)}"
-        env = dict(os.environ, OQ_DATADIR=str(scratch / f"oqdata-{len(rows)}"), CI="1")
-        work = scratch / f"refjob-{len(rows)}"
-        shutil.copytree(job.parent, work)
-        code, t_ref, m_ref, err = measure(
-            [str(oq), "engine", "--run", "job.ini", "--exports", "csv",
-             "-p", f"export_dir={ref_dir}"],
-            env=env, cwd=work)
-        if code != 0:
-            rows.append((name, None, "reference failed: " + (err[-1] if err else "")))
-            print(f"{name}: reference failed {err}", flush=True)
-            continue
+        t_ours = statistics.median(r[0] for r in runs)
+        m_ours = max(r[1] for r in runs)
+        t_ref = statistics.median(r[2] for r in runs)
+        m_ref = max(r[3] for r in runs)
+        ours_dir, ref_dir = runs[0][4], runs[0][5]
         diff = max_rel_diff(mean_curves(ours_dir), mean_curves(ref_dir))
         rows.append((name, (t_ref, t_ours, m_ref, m_ours, diff), None))
         print(f"{name}: OQ {t_ref:.2f} s {m_ref:.0f} MB, oqcloud {t_ours:.3f} s {m_ours:.0f} MB, "
               f"x{t_ref / t_ours:.0f} time, x{m_ref / max(m_ours, 1):.0f} memory, "
               f"max rel diff {diff:.1e}", flush=True)
+        if args.repeat > 1:
+            print(f"  runs: oqcloud {' '.join(f'{r[0]:.3f}' for r in runs)} s, "
+                  f"OQ {' '.join(f'{r[2]:.2f}' for r in runs)} s", flush=True)
 
     lines = ["| job | OpenQuake s | oqcloud s | time ratio | OpenQuake MB | oqcloud MB "
              "| memory ratio | max rel. diff of mean curves |",
