@@ -175,7 +175,13 @@ impl<'a> PoeAdder<'a> {
             let other = |mean, weight, sums: &mut [f64]| {
                 self.add_each(&levels.values, mean, table.sig, weight, sums);
             };
-            return table.add_all(self.wide, levels, out, mean, place, other);
+            let batch = Batch {
+                levels,
+                mean,
+                place,
+                other,
+            };
+            return table.add_all(self.wide, out, batch);
         }
         for (i, (&mean, &sig)) in mean.iter().zip(sig).enumerate() {
             let (at, weight) = place(i);
@@ -322,6 +328,15 @@ impl<'a> PoeAdder<'a> {
     }
 }
 
+/// Contexts for [`SigmaTable::add_all`]: their IMT's levels, their medians (ln), where
+/// each adds into the output and with what weight, and what adds those the table cannot.
+struct Batch<'a, P, O> {
+    levels: &'a LnLevels,
+    mean: &'a [f64],
+    place: P,
+    other: O,
+}
+
 /// Most [`SigmaTable`]s a [`PoeAdder`] keeps (one per IMT and GSIM whose sigma depends on
 /// the IMT alone).
 const MAX_SIGMA_TABLES: usize = 16;
@@ -399,26 +414,22 @@ impl SigmaTable {
         })
     }
 
-    /// For each context `i` of median `mean[i]` (ln), with `(at, weight) = place(i)`:
-    /// `out[at + k] += weight × PoE(levels[k])` for every level `k`; `other` adds the
-    /// contexts the table cannot take (see [`add_one`](Self::add_one)). With AVX2 and FMA
-    /// if `wide`.
-    fn add_all(
-        &self,
-        wide: bool,
-        levels: &LnLevels,
-        out: &mut [f64],
-        mean: &[f64],
-        place: impl Fn(usize) -> (usize, f64),
-        other: impl Fn(f64, f64, &mut [f64]),
-    ) {
+    /// For each context `i` of median `batch.mean[i]` (ln), with `(at, weight) =
+    /// (batch.place)(i)`: `out[at + k] += weight × PoE(levels[k])` for every level `k`;
+    /// `batch.other` adds the contexts the table cannot take (see
+    /// [`add_one`](Self::add_one)). With AVX2 and FMA if `wide`.
+    fn add_all<P, O>(&self, wide: bool, out: &mut [f64], batch: Batch<'_, P, O>)
+    where
+        P: Fn(usize) -> (usize, f64),
+        O: Fn(f64, f64, &mut [f64]),
+    {
         #[cfg(target_arch = "x86_64")]
         if wide {
             // SAFETY: `wide` says the processor has AVX2 and FMA
-            return unsafe { self.add_all_avx2(levels, out, mean, place, other) };
+            return unsafe { self.add_all_avx2(out, batch) };
         }
         let _ = wide;
-        self.add_all_in::<false>(levels, out, mean, place, other);
+        self.add_all_in::<false, P, O>(out, batch);
     }
 
     /// [`add_all`](Self::add_all) compiled for AVX2 and FMA.
@@ -427,39 +438,34 @@ impl SigmaTable {
     /// The processor must have AVX2 and FMA.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn add_all_avx2(
-        &self,
-        levels: &LnLevels,
-        out: &mut [f64],
-        mean: &[f64],
-        place: impl Fn(usize) -> (usize, f64),
-        other: impl Fn(f64, f64, &mut [f64]),
-    ) {
-        self.add_all_in::<true>(levels, out, mean, place, other);
+    unsafe fn add_all_avx2<P, O>(&self, out: &mut [f64], batch: Batch<'_, P, O>)
+    where
+        P: Fn(usize) -> (usize, f64),
+        O: Fn(f64, f64, &mut [f64]),
+    {
+        self.add_all_in::<true, P, O>(out, batch);
     }
 
     /// [`add_all`](Self::add_all)'s loop, with fused multiply-adds if `FUSED`.
     #[inline(always)]
-    fn add_all_in<const FUSED: bool>(
-        &self,
-        levels: &LnLevels,
-        out: &mut [f64],
-        mean: &[f64],
-        place: impl Fn(usize) -> (usize, f64),
-        other: impl Fn(f64, f64, &mut [f64]),
-    ) {
-        for (i, &mean) in mean.iter().enumerate() {
-            let (at, weight) = place(i);
+    fn add_all_in<const FUSED: bool, P, O>(&self, out: &mut [f64], batch: Batch<'_, P, O>)
+    where
+        P: Fn(usize) -> (usize, f64),
+        O: Fn(f64, f64, &mut [f64]),
+    {
+        let levels = batch.levels;
+        for (i, &mean) in batch.mean.iter().enumerate() {
+            let (at, weight) = (batch.place)(i);
             let sums = &mut out[at..at + levels.len()];
             if !self.add_one::<FUSED>(levels, mean, weight, sums) {
-                other(mean, weight, sums);
+                (batch.other)(mean, weight, sums);
             }
         }
     }
 
     /// One context of median `mean` (ln): `sums[k] += weight × PoE(levels[k])`. `false`
-    /// (nothing added) for a non-finite mean or a level outside the table, which the
-    /// rounding of the runs' ends could only give for a mean beyond 1e15.
+    /// (nothing added) for a non-finite mean, one a billion intervals or more from the
+    /// first level, or a level outside the table (which only a rounding could give).
     #[inline(always)]
     fn add_one<const FUSED: bool>(
         &self,
