@@ -7,7 +7,6 @@
 use oqcloud_datastore::{DType, Datastore, RawArray};
 
 use super::hazard::{kinds, site_columns};
-use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz};
 use super::{
     ExtractResult, Query, bad, dataset_f64, dataset_i64, job_imts as imts, malformed, position_in,
@@ -170,9 +169,7 @@ pub(super) fn gmf_scenario(ds: &Datastore, query: &Query) -> ExtractResult {
     let num_sites = if ds.contains("complete") {
         ds.read_dataset_raw("complete/sids")?.len()
     } else {
-        sitecol_columns(ds)?
-            .first()
-            .map_or(0, |(_, column)| column.len())
+        ds.sitecol()?.len()
     };
     let per_rlz = rlz_of_event.len() / num_rlzs;
     let mut gmfs = vec![0.0; per_rlz * num_sites];
@@ -250,19 +247,16 @@ pub(super) fn avg_gmf(ds: &Datastore, query: &Query) -> ExtractResult {
             }
         }
     }
-    let columns = sitecol_columns(ds)?;
-    let column = |name: &str| columns.iter().find(|(n, _)| n == name).map(|(_, c)| c);
-    let keep_f64 = |name: &str| -> ExtractResult<Vec<f64>> {
-        let c = column(name).ok_or_else(|| malformed("sitecol", "no lon/lat"))?;
-        Ok(c.to_f64(name)?
-            .into_iter()
+    let sitecol = ds.sitecol()?;
+    let keep_f64 = |all: &[f64]| -> Vec<f64> {
+        all.iter()
             .zip(&ok)
             .filter(|(_, k)| **k)
-            .map(|(v, _)| v)
-            .collect())
+            .map(|(v, _)| *v)
+            .collect()
     };
     let mut npz = Npz::new();
-    match column("custom_site_id") {
+    match sitecol.param("custom_site_id") {
         Some(ids) => {
             let ids: Vec<String> = ids
                 .to_strings("sitecol/custom_site_id")?
@@ -282,8 +276,8 @@ pub(super) fn avg_gmf(ds: &Datastore, query: &Query) -> ExtractResult {
             npz.add("site_id", NpyArray::new(&DType::UInt(4), vec![count], sids));
         }
     }
-    npz.add("lon", NpyArray::f64s(&keep_f64("lon")?));
-    npz.add("lat", NpyArray::f64s(&keep_f64("lat")?));
+    npz.add("lon", NpyArray::f64s(&keep_f64(&sitecol.lon)));
+    npz.add("lat", NpyArray::f64s(&keep_f64(&sitecol.lat)));
     let values: Vec<f32> = avg
         .iter()
         .zip(&ok)

@@ -11,9 +11,8 @@ use ndarray::{Array4, s};
 use oqcloud_datastore::{DType, Datastore, HazardDataset, HazardKind};
 use oqcloud_model::jobini::float_repr;
 
-use super::metadata::sitecol_columns;
 use super::npz::{NpyArray, Npz, compound};
-use super::{ExtractError, ExtractResult, Query, bad, malformed, position_in};
+use super::{ExtractResult, Query, bad, malformed, position_in};
 
 /// Which of the three.
 #[derive(Clone, Copy, PartialEq)]
@@ -390,27 +389,15 @@ fn qgis(ds: &Datastore, family: Family) -> ExtractResult {
 /// The site columns of the QGIS and event-based tables: `custom_site_id` if any, lon, lat,
 /// and depth unless every site is at sea level.
 pub(super) fn site_columns(ds: &Datastore) -> ExtractResult<Vec<(String, DType, Vec<u8>)>> {
-    let columns = sitecol_columns(ds)?;
-    let column = |name: &str| columns.iter().find(|(n, _)| n == name).map(|(_, c)| c);
-    let at_sea_level = match column("depth") {
-        Some(depth) => depth.to_f64("sitecol/depth")?.iter().all(|&d| d == 0.0),
-        None => true,
-    };
+    let sitecol = ds.sitecol()?;
     let mut names = vec!["custom_site_id", "lon", "lat"];
-    if !at_sea_level {
+    if sitecol.depth.iter().any(|&d| d != 0.0) {
         names.push("depth");
     }
-    let mut out = Vec::new();
-    for name in names {
-        match column(name) {
-            Some(c) => out.push((name.to_owned(), c.dtype.clone(), c.data.clone())),
-            None if name == "custom_site_id" => {}
-            None => {
-                return Err(ExtractError::Datastore(oqcloud_datastore::Error::Missing(
-                    format!("sitecol/{name}"),
-                )));
-            }
-        }
-    }
-    Ok(out)
+    let columns = sitecol.columns();
+    Ok(names
+        .into_iter()
+        .filter_map(|name| columns.iter().find(|(n, _)| n == name))
+        .map(|(name, c)| (name.clone(), c.dtype.clone(), c.data.clone()))
+        .collect())
 }

@@ -1,9 +1,9 @@
 //! Job and model metadata: `oqparam`, `realizations`, `weights`, `gsims_by_trt`, `sitecol`.
 
-use oqcloud_datastore::{AttrValue, DType, Datastore, RawArray};
+use oqcloud_datastore::{DType, Datastore};
 
 use super::npz::{NpyArray, Npz};
-use super::{ExtractResult, Query, bad, malformed};
+use super::{ExtractResult, Query, bad};
 
 /// `oqparam`: `json`, the stored job parameters as a 0-d byte string.
 pub(super) fn oqparam(ds: &Datastore, query: &Query) -> ExtractResult {
@@ -102,7 +102,7 @@ pub(super) fn gsims_by_trt(ds: &Datastore, query: &Query) -> ExtractResult {
 /// stored order and types), or the one column asked for.
 pub(super) fn sitecol(ds: &Datastore, query: &Query) -> ExtractResult {
     query.only("sitecol", &["field"])?;
-    let columns = sitecol_columns(ds)?;
+    let columns = ds.sitecol()?.columns();
     let array = match query.one("field")? {
         Some(field) => {
             let (_, column) = columns
@@ -124,32 +124,4 @@ pub(super) fn sitecol(ds: &Datastore, query: &Query) -> ExtractResult {
     npz.add_extra();
     npz.add("array", array);
     Ok(npz)
-}
-
-/// The stored site columns in order: the `sitecol` group's `__pdcolumns__`, or the fields of
-/// an old compound `sitecol` dataset.
-pub(super) fn sitecol_columns(ds: &Datastore) -> ExtractResult<Vec<(String, RawArray)>> {
-    if !ds.is_group("sitecol")? {
-        let raw = ds.read_dataset_raw("sitecol")?;
-        let DType::Compound { fields, .. } = &raw.dtype else {
-            return Err(malformed("sitecol", "neither a group nor a table"));
-        };
-        return Ok(fields
-            .iter()
-            .filter_map(|f| Some((f.name.clone(), raw.field(&f.name)?)))
-            .collect());
-    }
-    let names = match ds.attr("sitecol", "__pdcolumns__")? {
-        AttrValue::Str(names) => names,
-        _ => return Err(malformed("sitecol", "__pdcolumns__ is not a string")),
-    };
-    names
-        .split_whitespace()
-        .map(|name| {
-            Ok((
-                name.to_owned(),
-                ds.read_dataset_raw(&format!("sitecol/{name}"))?,
-            ))
-        })
-        .collect()
 }

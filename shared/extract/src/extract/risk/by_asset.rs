@@ -7,7 +7,6 @@
 
 use oqcloud_datastore::{DType, Datastore, RawArray};
 
-use super::super::metadata::sitecol_columns;
 use super::super::npz::{NpyArray, Npz};
 use super::super::{ExtractResult, Query, bad, malformed};
 use super::assets::{Assets, exposure_array};
@@ -140,15 +139,9 @@ pub(crate) fn losses_by_site(ds: &Datastore, query: &Query) -> ExtractResult {
     let mut sites = site_of_asset.clone();
     sites.sort_unstable();
     sites.dedup();
-    let columns = sitecol_columns(ds)?;
+    let sitecol = ds.sitecol()?;
     let mut npz = Npz::new();
-    for name in ["lon", "lat"] {
-        let all = columns
-            .iter()
-            .find(|(n, _)| n == name)
-            .ok_or_else(|| malformed("sitecol", &format!("no {name}")))?
-            .1
-            .to_f64("sitecol")?;
+    for (name, all) in [("lon", &sitecol.lon), ("lat", &sitecol.lat)] {
         let values = sites
             .iter()
             .map(|&s| all.get(s).map(|&v| v as f32))
