@@ -82,11 +82,11 @@ fn column(dtype: DType, values: &SiteValues, path: &str) -> Result<RawArray> {
     let bad = |what: &dyn std::fmt::Display| {
         Error::malformed(path, format!("{what} is not a {}", dtype.numpy_descr()))
     };
+    if let (DType::Float(8), SiteValues::Numbers(v)) = (&dtype, values) {
+        return Ok(f64_column(v));
+    }
     let mut data = Vec::with_capacity(values.len() * dtype.size());
     match (&dtype, values) {
-        (DType::Float(8), SiteValues::Numbers(v)) => {
-            data.extend(v.iter().flat_map(|x| x.to_le_bytes()));
-        }
         (DType::Float(8), SiteValues::Flags(v)) => {
             data.extend(v.iter().flat_map(|&b| f64::from(u8::from(b)).to_le_bytes()));
         }
