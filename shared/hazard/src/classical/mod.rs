@@ -566,16 +566,13 @@ impl ClassicalParams {
     /// OpenQuake's `OqParam.req_site_params`, which decides the columns of its site
     /// collection).
     pub fn required_site_params(&self) -> Result<Vec<SiteParam>, HazardError> {
-        let mut required = Vec::new();
-        for branch in self.gsim_branch_sets.iter().flat_map(|(_, b)| b) {
-            let gsim = gsim_by_name(&branch.gsim, &branch.params).map_err(gsim_error)?;
-            for p in gsim.requires().site {
-                if !required.contains(p) {
-                    required.push(*p);
-                }
-            }
-        }
-        Ok(required)
+        let gsims = self
+            .gsim_branch_sets
+            .iter()
+            .flat_map(|(_, branches)| branches)
+            .map(|branch| gsim_by_name(&branch.gsim, &branch.params).map_err(gsim_error))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Needs::of(&gsims).site)
     }
 
     /// The integration distance of `trt`: its (magnitude, km) pairs (or the `default` ones,
