@@ -146,15 +146,17 @@ fn without_needless_start(ring: Vec<Point>) -> Vec<Point> {
     out
 }
 
-/// Twice the signed area of a ring (positive counter-clockwise).
-fn signed_area(ring: &[Point]) -> f64 {
+/// The signed area of a ring (positive counter-clockwise), open or closed (its first point
+/// repeated last: the closing edge then adds exactly 0).
+pub(crate) fn signed_area(ring: &[Point]) -> f64 {
     let n = ring.len();
     (0..n)
         .map(|k| {
             let (a, b) = (ring[(k + n - 1) % n], ring[k]);
             a.0 * b.1 - b.0 * a.1
         })
-        .sum()
+        .sum::<f64>()
+        / 2.0
 }
 
 /// The clockwise `ring` offset outwards (to the left) by the tolerance, each vertex with

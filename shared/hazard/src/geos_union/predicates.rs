@@ -1,6 +1,7 @@
 //! Envelopes, orientation (exact) and segment intersections.
 
 use crate::enclosing_polygon::Point;
+pub(super) use crate::enclosing_polygon::signed_area;
 pub(super) use crate::simplify::point_to_segment;
 
 /// (x min, x max, y min, y max).
@@ -44,14 +45,6 @@ pub(super) fn inside(p: Point, ring: &[Point]) -> bool {
 /// The distance between two points (GEOS's formula).
 pub(super) fn distance(a: Point, b: Point) -> f64 {
     ((a.0 - b.0) * (a.0 - b.0) + (a.1 - b.1) * (a.1 - b.1)).sqrt()
-}
-
-/// The signed area of a closed ring (positive counter-clockwise).
-pub(super) fn signed_area(ring: &[Point]) -> f64 {
-    ring.windows(2)
-        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
-        .sum::<f64>()
-        / 2.0
 }
 
 /// The points where the closed segments p0-p1 and q0-q1 meet: the ends of a collinear
